@@ -1,0 +1,3 @@
+// Methods and events of the refunds domain. Filled by the issue that builds refunds.
+export const refundsMethods = {};
+export const refundsEvents = {};

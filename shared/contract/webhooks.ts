@@ -1,0 +1,3 @@
+// Methods and events of the webhooks domain. Filled by the issue that builds webhooks.
+export const webhooksMethods = {};
+export const webhooksEvents = {};
