@@ -1,0 +1,52 @@
+// The seams of core that the two shells (electron/*.ts and electron/browser-host/) build against.
+import type { Envelope } from '../../shared/errors';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+
+/** Who is calling: the shell fills this in; handlers use it for attribution and permission checks. */
+export interface CallContext {
+  /** 'ipc' for the Electron window, 'http' for browser mode, 'api' for the merchant HTTP API, 'internal' for core itself */
+  transport: 'ipc' | 'http' | 'api' | 'internal';
+}
+
+export type CoreEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+export interface Core {
+  call<M extends MethodName>(method: M, input: MethodInput<M>, ctx: CallContext): Promise<Envelope<MethodOutput<M>>>;
+  /** untyped entry for the transports: method name and input come off the wire and are checked by rpc.ts */
+  callUnknown(method: string, input: unknown, ctx: CallContext): Promise<Envelope<unknown>>;
+  /** subscribe to pushed events; returns an unsubscribe function */
+  onEvent(listener: (event: CoreEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Protects the vault's data key. Electron passes one backed by safeStorage (electron/safe-storage.ts);
+ * browser mode uses the OS keyring when reachable, else a 0600 key file. Core never imports electron.
+ */
+export interface KeyProtector {
+  readonly kind: 'safeStorage' | 'keyring' | 'keyfile';
+  /** one line for Settings, e.g. "Sealed with the OS keychain through Electron safeStorage" */
+  readonly description: string;
+  /** seal the data key for storage at rest */
+  protect(dataKey: Buffer): Promise<Buffer>;
+  unprotect(sealed: Buffer): Promise<Buffer>;
+}
+
+export interface Clock {
+  /** milliseconds since the epoch */
+  now(): number;
+}
+
+export interface CoreOptions {
+  dataDir: string;
+  /** default: OS keyring if reachable, else key file in dataDir */
+  protector?: KeyProtector;
+  clock?: Clock;
+  shell: 'electron' | 'browser';
+  /** base URL of the embedded Paydesk Sandbox and its keys, when it runs; null when switched off */
+  sandbox?: { url: string; keys: { STRIPE_SECRET_KEY: string; STRIPE_PUBLISHABLE_KEY: string; RAZORPAY_KEY_ID: string; RAZORPAY_KEY_SECRET: string } } | null;
+  /** port for the webhook listener (0 = any free port); default 0 */
+  webhookPort?: number;
+  /** log sink; secrets are redacted before anything reaches it */
+  log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
+}
