@@ -120,6 +120,10 @@ export interface GatewayModuleContext {
   keys: SandboxKeys;
   /** fee rule and other options from createSandbox */
   options: SandboxOptions;
+  /** the sandbox's base URL once it listens (for objects built outside a request, e.g. on clock advance) */
+  baseUrl?: () => string;
+  /** runs after POST /__sandbox/reset has emptied every state slice; drop in-memory caches here */
+  onReset?: (listener: () => void) => void;
 }
 
 export interface SandboxKeys {
@@ -142,6 +146,8 @@ export interface SandboxOptions {
   /** webhook retry schedule in ms (default compressed: 1s, 5s, 30s, 2min) and per-attempt timeout (default 5000) */
   webhookRetryScheduleMs?: number[];
   webhookTimeoutMs?: number;
+  /** Stripe: days until a charge's balance transaction moves from pending to available (default 2) */
+  stripeAvailableAfterDays?: number;
 }
 
 export interface Sandbox {
