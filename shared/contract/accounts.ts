@@ -37,6 +37,8 @@ export const AccountInputSchema = z.object({
   publicKey: z.string().trim().max(200),
   secretKey: z.string().trim().max(300),
   webhookSecret: z.string().trim().max(300).optional(),
+  /** connect to the embedded Paydesk Sandbox instead of the real gateway (test mode only; needs the sandbox running) */
+  sandbox: z.boolean().optional(),
 });
 export type AccountInput = z.infer<typeof AccountInputSchema>;
 

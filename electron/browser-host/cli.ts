@@ -1,0 +1,110 @@
+// `npm run host -- --port <p> --data-dir <dir> [--sandbox on|off] [--sandbox-port <p>]`
+// Browser mode: starts the embedded Paydesk Sandbox (default), core and the browser host, prints the URL.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import envPaths from 'env-paths';
+import { createSandbox } from '../../sandbox/index';
+import { createCore, type PaydeskCore } from '../core/index';
+import { consoleSink } from '../core/log';
+import { startBrowserHost, type BrowserHost } from './server';
+
+const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--sandbox on|off] [--sandbox-port <p>] [--renderer-dir <dir>] [--allow-origin <origin>]
+  --port          port on 127.0.0.1 (0 = any free port; default 0)
+  --data-dir      where the database and keys live (default: ${envPaths('Paydesk', { suffix: '' }).data})
+  --sandbox       on (default): run the embedded Paydesk Sandbox; off: real gateways only
+  --sandbox-port  port of the sandbox (default: any free port)
+  --renderer-dir  the built screens (default: dist/renderer next to this program)
+  --allow-origin  also accept calls from this exact origin (the Vite dev server), may repeat`;
+
+function fail(message: string): never {
+  console.error(`paydesk-host: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parsePort(value: string | undefined, flag: string): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`${flag} must be a port number (0-65535), got "${value}"`);
+  return n;
+}
+
+/** dist/electron/browser-host.cjs -> dist/renderer; electron/browser-host/cli.ts (tsx) -> dist/renderer */
+function defaultRendererDir(): string | null {
+  const entry = process.argv[1] ? dirname(resolve(process.argv[1])) : process.cwd();
+  const candidates = [join(entry, '..', 'renderer'), join(entry, '..', '..', 'dist', 'renderer'), join(process.cwd(), 'dist', 'renderer')];
+  return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? null;
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        sandbox: { type: 'string' },
+        'sandbox-port': { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = parsePort(args.port, '--port');
+  const sandboxPort = parsePort(args['sandbox-port'], '--sandbox-port');
+  const sandboxFlag = args.sandbox ?? 'on';
+  if (sandboxFlag !== 'on' && sandboxFlag !== 'off') fail(`--sandbox must be on or off, got "${sandboxFlag}"`);
+  const dataDir = resolve(args['data-dir'] ?? envPaths('Paydesk', { suffix: '' }).data);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const rendererDir = args['renderer-dir'] ? resolve(args['renderer-dir']) : defaultRendererDir();
+
+  const sandbox = sandboxFlag === 'on' ? await createSandbox({ port: sandboxPort, host: '127.0.0.1', stateFile: join(dataDir, 'sandbox-state.json') }) : null;
+  let core: PaydeskCore | null = null;
+  let host: BrowserHost | null = null;
+  let closing = false;
+  const shutdown = async (code: number) => {
+    if (closing) return;
+    closing = true;
+    const timer = setTimeout(() => process.exit(code), 5000);
+    timer.unref();
+    try {
+      await host?.close();
+      await core?.close();
+      await sandbox?.close();
+    } finally {
+      process.exit(code);
+    }
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    core = await createCore({
+      dataDir,
+      shell: 'browser',
+      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys } : null,
+      log: consoleSink,
+    });
+    host = await startBrowserHost({ core, port, rendererDir, extraOrigins: args['allow-origin'] ?? [], log: consoleSink });
+  } catch (err) {
+    console.error(`paydesk-host: could not start: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+    return;
+  }
+  const info = core.info();
+  if (info.startupError) console.error(`paydesk-host: started with a problem the console will show: ${info.startupError.message}`);
+  if (!rendererDir) console.error('paydesk-host: the screens are not built (no dist/renderer/index.html); run `npm run build`.');
+  console.log(`Paydesk running at ${host.url}`);
+  if (sandbox) console.log(`Paydesk Sandbox at ${sandbox.url}`);
+  console.log(`Data: ${dataDir} (keys: ${info.vaultProtection.kind})`);
+}
+
+void main();

@@ -1,0 +1,281 @@
+// Browser mode: node:http on 127.0.0.1 only. Serves the built renderer with the CSP header,
+// POST /rpc/<method> -> core.callUnknown -> envelope JSON, and GET /events (SSE + heartbeat).
+// Every request passes the guard (Host, Origin, token) first; a refused request reaches nothing.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { CSP } from '../../shared/csp';
+import type { Envelope, WireError } from '../../shared/errors';
+import type { Core } from '../core/types';
+import { createGuard, newToken, type Guard } from './guard';
+
+export const BODY_LIMIT = 1024 * 1024;
+export const HEARTBEAT_MS = 15_000;
+
+export interface BrowserHostOptions {
+  core: Core;
+  /** 0 = any free port */
+  port?: number;
+  /** the built renderer (dist/renderer); null or missing index.html -> a page explaining how to build it */
+  rendererDir: string | null;
+  /** fixed token (tests); default: random per launch */
+  token?: string;
+  /** extra allowed origins (the Vite dev server), exact match */
+  extraOrigins?: readonly string[];
+  heartbeatMs?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
+}
+
+export interface BrowserHost {
+  /** the address to open, carrying the token: http://127.0.0.1:<port>/?token=<t> */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  guard: Guard;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+const BASE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function send(res: ServerResponse, status: number, body: string, type: string, extra: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...extra });
+  res.end(body);
+}
+
+const sendJson = (res: ServerResponse, status: number, value: unknown): void => send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+const errorEnvelope = (code: WireError['code'], message: string): Envelope<never> => ({ ok: false, error: { code, message, retryable: false } });
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolvePromise(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Paydesk</title>
+<body style="font:16px system-ui;margin:3rem;max-width:40rem"><h1>Paydesk is running</h1>
+<p>The screens are not built yet. Run <code>npm run build</code> (or <code>npm run host</code>, which builds first) and reload.</p></body>`;
+
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
+  const { core } = opts;
+  const token = opts.token ?? newToken();
+  let port = 0;
+  const guard = createGuard({ token, port: () => port, ...(opts.extraOrigins ? { extraOrigins: opts.extraOrigins } : {}) });
+  const rendererDir = opts.rendererDir ? resolve(opts.rendererDir) : null;
+  const sse = new Set<ServerResponse>();
+  const log = opts.log ?? (() => {});
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    const head = req.method === 'HEAD';
+    if (!rendererDir) return send(res, 200, NOT_BUILT, 'text/html; charset=utf-8');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
+    }
+    if (decoded.includes('\0') || decoded.includes('\\')) return send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
+    const file = resolve(join(rendererDir, decoded));
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+
+    const tryFile = async (p: string) => {
+      try {
+        const s = await stat(p);
+        return s.isFile() ? s : null;
+      } catch {
+        return null;
+      }
+    };
+    let target = file;
+    let st = await tryFile(target);
+    if (!st) {
+      // client-side routes (no extension) get index.html; a missing asset is a 404
+      if (extname(decoded) !== '' && extname(decoded) !== '.html') return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+      target = join(rendererDir, 'index.html');
+      st = await tryFile(target);
+      if (!st) return send(res, 200, NOT_BUILT, 'text/html; charset=utf-8');
+    }
+    const type = TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream';
+    const immutable = target.includes(`${sep}assets${sep}`);
+    res.writeHead(200, {
+      ...BASE_HEADERS,
+      'Content-Type': type,
+      'Content-Length': st.size,
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (head) {
+      res.end();
+      return;
+    }
+    createReadStream(target).on('error', () => res.destroy()).pipe(res);
+  }
+
+  async function handleRpc(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, errorEnvelope('invalid_input', 'Use POST for /rpc/<method>'));
+    }
+    const ctype = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (ctype !== 'application/json') return sendJson(res, 415, errorEnvelope('invalid_input', 'Send the input as application/json'));
+    let body: Buffer;
+    try {
+      body = await readBody(req, BODY_LIMIT);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        res.setHeader('Connection', 'close');
+        return sendJson(res, 413, errorEnvelope('invalid_input', 'The request is larger than 1 MiB'));
+      }
+      throw err;
+    }
+    let input: unknown = {};
+    if (body.length > 0) {
+      try {
+        input = JSON.parse(body.toString('utf8'));
+      } catch {
+        return sendJson(res, 400, errorEnvelope('invalid_input', 'The request body is not valid JSON'));
+      }
+    }
+    let name: string;
+    try {
+      name = decodeURIComponent(method);
+    } catch {
+      name = method;
+    }
+    const envelope = await core.callUnknown(name, input, { transport: 'http' });
+    sendJson(res, 200, envelope);
+  }
+
+  function handleEvents(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET') return sendJson(res, 405, errorEnvelope('invalid_input', 'Use GET for /events'));
+    res.writeHead(200, {
+      ...BASE_HEADERS,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 3000\n: connected\n\n');
+    sse.add(res);
+    const off = core.onEvent((event) => {
+      res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+    });
+    const done = () => {
+      off();
+      sse.delete(res);
+    };
+    req.on('close', done);
+    res.on('close', done);
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      } catch {
+        return send(res, 400, 'Bad request', 'text/plain; charset=utf-8');
+      }
+      const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
+      const queryToken = !isApi && (req.method === 'GET' || req.method === 'HEAD') ? url.searchParams.get('token') : null;
+      const verdict = guard.check(req, queryToken);
+      if (!verdict.ok) {
+        if (isApi) return sendJson(res, verdict.status, errorEnvelope(verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.reason));
+        return send(res, verdict.status, verdict.reason, 'text/plain; charset=utf-8');
+      }
+      if (queryToken !== null) {
+        // set the HttpOnly cookie, then drop the token from the address bar
+        url.searchParams.delete('token');
+        const location = url.pathname + (url.searchParams.size > 0 ? `?${url.searchParams.toString()}` : '');
+        return send(res, 302, '', 'text/plain; charset=utf-8', { Location: location, 'Set-Cookie': guard.cookie() });
+      }
+      if (url.pathname.startsWith('/rpc/')) return await handleRpc(req, res, url.pathname.slice('/rpc/'.length));
+      if (url.pathname === '/events') return handleEvents(req, res);
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
+      return await serveStatic(req, res, url.pathname);
+    })().catch((err: unknown) => {
+      log('error', 'browser host request failed', { error: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) sendJson(res, 500, errorEnvelope('internal', 'Something went wrong inside Paydesk.'));
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  const heartbeat = setInterval(() => {
+    for (const res of sse) res.write(': heartbeat\n\n');
+  }, opts.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    guard,
+    async close() {
+      clearInterval(heartbeat);
+      for (const res of sse) res.end();
+      sse.clear();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

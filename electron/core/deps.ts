@@ -1,0 +1,30 @@
+// What handlers receive: the composed parts of core. Built once in index.ts.
+import type { AppInfo } from '../../shared/contract';
+import type { CoreEvents } from './events';
+import type { Gateways } from './gateways';
+import type { Log } from './log';
+import type { Db } from './store/db';
+import type { AccountsRepo } from './store/repos/accounts';
+import type { SettingsRepo } from './store/repos/settings';
+import type { Clock, CoreOptions } from './types';
+import type { Vault } from './vault';
+import type { AccountsService } from './accounts/service';
+
+export interface CoreDeps {
+  options: CoreOptions;
+  db: Db;
+  vault: Vault;
+  events: CoreEvents;
+  gateways: Gateways;
+  clock: Clock;
+  log: Log;
+  repos: { accounts: AccountsRepo; settings: SettingsRepo };
+  accounts: AccountsService;
+  info(): AppInfo;
+}
+
+/** The subset available even when start-up failed (degraded mode): system.* only. */
+export interface SystemDeps {
+  clock: Clock;
+  info(): AppInfo;
+}

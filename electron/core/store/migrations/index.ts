@@ -1,0 +1,13 @@
+// Every migration, in order. To add one: create `NNN-slug.ts` exporting `migration` and append it here.
+// The runner asserts the versions are 1, 2, 3 ... without gaps. Never edit a migration once released:
+// its checksum is recorded when applied and a changed one is refused.
+import type { Migration } from './types';
+import { migration as m001 } from './001-foundation';
+import { migration as m002 } from './002-payments';
+
+export type { Migration } from './types';
+
+export const migrations: readonly Migration[] = [
+  m001,
+  m002,
+];
