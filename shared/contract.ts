@@ -7,6 +7,7 @@ import { systemMethods, systemEvents } from './contract/system';
 import { accountMethods, accountEvents } from './contract/accounts';
 import { settingsMethods, settingsEvents } from './contract/settings';
 import { linksMethods, linksEvents } from './contract/links';
+import { paymentsMethods, paymentsEvents } from './contract/payments';
 import { refundsMethods, refundsEvents } from './contract/refunds';
 import { reportsMethods, reportsEvents } from './contract/reports';
 import { webhooksMethods, webhooksEvents } from './contract/webhooks';
@@ -17,6 +18,7 @@ export * from './contract/system';
 export * from './contract/accounts';
 export * from './contract/settings';
 export * from './contract/links';
+export * from './contract/payments';
 export * from './contract/refunds';
 export * from './contract/reports';
 export * from './contract/webhooks';
@@ -27,6 +29,7 @@ export const methods = {
   ...accountMethods,
   ...settingsMethods,
   ...linksMethods,
+  ...paymentsMethods,
   ...refundsMethods,
   ...reportsMethods,
   ...webhooksMethods,
@@ -38,6 +41,7 @@ export const events = {
   ...accountEvents,
   ...settingsEvents,
   ...linksEvents,
+  ...paymentsEvents,
   ...refundsEvents,
   ...reportsEvents,
   ...webhooksEvents,
