@@ -1,0 +1,228 @@
+// Electron entry (bundled to dist/electron/main.cjs): single-instance lock, lifecycle, the app:// protocol,
+// the embedded Paydesk Sandbox, core (with a safeStorage key protector), the window, the tray and the menu.
+// All the work happens in core (plain Node); this file only composes Electron around it.
+import { app, dialog, ipcMain, Menu, nativeImage, session, Tray, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createSandbox } from '../sandbox/index';
+import { APP_ENTRY_URL } from './core/external-url';
+import { createCore } from './core/index';
+import type { Core, CoreOptions } from './core/types';
+import { registerIpc } from './ipc';
+import { installAppProtocol, registerAppSchemePrivileges } from './protocol';
+import { createSafeStorageProtector } from './safe-storage';
+import { installSecurityPolicy, type Log } from './security';
+import { createMainWindow } from './window';
+
+type Sandbox = Awaited<ReturnType<typeof createSandbox>>;
+
+const log: Log = (level, message, detail) => {
+  const line = `[paydesk] ${level}: ${message}${detail ? ` ${JSON.stringify(detail)}` : ''}`;
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+};
+
+// dist/electron/main.cjs -> dist/renderer, dist/electron/preload.cjs, dist/electron/icon.png
+const RENDERER_ROOT = path.join(__dirname, '..', 'renderer');
+const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
+const ICON_PATH = path.join(__dirname, 'icon.png');
+
+/** The sandbox runs unless `PAYDESK_SANDBOX=off` or `--sandbox=off` says otherwise. */
+function sandboxWanted(): boolean {
+  const off = new Set(['off', '0', 'false', 'no']);
+  const env = process.env.PAYDESK_SANDBOX?.trim().toLowerCase();
+  if (env && off.has(env)) return false;
+  const flag = process.argv.find((a) => a.startsWith('--sandbox='));
+  return !(flag && off.has(flag.slice('--sandbox='.length).toLowerCase()));
+}
+
+// Per-test / per-profile data dir (e2e fixtures): must be set before the lock and before 'ready'.
+if (process.env.PAYDESK_DATA_DIR) app.setPath('userData', path.resolve(process.env.PAYDESK_DATA_DIR));
+
+// app:// must be privileged before 'ready'.
+registerAppSchemePrivileges();
+
+let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null;
+let core: Core | null = null;
+let sandbox: Sandbox | null = null;
+let sandboxPort: number | null = null;
+let disposeIpc: (() => void) | null = null;
+let quitting = false;
+let shutDown = false;
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Paydesk owns this data dir; it focuses its window ('second-instance' below).
+  app.quit();
+} else {
+  app.on('second-instance', () => showWindow());
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('will-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
+    void shutdown().finally(() => {
+      shutDown = true;
+      app.quit();
+    });
+  });
+  // The window closes to the tray: the app keeps receiving webhooks. Without a tray, closing quits.
+  app.on('window-all-closed', () => {
+    if (!tray) app.quit();
+  });
+  app.on('activate', () => showWindow());
+  app.whenReady().then(start, (err: unknown) => fatal(err));
+}
+
+async function start(): Promise<void> {
+  try {
+    installSecurityPolicy(session.defaultSession, { externalPolicy: () => ({ sandboxPort }), log });
+    installAppProtocol(RENDERER_ROOT);
+
+    const dataDir = app.getPath('userData');
+    if (sandboxWanted()) {
+      sandbox = await createSandbox({ port: 0, host: '127.0.0.1', stateFile: path.join(dataDir, 'sandbox-state.json') });
+      sandboxPort = Number(new URL(sandbox.url).port) || null;
+      log('info', `Paydesk Sandbox at ${sandbox.url}`);
+    }
+
+    const safe = createSafeStorageProtector();
+    if (!safe.ok) log('warn', `${safe.reason} Falling back to core's default key protection.`);
+    const options: CoreOptions = {
+      dataDir,
+      shell: 'electron',
+      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys } : null,
+      log,
+      ...(safe.ok ? { protector: safe.protector } : {}),
+    };
+    core = await createCore(options);
+
+    disposeIpc = registerIpc({
+      ipcMain,
+      core,
+      mainWebContents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
+      log,
+    });
+
+    Menu.setApplicationMenu(buildMenu());
+    tray = createTray();
+    showWindow();
+  } catch (err) {
+    fatal(err);
+  }
+}
+
+function showWindow(): void {
+  if (!app.isReady() || !core) return;
+  if (!mainWindow || mainWindow.isDestroyed()) {
+    mainWindow = createMainWindow({ preloadPath: PRELOAD_PATH, ...(existsSync(ICON_PATH) ? { iconPath: ICON_PATH } : {}) });
+    mainWindow.on('close', (event) => {
+      if (quitting || !tray) return;
+      event.preventDefault();
+      mainWindow?.hide();
+    });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+const SCREENS = [
+  ['overview', 'Overview'],
+  ['payments', 'Payments'],
+  ['new-link', 'New link'],
+  ['refunds', 'Refunds'],
+  ['reports', 'Reports'],
+  ['webhooks', 'Webhooks'],
+  ['settings', 'Settings'],
+] as const;
+
+/** The renderer routes on the hash (renderer/src/router.ts): a fragment-only load changes the screen in place. */
+function navigate(screen: (typeof SCREENS)[number][0]): void {
+  showWindow();
+  void mainWindow?.webContents.loadURL(`${APP_ENTRY_URL}#/${screen}`);
+}
+
+function buildMenu(): Menu {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'New payment link', accelerator: 'CmdOrCtrl+N', click: () => navigate('new-link') },
+        { type: 'separator' },
+        { label: 'Close window', accelerator: 'CmdOrCtrl+W', click: () => mainWindow?.close() },
+        ...(isMac ? [] : [{ label: 'Quit Paydesk', accelerator: 'CmdOrCtrl+Q', click: () => app.quit() }]),
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: '&Go',
+      submenu: SCREENS.map(([screen, label], i) => ({ label, accelerator: `CmdOrCtrl+${i + 1}`, click: () => navigate(screen) })),
+    },
+    {
+      label: '&View',
+      submenu: [
+        { role: 'reload' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  return Menu.buildFromTemplate(template);
+}
+
+function createTray(): Tray | null {
+  if (!existsSync(ICON_PATH)) return null;
+  try {
+    const image = nativeImage.createFromPath(ICON_PATH).resize({ width: 22, height: 22 });
+    const t = new Tray(image);
+    t.setToolTip('Paydesk');
+    // TODO(issue 7): the tunnel state and the last payment, from core events.
+    t.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Open Paydesk', click: () => showWindow() },
+        { type: 'separator' },
+        { label: 'Quit', click: () => app.quit() },
+      ]),
+    );
+    t.on('click', () => showWindow());
+    return t;
+  } catch (err) {
+    log('warn', 'no tray icon on this desktop: closing the window will quit', { error: String(err) });
+    return null;
+  }
+}
+
+async function shutdown(): Promise<void> {
+  disposeIpc?.();
+  disposeIpc = null;
+  const closing: Promise<unknown>[] = [];
+  if (core) closing.push(core.close());
+  if (sandbox) closing.push(sandbox.close());
+  core = null;
+  sandbox = null;
+  const results = await Promise.allSettled(closing);
+  for (const r of results) if (r.status === 'rejected') log('error', 'shutdown step failed', { error: String(r.reason) });
+  tray?.destroy();
+  tray = null;
+}
+
+function fatal(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log('error', 'Paydesk could not start', { error: err instanceof Error ? err.stack ?? message : message });
+  dialog.showErrorBox('Paydesk could not start', message);
+  app.exit(1);
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// Builds everything `npm start`, `npm run host`, the e2e tests and electron-builder need:
+//   vite build                              renderer/           -> dist/renderer/
+//   esbuild electron/main.ts                (node, cjs)         -> dist/electron/main.cjs
+//   esbuild electron/preload.ts             (ONE file, browser) -> dist/electron/preload.cjs
+//   esbuild electron/browser-host/cli.ts    (node, cjs)         -> dist/electron/browser-host.cjs
+//   build/icon.png                                              -> dist/electron/icon.png (window + tray)
+// Package dependencies stay external (node_modules ships with the app; better-sqlite3 is native), except
+// ESM-only packages (e.g. env-paths 4), which a CommonJS bundle cannot require(): those are bundled in.
+// Every step runs even if an earlier one failed (so a half-built renderer does not hide main's errors);
+// the script prints every error and exits 1 if any step failed. `--quiet` prints only errors and one summary line.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const info = (...a) => {
+  if (!quiet) console.log(...a);
+};
+
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const deps = Object.keys(pkg.dependencies ?? {});
+
+/** A package a CommonJS bundle cannot require(): "type": "module" and no `require` export condition. */
+function isEsmOnly(name) {
+  let p;
+  try {
+    p = JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8'));
+  } catch {
+    return false; // not installed: leave it external and let the runtime say so
+  }
+  const hasRequireCondition = JSON.stringify(p.exports ?? null).includes('"require"');
+  return p.type === 'module' && !hasRequireCondition && !String(p.main ?? '').endsWith('.cjs');
+}
+const esmOnly = deps.filter(isEsmOnly);
+const external = deps.filter((d) => !esmOnly.includes(d));
+if (esmOnly.length) info(`build: bundling ESM-only dependencies into the CommonJS outputs: ${esmOnly.join(', ')}`);
+
+// import.meta in a CommonJS bundle: point it at the bundle file itself.
+const importMetaBanner = "const __paydesk_import_meta_url = require('node:url').pathToFileURL(__filename).href;";
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'silent',
+  absWorkingDir: root,
+  external: ['electron', ...external],
+  loader: { '.sql': 'text' },
+  banner: { js: importMetaBanner },
+  define: {
+    'import.meta.url': '__paydesk_import_meta_url',
+    'import.meta.dirname': '__dirname',
+    'import.meta.filename': '__filename',
+  },
+};
+
+const steps = [
+  {
+    name: 'renderer (vite build -> dist/renderer)',
+    run: () => {
+      const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', ...(quiet ? ['--logLevel', 'error'] : [])], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+      if (r.status !== 0) throw new Error(`vite build exited with ${r.status ?? r.signal}`);
+    },
+  },
+  {
+    name: 'electron main (-> dist/electron/main.cjs)',
+    run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', target: 'node22' }),
+  },
+  {
+    name: 'electron preload (-> dist/electron/preload.cjs, one file)',
+    // Sandboxed preload: it can require only 'electron' (and a few polyfilled builtins), so everything is inlined.
+    run: () =>
+      esbuildStep({
+        bundle: true,
+        platform: 'browser',
+        format: 'cjs',
+        target: 'chrome130',
+        minify: true, // zod comes along with the contract's name lists; minified it parses faster on every page load
+        sourcemap: true,
+        logLevel: 'silent',
+        absWorkingDir: root,
+        external: ['electron'],
+        entryPoints: ['electron/preload.ts'],
+        outfile: 'dist/electron/preload.cjs',
+      }),
+  },
+  {
+    name: 'browser host (-> dist/electron/browser-host.cjs)',
+    run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/browser-host/cli.ts'], outfile: 'dist/electron/browser-host.cjs', target: 'node20' }),
+  },
+  {
+    name: 'icon (build/icon.png -> dist/electron/icon.png)',
+    run: () => {
+      const src = path.join(root, 'build/icon.png');
+      if (!existsSync(src)) throw new Error('build/icon.png is missing (node build/make-icon.mjs makes it)');
+      mkdirSync(path.join(root, 'dist/electron'), { recursive: true });
+      copyFileSync(src, path.join(root, 'dist/electron/icon.png'));
+    },
+  },
+];
+
+async function esbuildStep(options) {
+  const result = await esbuild.build(options); // throws on errors; the message lists them all
+  for (const w of result.warnings) {
+    // import.meta is handled by `define`; anything else is worth reading
+    if (!quiet) console.warn((await esbuild.formatMessages([w], { kind: 'warning', color: false })).join(''));
+  }
+}
+
+const failures = [];
+const started = Date.now();
+for (const step of steps) {
+  const t = Date.now();
+  try {
+    await step.run();
+    info(`build: ok     ${step.name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    failures.push(step.name);
+    console.error(`build: FAILED ${step.name}`);
+    if (err && Array.isArray(err.errors) && err.errors.length) {
+      console.error((await esbuild.formatMessages(err.errors, { kind: 'error', color: false })).join(''));
+    } else {
+      console.error(err instanceof Error ? err.message : String(err));
+    }
+  }
+}
+
+const secs = ((Date.now() - started) / 1000).toFixed(1);
+if (failures.length) {
+  console.error(`build: ${failures.length} of ${steps.length} steps failed in ${secs} s: ${failures.join('; ')}`);
+  process.exit(1);
+}
+console.log(`build: ${steps.length} steps ok in ${secs} s (dist/renderer, dist/electron/{main,preload,browser-host}.cjs)`);
