@@ -9,6 +9,7 @@ import type { SettingsRepo } from './store/repos/settings';
 import type { Clock, CoreOptions } from './types';
 import type { Vault } from './vault';
 import type { AccountsService } from './accounts/service';
+import type { TunnelService } from './tunnel/service';
 
 export interface CoreDeps {
   options: CoreOptions;
@@ -20,6 +21,9 @@ export interface CoreDeps {
   log: Log;
   repos: { accounts: AccountsRepo; settings: SettingsRepo };
   accounts: AccountsService;
+  tunnel: TunnelService;
+  /** facts known only once things run (the webhook listener's port), read by the services that need them */
+  runtime: { webhookListenerPort: number | null };
   info(): AppInfo;
 }
 

@@ -13,6 +13,8 @@ import { createEvents } from './events';
 import { createGateways } from './gateways';
 import { accountHandlers } from './handlers/accounts';
 import { systemHandlers } from './handlers/system';
+import { webhooksHandlers } from './handlers/webhooks';
+import { createTunnelService } from './tunnel/service';
 import { consoleSink, createLog, type Log } from './log';
 import { createRpc, type AllHandlers } from './rpc';
 import { dbPath, openDataDirDb, type Db } from './store/db';
@@ -36,6 +38,7 @@ function buildHandlers(d: CoreDeps): AllHandlers {
   return {
     ...systemHandlers(d),
     ...accountHandlers(d),
+    ...webhooksHandlers(d),
   };
 }
 
@@ -108,7 +111,23 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     const repos = { accounts: accountsRepo(db), settings: settingsRepo(db, clock.now) };
     const gateways = createGateways({ accounts: repos.accounts, vault, sandboxUrl: sandbox?.url ?? null, version: APP_VERSION });
     const accounts = createAccountsService({ db, repo: repos.accounts, settings: repos.settings, vault, gateways, events, clock, log });
-    deps = { options, db, vault, events, gateways, clock, log, repos, accounts, info };
+    const runtime: CoreDeps['runtime'] = { webhookListenerPort: null };
+    const tunnel = createTunnelService({
+      getListenerPort: () => runtime.webhookListenerPort,
+      vault,
+      accounts: () => accounts.list(),
+      stripeFor: (id) => gateways.stripe(id),
+      storeWebhookSecret: async (id, secret) => {
+        await accounts.update({ id, webhookSecret: secret });
+      },
+      emit: (name, payload) => events.emit(name, payload),
+      clock,
+      log: (level, message) => log(level, message),
+      version: APP_VERSION,
+      // the embedded sandbox delivers webhooks over loopback http; a real gateway needs https
+      allowLoopbackHttp: sandbox !== null,
+    });
+    deps = { options, db, vault, events, gateways, clock, log, repos, accounts, tunnel, runtime, info };
   } catch (err) {
     if (!(err instanceof AppError)) {
       db?.close();
@@ -164,6 +183,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       if (closed) return;
       closed = true;
       while (background.size > 0) await Promise.allSettled([...background]);
+      await deps?.tunnel.close();
       db?.close();
       db = null;
     },
