@@ -1,0 +1,211 @@
+// Prepared statements for payments and their timeline (payment_events). The state machine lives in
+// shared/status.ts; this file only stores its state and the columns derived from it.
+import type { GatewayIds, PaymentRef } from '../../payments/normalize';
+import {
+  initialPaymentState,
+  isPaymentStatus,
+  parsePaymentState,
+  serializePaymentState,
+  summarizePayment,
+  type PaymentEvent,
+  type PaymentState,
+  type PaymentStatus,
+  type PaymentSummary,
+} from '../../../../shared/status';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db';
+
+export type PaymentKind = 'stripe_checkout' | 'stripe_payment_link' | 'razorpay_link' | 'razorpay_order';
+
+export interface PaymentRow {
+  id: string;
+  account_id: string;
+  gateway: 'stripe' | 'razorpay';
+  livemode: number;
+  kind: PaymentKind;
+  order_ref: string;
+  amount_minor: number;
+  currency: string;
+  description: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  notes: string;
+  status: PaymentStatus;
+  status_reason: string | null;
+  refund_state: 'none' | 'partially_refunded' | 'refunded';
+  machine: string | null;
+  idempotency_key: string;
+  session_id: string | null;
+  plink_id: string | null;
+  order_id: string | null;
+  payment_intent_id: string | null;
+  charge_id: string | null;
+  gateway_payment_id: string | null;
+  url: string | null;
+  expires_at: number | null;
+  paid_at: number | null;
+  captured_minor: number;
+  refunded_minor: number;
+  fee_minor: number | null;
+  tax_minor: number | null;
+  net_minor: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentInsert {
+  id: string;
+  accountId: string;
+  gateway: 'stripe' | 'razorpay';
+  livemode: boolean;
+  kind: PaymentKind;
+  orderRef: string;
+  amountMinor: number;
+  currency: string;
+  description?: string | null;
+  customerName?: string | null;
+  customerEmail?: string | null;
+  customerPhone?: string | null;
+  notes?: Record<string, string>;
+  idempotencyKey: string;
+  expiresAt?: number | null;
+  createdBy?: string | null;
+  createdAt: number;
+}
+
+export interface TimelineInsert {
+  paymentId: string;
+  at: number;
+  recordedAt: number;
+  event: PaymentEvent;
+  source: 'webhook' | 'sync' | 'local';
+  webhookEventId: number | null;
+  gatewayType: string | null;
+  changed: boolean;
+  statusAfter: PaymentStatus;
+}
+
+/** payments column for each GatewayIds key */
+export const ID_COLUMNS: Readonly<Record<keyof GatewayIds, string>> = {
+  sessionId: 'session_id',
+  plinkId: 'plink_id',
+  orderId: 'order_id',
+  paymentIntentId: 'payment_intent_id',
+  chargeId: 'charge_id',
+  paymentId: 'gateway_payment_id',
+};
+const LOOKUP_ORDER: readonly (keyof GatewayIds)[] = ['sessionId', 'plinkId', 'orderId', 'paymentIntentId', 'chargeId', 'paymentId'];
+
+/** The machine state of a row: the stored one, or one seeded from the row's status when none is stored yet. */
+export function stateOfRow(row: PaymentRow): PaymentState {
+  if (row.machine) return parsePaymentState(row.machine, row.amount_minor);
+  const s = initialPaymentState(row.amount_minor);
+  if (row.status === 'open' || row.status === 'failed' || row.status === 'expired' || row.status === 'cancelled') {
+    return { ...s, base: row.status, lastFailure: row.status === 'failed' && row.status_reason ? { at: 0, reason: row.status_reason } : null };
+  }
+  return s;
+}
+
+export function paymentsRepo(db: Db) {
+  const byIdStmt = db.prepare('SELECT * FROM payments WHERE id = ?');
+  const byIdAccountStmt = db.prepare('SELECT * FROM payments WHERE id = ? AND account_id = ?');
+  const byColumn = Object.fromEntries(
+    LOOKUP_ORDER.map((k) => [k, db.prepare<[string, string]>(`SELECT * FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]),
+  ) as Record<keyof GatewayIds, Statement<[string, string]>>;
+  const insertStmt = db.prepare(`INSERT INTO payments
+      (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, description, customer_name, customer_email,
+       customer_phone, notes, idempotency_key, expires_at, created_by, created_at, updated_at)
+    VALUES (@id, @accountId, @gateway, @livemode, @kind, @orderRef, @amountMinor, @currency, @description, @customerName, @customerEmail,
+       @customerPhone, @notes, @idempotencyKey, @expiresAt, @createdBy, @createdAt, @createdAt)`);
+  const applyStmt = db.prepare(`UPDATE payments SET
+      status = @status, status_reason = @statusReason, refund_state = @refundState, machine = @machine,
+      captured_minor = @capturedMinor, refunded_minor = @refundedMinor,
+      fee_minor = @feeMinor, tax_minor = @taxMinor, net_minor = @netMinor, paid_at = @paidAt,
+      session_id = coalesce(session_id, @sessionId), plink_id = coalesce(plink_id, @plinkId), order_id = coalesce(order_id, @orderId),
+      payment_intent_id = coalesce(payment_intent_id, @paymentIntentId), charge_id = coalesce(charge_id, @chargeId),
+      gateway_payment_id = coalesce(gateway_payment_id, @paymentId),
+      updated_at = @now
+    WHERE id = @id`);
+  const timelineStmt = db.prepare(`INSERT INTO payment_events
+      (payment_id, at, recorded_at, kind, source, webhook_event_id, gateway_type, detail, changed, status_after)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const timelineOfStmt = db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY at, id');
+
+  return {
+    byId(id: string): PaymentRow | undefined {
+      return byIdStmt.get(id) as PaymentRow | undefined;
+    },
+    insert(p: PaymentInsert): void {
+      insertStmt.run({
+        id: p.id,
+        accountId: p.accountId,
+        gateway: p.gateway,
+        livemode: p.livemode ? 1 : 0,
+        kind: p.kind,
+        orderRef: p.orderRef,
+        amountMinor: p.amountMinor,
+        currency: p.currency.toUpperCase(),
+        description: p.description ?? null,
+        customerName: p.customerName ?? null,
+        customerEmail: p.customerEmail ?? null,
+        customerPhone: p.customerPhone ?? null,
+        notes: JSON.stringify(p.notes ?? {}),
+        idempotencyKey: p.idempotencyKey,
+        expiresAt: p.expiresAt ?? null,
+        createdBy: p.createdBy ?? null,
+        createdAt: p.createdAt,
+      });
+    },
+    /** The payment an event concerns, within one account: by our id first, then by each gateway id. */
+    findForRef(accountId: string, ref: PaymentRef): PaymentRow | undefined {
+      if (ref.paydeskId) {
+        const row = byIdAccountStmt.get(ref.paydeskId, accountId) as PaymentRow | undefined;
+        if (row) return row;
+      }
+      for (const k of LOOKUP_ORDER) {
+        const v = ref.ids[k];
+        if (!v) continue;
+        const row = byColumn[k].get(v, accountId) as PaymentRow | undefined;
+        if (row) return row;
+      }
+      return undefined;
+    },
+    /** Stores a new machine state and its derived columns; learns gateway ids the row does not have yet. */
+    saveState(id: string, state: PaymentState, ids: GatewayIds, now: number): PaymentSummary {
+      const s = summarizePayment(state);
+      applyStmt.run({
+        id,
+        status: s.status,
+        statusReason: s.statusReason,
+        refundState: s.refundState,
+        machine: serializePaymentState(state),
+        capturedMinor: s.capturedMinor,
+        refundedMinor: s.refundedMinor,
+        feeMinor: s.feeMinor,
+        taxMinor: s.taxMinor,
+        netMinor: s.netMinor,
+        paidAt: s.paidAt,
+        sessionId: ids.sessionId ?? null,
+        plinkId: ids.plinkId ?? null,
+        orderId: ids.orderId ?? null,
+        paymentIntentId: ids.paymentIntentId ?? null,
+        chargeId: ids.chargeId ?? null,
+        paymentId: ids.paymentId ?? s.paymentId ?? null,
+        now,
+      });
+      return s;
+    },
+    addTimeline(t: TimelineInsert): void {
+      const { type, at: _at, ...detail } = t.event;
+      timelineStmt.run(t.paymentId, t.at, t.recordedAt, type, t.source, t.webhookEventId, t.gatewayType, JSON.stringify(detail), t.changed ? 1 : 0, t.statusAfter);
+    },
+    timeline(paymentId: string): { kind: string; at: number; changed: number; status_after: string; detail: string; gateway_type: string | null; webhook_event_id: number | null }[] {
+      return timelineOfStmt.all(paymentId) as never;
+    },
+  };
+}
+
+export type PaymentsRepo = ReturnType<typeof paymentsRepo>;
+export { isPaymentStatus };

@@ -1,0 +1,275 @@
+// The webhook listener: plain node:http on 127.0.0.1. It only routes, bounds and reads the raw body;
+// verification and storage are ingest.ts's job (passed in as onDelivery).
+//
+//   POST /webhooks/stripe/<accountId>     POST /webhooks/razorpay/<accountId>
+//
+// 404 for any other path, 405 (Allow: POST) for another method, 413 beyond maxBodyBytes (reading stops),
+// and slow senders are cut off: an absolute deadline for the headers and one for the body, plus an idle
+// timeout, each of which destroys the socket.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
+import { AppError } from '../../../shared/errors';
+
+export type WebhookGateway = 'stripe' | 'razorpay';
+
+export interface WebhookDelivery {
+  gateway: WebhookGateway;
+  accountId: string;
+  headers: IncomingHttpHeaders;
+  /** the raw body, exactly as received: signatures are computed over these bytes */
+  body: Buffer;
+  /** ms since the epoch, from the listener's clock */
+  receivedAt: number;
+}
+
+export interface DeliveryResponse {
+  status: number;
+  /** JSON-serializable; never contains a secret */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ListenerLimits {
+  /** default 1 MiB */
+  maxBodyBytes: number;
+  /** from connection (or the first byte of a request) to the end of its headers; default 10 s */
+  headersTimeoutMs: number;
+  /** from the end of the headers to the end of the body; default 10 s */
+  bodyTimeoutMs: number;
+  /** no bytes at all for this long: the socket is destroyed; default 10 s */
+  idleTimeoutMs: number;
+  /** keep-alive between requests; default 5 s */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_LISTENER_LIMITS: ListenerLimits = {
+  maxBodyBytes: 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  idleTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+export interface WebhookListenerOptions {
+  /** 0 = any free port */
+  port: number;
+  /** only loopback is allowed: a tunnel exposes it to the gateways */
+  host?: '127.0.0.1';
+  onDelivery: (delivery: WebhookDelivery) => Promise<DeliveryResponse> | DeliveryResponse;
+  limits?: Partial<ListenerLimits>;
+  now?: () => number;
+  /** called for errors of the listener itself (never with a body or headers) */
+  onError?: (err: Error) => void;
+}
+
+export interface WebhookListener {
+  readonly port: number;
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  urlFor(gateway: WebhookGateway, accountId: string): string;
+  close(): Promise<void>;
+}
+
+const ROUTE = /^\/webhooks\/(stripe|razorpay)\/([A-Za-z0-9_-]{1,64})\/?$/;
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, close = false): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body ?? {});
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-store',
+    ...(close ? { connection: 'close' } : {}),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Whether a port on 127.0.0.1 can be bound right now. */
+function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.once('error', () => resolve(false));
+    s.listen({ port, host, exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
+async function suggestPort(port: number, host: string): Promise<number | null> {
+  for (let p = port + 1; p <= Math.min(65535, port + 20); p++) if (await portIsFree(p, host)) return p;
+  return null;
+}
+
+export async function startWebhookListener(opts: WebhookListenerOptions): Promise<WebhookListener> {
+  const host = opts.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new AppError('invalid_input', 'The webhook listener binds 127.0.0.1 only', { field: 'host' });
+  const limits: ListenerLimits = { ...DEFAULT_LISTENER_LIMITS, ...opts.limits };
+  const now = opts.now ?? Date.now;
+
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+      maxHeaderSize: 16 * 1024,
+    },
+    (req, res) => handle(req, res),
+  );
+
+  // idle sockets (no bytes either way) are destroyed by Node when no 'timeout' listener is set on the server
+  server.timeout = limits.idleTimeoutMs;
+
+  // Absolute deadline for the first request's headers (Node's own headersTimeout covers later requests
+  // on a keep-alive socket, but is only checked every connectionsCheckingInterval).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.setNoDelay(true);
+    const t = setTimeout(() => socket.destroy(), limits.headersTimeoutMs);
+    t.unref();
+    (socket as Socket & { __headersTimer?: NodeJS.Timeout }).__headersTimer = t;
+    socket.once('close', () => clearTimeout(t));
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    socket.destroy();
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const socket = req.socket as Socket & { __headersTimer?: NodeJS.Timeout };
+    if (socket.__headersTimer) {
+      clearTimeout(socket.__headersTimer);
+      socket.__headersTimer = undefined;
+    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const m = ROUTE.exec(path);
+    if (!m) {
+      req.resume();
+      send(res, 404, { error: 'not_found' });
+      return;
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      send(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+      return;
+    }
+    const gateway = m[1] as WebhookGateway;
+    const accountId = m[2] as string;
+
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > limits.maxBodyBytes) {
+      tooLarge(req, res);
+      return;
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const bodyTimer = setTimeout(() => {
+      done = true;
+      req.socket.destroy();
+    }, limits.bodyTimeoutMs);
+    bodyTimer.unref();
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limits.maxBodyBytes) {
+        done = true;
+        clearTimeout(bodyTimer);
+        tooLarge(req, res);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => {
+      done = true;
+      clearTimeout(bodyTimer);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      clearTimeout(bodyTimer);
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      let result: Promise<DeliveryResponse> | DeliveryResponse;
+      try {
+        result = opts.onDelivery({ gateway, accountId, headers: req.headers, body, receivedAt: now() });
+      } catch (err) {
+        fail(err, res);
+        return;
+      }
+      if (result instanceof Promise) result.then((r) => reply(res, r), (err: unknown) => fail(err, res));
+      else reply(res, result);
+    });
+  }
+
+  function reply(res: ServerResponse, r: DeliveryResponse): void {
+    send(res, r.status, r.body ?? {}, r.headers);
+  }
+
+  function fail(err: unknown, res: ServerResponse): void {
+    opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+    send(res, 500, { error: 'internal' });
+  }
+
+  function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+    // stop reading: answer, then close the connection once the answer is flushed
+    req.pause();
+    send(res, 413, { error: 'payload_too_large', limitBytes: limits.maxBodyBytes }, {}, true);
+    res.once('finish', () => req.socket.destroySoon());
+    const t = setTimeout(() => req.socket.destroy(), 1000);
+    t.unref();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') {
+        suggestPort(opts.port, host).then(
+          (alt) =>
+            reject(
+              new AppError(
+                'unavailable',
+                `Port ${opts.port} is in use by another program. ${alt !== null ? `Try ${alt}, or` : 'Choose another port, or'} use 0 for any free port.`,
+                { field: 'webhookPort', cause: err },
+              ),
+            ),
+          () => reject(new AppError('unavailable', `Port ${opts.port} is in use by another program.`, { field: 'webhookPort', cause: err })),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(new AppError('unavailable', `Port ${opts.port} needs privileges this app does not have; choose a port above 1023.`, { field: 'webhookPort', cause: err }));
+      } else reject(err);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port: opts.port, host, exclusive: true });
+  });
+  server.on('error', (err) => opts.onError?.(err));
+
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const url = `http://${host}:${port}`;
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    url,
+    urlFor: (gateway, accountId) => `${url}/webhooks/${gateway}/${encodeURIComponent(accountId)}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // in-flight requests get a moment to finish; then everything goes
+        const t = setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, 2000);
+        t.unref();
+        server.once('close', () => clearTimeout(t));
+      });
+      return closing;
+    },
+  };
+}
