@@ -36,8 +36,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer and shared code never import electron.' }],
-        patterns: [{ group: nodeBuiltins, message: 'The renderer and shared code never import Node builtins.' }],
+        paths: [
+          { name: 'electron', message: 'The renderer and shared code never import electron.' },
+          // bare builtin names as exact paths: a pattern would also match relative files such as './http'
+          ...nodeBuiltins.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'The renderer and shared code never import Node builtins.' })),
+        ],
+        patterns: [{ group: ['node:*'], message: 'The renderer and shared code never import Node builtins.' }],
       }],
     },
   },

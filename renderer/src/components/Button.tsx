@@ -1,0 +1,34 @@
+import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
+import { Icon, type IconName } from './Icon';
+
+export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger';
+
+export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+  variant?: ButtonVariant;
+  size?: 'sm' | 'md';
+  icon?: IconName;
+  /** shows a spinner, keeps the label for screen readers, and blocks a second click */
+  busy?: boolean;
+  children?: ReactNode;
+  ref?: Ref<HTMLButtonElement>;
+}
+
+export function Button({ variant = 'secondary', size = 'md', icon, busy = false, disabled, className, children, type = 'button', ...rest }: ButtonProps) {
+  const cls = ['btn', `btn-${variant}`, size === 'sm' ? 'btn-sm' : '', busy ? 'is-busy' : '', className ?? ''].filter(Boolean).join(' ');
+  return (
+    <button type={type} className={cls} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+      {busy ? <span className="spinner" aria-hidden="true" /> : icon ? <Icon name={icon} size={16} /> : null}
+      {children !== undefined && <span className="btn-label">{children}</span>}
+    </button>
+  );
+}
+
+/** A link styled as a button (navigation, not an action). */
+export function ButtonLink({ href, variant = 'primary', icon, children, size = 'md' }: { href: string; variant?: ButtonVariant; icon?: IconName; children: ReactNode; size?: 'sm' | 'md' }) {
+  return (
+    <a href={href} className={['btn', `btn-${variant}`, size === 'sm' ? 'btn-sm' : ''].filter(Boolean).join(' ')}>
+      {icon && <Icon name={icon} size={16} />}
+      <span className="btn-label">{children}</span>
+    </a>
+  );
+}

@@ -1,0 +1,16 @@
+import { Page } from '../../components';
+import { AccountsPanel } from './AccountsPanel';
+import { SecurityPanel } from './SecurityPanel';
+import { AboutPanel } from './AboutPanel';
+
+export function SettingsScreen() {
+  return (
+    <Page title="Settings" description="Payment accounts, how your keys are protected, and this installation.">
+      <div className="stack-lg">
+        <AccountsPanel />
+        <SecurityPanel />
+        <AboutPanel />
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,26 @@
+// Derived view of which accounts the screens are showing, and whether that is test data.
+// Reads the server's account list from react-query and only the *selection* from UI state.
+import type { Account } from '../../../shared/contract';
+import { useRpcQuery } from '../api/hooks';
+import { useUi } from './ui';
+
+export interface AccountsView {
+  accounts: Account[];
+  /** the chosen account, or null for "all accounts" */
+  selected: Account | null;
+  /** the data on screen may be test data: the TEST MODE banner shows */
+  showingTestData: boolean;
+}
+
+export function testDataShown(accounts: readonly Account[], selected: Account | null): boolean {
+  if (selected) return selected.mode === 'test';
+  return accounts.some((a) => a.mode === 'test');
+}
+
+export function useAccountsView(): AccountsView {
+  const { data } = useRpcQuery('accounts.list', {});
+  const selectedId = useUi((s) => s.selectedAccountId);
+  const accounts = data ?? [];
+  const selected = accounts.find((a) => a.id === selectedId) ?? null;
+  return { accounts, selected, showingTestData: testDataShown(accounts, selected) };
+}

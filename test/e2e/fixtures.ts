@@ -1,0 +1,211 @@
+// Shared by every end-to-end test: a real browser-mode host (plus its embedded Paydesk Sandbox) on a fresh
+// port and an isolated data dir, and Debian Chromium driven by playwright-core (STYLE.md §1.12).
+//
+//   const host = await startHost();               // or startHost({ dataDir, sandbox: false })
+//   const browser = await launchBrowser();
+//   const page = await openConsole(browser, host);  // loads host.url (with its token), waits for the shell
+//   ...
+//   await host.restart();                          // same data dir, new port and token: host.url changes
+//   await browser.close(); await host.stop();      // stop() also deletes a data dir it created
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const BUILT_HOST = join(ROOT, 'dist', 'electron', 'browser-host.cjs');
+const SOURCE_HOST = join(ROOT, 'electron', 'browser-host', 'cli.ts');
+const RENDERER_INDEX = join(ROOT, 'dist', 'renderer', 'index.html');
+const START_TIMEOUT_MS = 60_000;
+
+export interface HostOptions {
+  /** reuse a data dir (kept on stop); default: a fresh temp dir, deleted on stop */
+  dataDir?: string;
+  /** run the embedded Paydesk Sandbox (default true) */
+  sandbox?: boolean;
+  /** extra CLI flags */
+  args?: string[];
+}
+
+export interface Host {
+  /** the console URL with its per-launch token, e.g. http://127.0.0.1:41234/?token=… (changes on restart) */
+  readonly url: string;
+  /** http://127.0.0.1:<p> of the embedded sandbox, or null with sandbox: false (changes on restart) */
+  readonly sandboxUrl: string | null;
+  /** origin of the console, without the token */
+  readonly origin: string;
+  readonly dataDir: string;
+  /** everything the host printed (stdout + stderr), for failure messages */
+  output(): string;
+  /** stop the host; deletes the data dir if startHost created it */
+  stop(): Promise<void>;
+  /** stop and start again on the same data dir; url and sandboxUrl are updated */
+  restart(): Promise<void>;
+}
+
+/** The built renderer must exist and be newer than its sources; builds it (once, under a lock) if not. */
+export function ensureRendererBuilt(): void {
+  if (existsSync(RENDERER_INDEX) && statSync(RENDERER_INDEX).mtimeMs >= newestMtime([join(ROOT, 'renderer'), join(ROOT, 'shared')])) return;
+  const lock = join(ROOT, 'dist', '.renderer-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`e2e: timed out waiting for ${lock}; delete it if no build is running`);
+      spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},250)']);
+    }
+  }
+  try {
+    if (existsSync(RENDERER_INDEX) && statSync(RENDERER_INDEX).mtimeMs >= newestMtime([join(ROOT, 'renderer'), join(ROOT, 'shared')])) return;
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`e2e: vite build failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function newestMtime(dirs: string[]): number {
+  let newest = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const d of dirs) if (existsSync(d)) walk(d);
+  return newest;
+}
+
+/** Starts the browser host: the built one (dist/electron/browser-host.cjs) if present, else the source through tsx. */
+export async function startHost(opts: HostOptions = {}): Promise<Host> {
+  ensureRendererBuilt();
+  const ownsDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'paydesk-e2e-'));
+  const sandbox = opts.sandbox ?? true;
+  const useBuilt = existsSync(BUILT_HOST) && process.env.PAYDESK_E2E_SOURCE !== '1';
+  const cliArgs = ['--port', '0', '--data-dir', dataDir, ...(sandbox ? [] : ['--sandbox', 'off']), ...(opts.args ?? [])];
+  const argv = useBuilt ? [BUILT_HOST, ...cliArgs] : ['--import', 'tsx', SOURCE_HOST, ...cliArgs];
+
+  let log = '';
+  let child: ChildProcess | null = null;
+  let url = '';
+  let sandboxUrl: string | null = null;
+
+  const launch = () =>
+    new Promise<void>((resolveStart, rejectStart) => {
+      let out = '';
+      const proc = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        rejectStart(new Error(`e2e: the host did not print its URL within ${START_TIMEOUT_MS / 1000}s:\n${log}`));
+      }, START_TIMEOUT_MS);
+      const check = () => {
+        const m = /Paydesk running at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+        const s = /Paydesk Sandbox at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m && (!sandbox || s)) {
+          clearTimeout(timer);
+          url = m[1]!;
+          sandboxUrl = s ? s[1]! : null;
+          resolveStart();
+        }
+      };
+      proc.stdout.setEncoding('utf8').on('data', (c: string) => {
+        out += c;
+        log += c;
+        check();
+      });
+      proc.stderr.setEncoding('utf8').on('data', (c: string) => {
+        log += c;
+      });
+      proc.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (!url || child === proc) rejectStart(new Error(`e2e: the host exited (${code ?? signal}) before it was ready:\n${log}`));
+      });
+    });
+
+  const kill = async () => {
+    const proc = child as ChildProcess | null;
+    child = null;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    proc.kill('SIGTERM');
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 8000));
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      proc.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  await launch();
+
+  return {
+    get url() {
+      return url;
+    },
+    get sandboxUrl() {
+      return sandboxUrl;
+    },
+    get origin() {
+      return new URL(url).origin;
+    },
+    dataDir,
+    output: () => log,
+    async stop() {
+      await kill();
+      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await kill();
+      url = '';
+      sandboxUrl = null;
+      await launch();
+    },
+  };
+}
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface ConsolePage {
+  page: Page;
+  context: BrowserContext;
+  /** console errors and uncaught page errors seen so far (CSP violations land here) */
+  errors: string[];
+}
+
+/**
+ * A fresh context (own cookies and storage) on the console, waiting until the shell has rendered.
+ * `colorScheme` drives prefers-color-scheme (the theme toggle defaults to "match system").
+ */
+export async function openConsole(browser: Browser, host: Host, opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; path?: string } = {}): Promise<ConsolePage> {
+  const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: opts.viewport ?? { width: 1280, height: 820 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(host.url + (opts.path ?? ''));
+  await page.locator('nav[aria-label="Main"]').waitFor({ timeout: 20_000 });
+  return { page, context, errors };
+}
+
+/** The sandbox's own test keys (GET /__sandbox/keys): STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET. */
+export async function sandboxKeys(host: Host): Promise<Record<'STRIPE_SECRET_KEY' | 'STRIPE_PUBLISHABLE_KEY' | 'RAZORPAY_KEY_ID' | 'RAZORPAY_KEY_SECRET', string>> {
+  if (!host.sandboxUrl) throw new Error('e2e: this host runs without the sandbox');
+  const res = await fetch(`${host.sandboxUrl}/__sandbox/keys`);
+  if (!res.ok) throw new Error(`e2e: GET /__sandbox/keys answered ${res.status}`);
+  return (await res.json()) as never;
+}
+
+/** Where screenshots go (looked at by people, not asserted on). */
+export const SHOTS_DIR = process.env.PAYDESK_SHOTS_DIR ?? join(tmpdir(), 'shots');
