@@ -24,6 +24,8 @@ export interface RpcOptions {
   parseOutput?: boolean;
   /** refuse a method before it runs (e.g. degraded start-up); returns the error to send */
   gate?: (method: MethodName) => AppError | null;
+  /** who is calling: returns the context handlers receive (with `operator`), or throws AppError ('locked') */
+  authorize?: (method: MethodName, ctx: CallContext) => CallContext;
 }
 
 const issueField = (issue: z.core.$ZodIssue): string | undefined => {
@@ -57,6 +59,7 @@ export function createRpc(opts: RpcOptions) {
       }
       const gated = opts.gate?.(method);
       if (gated) return { ok: false, error: gated.toWire() };
+      const callCtx = opts.authorize ? opts.authorize(method, ctx) : ctx;
 
       const def = methods[method] as { input: z.ZodType; output: z.ZodType };
       const parsed = def.input.safeParse(input);
@@ -68,7 +71,7 @@ export function createRpc(opts: RpcOptions) {
         return { ok: false, error };
       }
       const handler = opts.handlers[method] as (input: unknown, ctx: CallContext) => unknown;
-      const raw = await handler(parsed.data, ctx);
+      const raw = await handler(parsed.data, callCtx);
       if (!parseOutput) return { ok: true, value: raw };
       const out = def.output.safeParse(raw);
       if (!out.success) {

@@ -2,10 +2,24 @@
 import type { Envelope } from '../../shared/errors';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 
+/** A person at the desk (or Paydesk itself / the API): what attribution and permission checks use. */
+export interface OperatorRef {
+  /** null: single-user mode ('owner'), the merchant API or Paydesk itself */
+  id: string | null;
+  name: string;
+  role: 'owner' | 'staff';
+}
+
 /** Who is calling: the shell fills this in; handlers use it for attribution and permission checks. */
 export interface CallContext {
   /** 'ipc' for the Electron window, 'http' for browser mode, 'api' for the merchant HTTP API, 'internal' for core itself */
   transport: 'ipc' | 'http' | 'api' | 'internal';
+  /**
+   * Who is at the desk. Set by core (rpc `authorize`, from the desk session) before every handler runs;
+   * whatever a transport puts here is overwritten. Handlers read it for attribution and role checks
+   * (`requireOwner(ctx)` in core/operators).
+   */
+  operator?: OperatorRef;
 }
 
 export type CoreEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
