@@ -4,6 +4,7 @@
 //   esbuild electron/main.ts                (node, cjs)         -> dist/electron/main.cjs
 //   esbuild electron/preload.ts             (ONE file, browser) -> dist/electron/preload.cjs
 //   esbuild electron/browser-host/cli.ts    (node, cjs)         -> dist/electron/browser-host.cjs
+//   esbuild electron/core/reports/export-worker.ts (node, cjs)  -> dist/electron/export-worker.cjs
 //   build/icon.png                                              -> dist/electron/icon.png (window + tray)
 // Package dependencies stay external (node_modules ships with the app; better-sqlite3 is native), except
 // ESM-only packages (e.g. env-paths 4), which a CommonJS bundle cannot require(): those are bundled in.
@@ -94,6 +95,11 @@ const steps = [
   {
     name: 'browser host (-> dist/electron/browser-host.cjs)',
     run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/browser-host/cli.ts'], outfile: 'dist/electron/browser-host.cjs', target: 'node20' }),
+  },
+  {
+    // the CSV export's worker thread (electron/core/reports/export.ts looks for it next to the bundle that runs)
+    name: 'export worker (-> dist/electron/export-worker.cjs)',
+    run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/core/reports/export-worker.ts'], outfile: 'dist/electron/export-worker.cjs', target: 'node20' }),
   },
   {
     name: 'icon (build/icon.png -> dist/electron/icon.png)',

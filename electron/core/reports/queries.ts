@@ -1,0 +1,353 @@
+// THE place where the reports meet the schema. Every table and column name the export reads is here, so
+// when the real payments (002) and refunds (003) migrations land, this is the one file to adjust.
+//
+// The export runs ONE streaming statement: a UNION ALL of every money movement, ordered by time, each arm
+// producing the same positional row (MOVEMENT_FIELDS). Each arm is built from a field -> SQL expression map,
+// so the arms can never drift out of column alignment.
+//
+// The columns read (times are INTEGER ms since the epoch, money INTEGER minor units; docs/export-columns.md),
+// as in migrations 001-004 (test/unit/core/reports/real-schema.test.ts prepares this statement against them):
+//   accounts(id, mode 'test'|'live', label)                                                         -- 001
+//   payments(id, account_id, gateway, livemode, order_ref, amount_minor, currency, description, customer_name,
+//            customer_email, notes, status, session_id, plink_id, order_id, payment_intent_id, charge_id,
+//            gateway_payment_id, paid_at, captured_minor, fee_minor, tax_minor, net_minor)          -- 002
+//   refunds(id, payment_id, account_id, gateway, livemode, gateway_refund_id, amount_minor, currency,
+//           status, reason, speed, created_at)                                                      -- 003
+//   settlements, settlement_items                                                                  -- 004
+// Not stored yet, exported empty until a column exists: the payment method, refund fees (0).
+// Hot-path indexes the export uses: payments_by_paid (paid_at), refunds_by_created (created_at),
+// settlements_by_created (livemode, created_at), and the settlement_items unique indexes of 004.
+
+export const MOVEMENT_FIELDS = [
+  'type', // payment | refund | fee | adjustment | dispute | payout
+  'type_rank', // tie-break order within one millisecond
+  'gateway',
+  'account_id',
+  'account_label',
+  'livemode',
+  'paydesk_id', // the row's own local id (payment id, refund id); NULL for external items and payouts
+  'paydesk_payment_id', // the local payment this row belongs to (payment rows: itself; refunds: the refunded payment)
+  'order_ref',
+  'payment_id', // Razorpay pay_..., or what the Stripe adapter stores as the payment id
+  'charge_id', // Stripe ch_...
+  'payment_intent_id', // Stripe pi_...
+  'link_id', // Stripe plink_..., Razorpay plink_...
+  'order_id', // Razorpay order_...
+  'session_id', // Stripe cs_...
+  'refund_id', // Stripe re_..., Razorpay rfnd_...
+  'at_ms', // when the money moved: payments paid_at, refunds created_at, items/payouts their created_at
+  'currency',
+  'gross_minor', // signed: money in > 0, money out < 0
+  'fee_minor', // what the gateway kept, tax included (Razorpay's fee includes its GST)
+  'tax_minor', // the tax part of fee_minor
+  'net_minor', // gross - fee
+  'status',
+  'refund_reason',
+  'refund_speed',
+  'settlement_id', // gateway settlement / payout id (setl_..., po_...)
+  'settlement_utr',
+  'settlement_arrival_ms',
+  'settled_at_ms',
+  'gateway_txn_id', // Stripe balance transaction txn_..., Razorpay recon entity id (from settlement_items)
+  'payment_at_ms', // when the underlying payment was paid (charge_created in the Stripe preset)
+  'method',
+  'customer_email',
+  'customer_name',
+  'description',
+  'notes', // payments.notes (JSON): the merchant's notes, sent to the gateway together with paydesk_id and order_ref
+] as const;
+
+export type MovementField = (typeof MOVEMENT_FIELDS)[number];
+/** Positional index of each field in a raw row. */
+export const F: Readonly<Record<MovementField, number>> = Object.freeze(
+  Object.fromEntries(MOVEMENT_FIELDS.map((f, i) => [f, i])) as Record<MovementField, number>,
+);
+/** One raw row as better-sqlite3 `.raw()` returns it, in MOVEMENT_FIELDS order. */
+export type MovementRow = readonly unknown[];
+
+export const MOVEMENT_TYPES = ['payment', 'refund', 'fee', 'adjustment', 'dispute', 'payout'] as const;
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
+
+export interface MovementQueryFilters {
+  /** UTC bounds, half-open [startMs, endMs) */
+  startMs: number;
+  endMs: number;
+  mode: 'test' | 'live';
+  gateway?: 'stripe' | 'razorpay' | null;
+  accountIds?: readonly string[] | null;
+  /** include payout rows (one per settlement / payout); the Razorpay recon preset does not */
+  payouts?: boolean;
+  /**
+   * The fields the preset reads (columns.ts presetFields); the others are selected as NULL, which saves
+   * better-sqlite3 making JS values nobody reads. Default: all. at_ms is always selected (ORDER BY).
+   */
+  fields?: readonly MovementField[] | null;
+}
+
+export type SqlParam = string | number | null;
+export interface BuiltQuery {
+  sql: string;
+  params: Record<string, SqlParam>;
+}
+
+type Arm = { select: Record<MovementField, string>; from: string; where: string[] };
+
+function paymentsArm(): Arm {
+  return {
+    select: {
+      type: `'payment'`,
+      type_rank: '0',
+      gateway: 'p.gateway',
+      account_id: 'p.account_id',
+      account_label: 'a.label',
+      livemode: 'p.livemode',
+      paydesk_id: 'p.id',
+      paydesk_payment_id: 'p.id',
+      order_ref: 'p.order_ref',
+      payment_id: 'p.gateway_payment_id',
+      charge_id: 'p.charge_id',
+      payment_intent_id: 'p.payment_intent_id',
+      link_id: 'p.plink_id',
+      order_id: 'p.order_id',
+      session_id: 'p.session_id',
+      refund_id: 'NULL',
+      at_ms: 'p.paid_at',
+      currency: 'p.currency',
+      // captured_minor is 0 until the capture is recorded
+      gross_minor: 'coalesce(nullif(p.captured_minor, 0), p.amount_minor)',
+      fee_minor: 'coalesce(p.fee_minor, 0)',
+      tax_minor: 'coalesce(p.tax_minor, 0)',
+      net_minor: 'coalesce(p.net_minor, coalesce(nullif(p.captured_minor, 0), p.amount_minor) - coalesce(p.fee_minor, 0))',
+      status: 'p.status',
+      refund_reason: 'NULL',
+      refund_speed: 'NULL',
+      settlement_id: 's.gateway_settlement_id',
+      settlement_utr: 's.utr',
+      settlement_arrival_ms: 's.arrival_at',
+      settled_at_ms: 's.created_at',
+      gateway_txn_id: 'si.gateway_txn_id',
+      payment_at_ms: 'p.paid_at',
+      method: 'NULL', // no column yet
+      customer_email: 'p.customer_email',
+      customer_name: 'p.customer_name',
+      description: 'p.description',
+      notes: 'p.notes',
+    },
+    from: `payments p
+  JOIN accounts a ON a.id = p.account_id
+  LEFT JOIN settlement_items si ON si.payment_id = p.id AND si.kind = 'payment'
+  LEFT JOIN settlements s ON s.id = si.settlement_id`,
+    // paid_at is set once money was captured; links that were never paid are not money movements
+    where: ['p.paid_at >= @start', 'p.paid_at < @end', 'p.livemode = @livemode', 'a.mode = @mode'],
+  };
+}
+
+function refundsArm(): Arm {
+  return {
+    select: {
+      type: `'refund'`,
+      type_rank: '1',
+      gateway: 'r.gateway',
+      account_id: 'r.account_id',
+      account_label: 'a.label',
+      livemode: 'r.livemode',
+      paydesk_id: 'r.id',
+      paydesk_payment_id: 'p.id',
+      order_ref: 'p.order_ref',
+      payment_id: 'p.gateway_payment_id',
+      charge_id: 'p.charge_id',
+      payment_intent_id: 'p.payment_intent_id',
+      link_id: 'p.plink_id',
+      order_id: 'p.order_id',
+      session_id: 'p.session_id',
+      refund_id: 'r.gateway_refund_id',
+      at_ms: 'r.created_at',
+      currency: 'r.currency',
+      gross_minor: '-r.amount_minor',
+      fee_minor: '0', // refund fees are not stored yet
+      tax_minor: '0',
+      net_minor: '-r.amount_minor',
+      status: 'r.status',
+      refund_reason: 'r.reason',
+      refund_speed: 'r.speed',
+      settlement_id: 's.gateway_settlement_id',
+      settlement_utr: 's.utr',
+      settlement_arrival_ms: 's.arrival_at',
+      settled_at_ms: 's.created_at',
+      gateway_txn_id: 'si.gateway_txn_id',
+      payment_at_ms: 'p.paid_at',
+      method: 'NULL',
+      customer_email: 'p.customer_email',
+      customer_name: 'p.customer_name',
+      description: 'p.description',
+      notes: 'NULL',
+    },
+    from: `refunds r
+  JOIN payments p ON p.id = r.payment_id
+  JOIN accounts a ON a.id = r.account_id
+  LEFT JOIN settlement_items si ON si.refund_id = r.id
+  LEFT JOIN settlements s ON s.id = si.settlement_id`,
+    // money moves once the gateway accepted the refund: pending or succeeded. 'requested' has no gateway
+    // answer yet (recovery settles it), 'failed' moved nothing. The unary + keeps the planner on the time
+    // index (refunds_by_created, in ORDER BY order) instead of refunds_by_status plus a sort of every refund.
+    where: ['r.created_at >= @start', 'r.created_at < @end', `+r.status IN ('pending', 'succeeded')`, 'r.livemode = @livemode', 'a.mode = @mode'],
+  };
+}
+
+/** Settlement items that are money movements of their own: fees, adjustments, disputes, and payments or
+ * refunds settled at the gateway that Paydesk never created (external: shown, never dropped). */
+function itemsArm(): Arm {
+  return {
+    select: {
+      type: 'si.kind',
+      type_rank: `CASE si.kind WHEN 'payment' THEN 0 WHEN 'refund' THEN 1 WHEN 'dispute' THEN 2 WHEN 'adjustment' THEN 3 ELSE 4 END`,
+      gateway: 's.gateway',
+      account_id: 's.account_id',
+      account_label: 'a.label',
+      livemode: 's.livemode',
+      paydesk_id: 'NULL',
+      paydesk_payment_id: 'si.payment_id',
+      order_ref: 'NULL',
+      payment_id: `CASE WHEN si.kind = 'payment' AND s.gateway = 'razorpay' THEN si.gateway_txn_id END`,
+      charge_id: 'NULL',
+      payment_intent_id: 'NULL',
+      link_id: 'NULL',
+      order_id: 'NULL',
+      session_id: 'NULL',
+      refund_id: `CASE WHEN si.kind = 'refund' AND s.gateway = 'razorpay' THEN si.gateway_txn_id END`,
+      at_ms: 'coalesce(si.created_at, s.created_at)',
+      currency: 's.currency',
+      gross_minor: 'si.amount_minor',
+      fee_minor: 'si.fee_minor',
+      tax_minor: 'si.tax_minor',
+      net_minor: 'si.net_minor',
+      status: `CASE WHEN si.kind IN ('payment', 'refund') THEN 'external' ELSE s.status END`,
+      refund_reason: 'NULL',
+      refund_speed: 'NULL',
+      settlement_id: 's.gateway_settlement_id',
+      settlement_utr: 's.utr',
+      settlement_arrival_ms: 's.arrival_at',
+      settled_at_ms: 's.created_at',
+      gateway_txn_id: 'si.gateway_txn_id',
+      payment_at_ms: 'NULL',
+      method: 'NULL',
+      customer_email: 'NULL',
+      customer_name: 'NULL',
+      description: 'NULL',
+      notes: 'NULL',
+    },
+    from: `settlement_items si
+  JOIN settlements s ON s.id = si.settlement_id
+  JOIN accounts a ON a.id = s.account_id`,
+    where: [
+      'coalesce(si.created_at, s.created_at) >= @start',
+      'coalesce(si.created_at, s.created_at) < @end',
+      `NOT ((si.kind = 'payment' AND si.payment_id IS NOT NULL) OR (si.kind = 'refund' AND si.refund_id IS NOT NULL))`,
+      's.livemode = @livemode',
+      'a.mode = @mode',
+    ],
+  };
+}
+
+/** One row per settlement / payout: the money leaving the gateway balance for the bank. */
+function payoutsArm(): Arm {
+  return {
+    select: {
+      type: `'payout'`,
+      type_rank: '5',
+      gateway: 's.gateway',
+      account_id: 's.account_id',
+      account_label: 'a.label',
+      livemode: 's.livemode',
+      paydesk_id: 'NULL',
+      paydesk_payment_id: 'NULL',
+      order_ref: 'NULL',
+      payment_id: 'NULL',
+      charge_id: 'NULL',
+      payment_intent_id: 'NULL',
+      link_id: 'NULL',
+      order_id: 'NULL',
+      session_id: 'NULL',
+      refund_id: 'NULL',
+      at_ms: 's.created_at',
+      currency: 's.currency',
+      gross_minor: '-s.amount_minor',
+      fee_minor: '0',
+      tax_minor: '0',
+      net_minor: '-s.amount_minor',
+      status: 's.status',
+      refund_reason: 'NULL',
+      refund_speed: 'NULL',
+      settlement_id: 's.gateway_settlement_id',
+      settlement_utr: 's.utr',
+      settlement_arrival_ms: 's.arrival_at',
+      settled_at_ms: 's.created_at',
+      gateway_txn_id: 'NULL',
+      payment_at_ms: 'NULL',
+      method: 'NULL',
+      customer_email: 'NULL',
+      customer_name: 'NULL',
+      description: 'NULL',
+      notes: 'NULL',
+    },
+    from: `settlements s
+  JOIN accounts a ON a.id = s.account_id`,
+    where: ['s.created_at >= @start', 's.created_at < @end', `s.status NOT IN ('failed', 'canceled', 'cancelled')`, 's.livemode = @livemode', 'a.mode = @mode'],
+  };
+}
+
+function armSql(arm: Arm, gatewayCol: string, accountCol: string, extra: string[], fields: ReadonlySet<MovementField> | null): string {
+  const cols = MOVEMENT_FIELDS.map((f) => `${!fields || fields.has(f) ? arm.select[f] : 'NULL'} AS ${f}`).join(',\n  ');
+  const where = [...arm.where];
+  for (const e of extra) where.push(e.replace('$gateway', gatewayCol).replace('$account', accountCol));
+  return `SELECT\n  ${cols}\nFROM ${arm.from}\nWHERE ${where.join('\n  AND ')}`;
+}
+
+/** The one streaming statement of the export, with its named parameters. */
+export function buildMovementQuery(f: MovementQueryFilters): BuiltQuery {
+  if (!Number.isSafeInteger(f.startMs) || !Number.isSafeInteger(f.endMs)) throw new RangeError('The date range bounds must be integer ms');
+  if (f.mode !== 'test' && f.mode !== 'live') throw new RangeError('mode must be test or live: test and live never mix');
+  const params: Record<string, SqlParam> = { start: f.startMs, end: f.endMs, mode: f.mode, livemode: f.mode === 'live' ? 1 : 0 };
+  const extra: string[] = [];
+  if (f.gateway) {
+    params.gateway = f.gateway;
+    extra.push('$gateway = @gateway');
+  }
+  if (f.accountIds && f.accountIds.length > 0) {
+    const names = f.accountIds.map((id, i) => {
+      params[`account${i}`] = id;
+      return `@account${i}`;
+    });
+    extra.push(`$account IN (${names.join(', ')})`);
+  }
+  const fields = f.fields ? new Set<MovementField>([...f.fields, 'at_ms']) : null;
+  const arms = [
+    armSql(paymentsArm(), 'p.gateway', 'p.account_id', extra, fields),
+    armSql(refundsArm(), 'r.gateway', 'r.account_id', extra, fields),
+    armSql(itemsArm(), 's.gateway', 's.account_id', extra, fields),
+  ];
+  if (f.payouts !== false) arms.push(armSql(payoutsArm(), 's.gateway', 's.account_id', extra, fields));
+  const sql = `${arms.join('\nUNION ALL\n')}\nORDER BY at_ms`;
+  return { sql, params };
+}
+
+/** Totals per currency straight from the tables, for the summary and to check an export against. */
+export function buildTotalsQuery(f: MovementQueryFilters): BuiltQuery {
+  const q = buildMovementQuery({ ...f, fields: ['currency', 'gross_minor', 'fee_minor', 'tax_minor', 'net_minor'] });
+  return {
+    sql: `SELECT currency, count(*) AS rows, sum(gross_minor) AS gross_minor, sum(fee_minor) AS fee_minor, sum(tax_minor) AS tax_minor, sum(net_minor) AS net_minor
+FROM (${q.sql.replace(/\nORDER BY [^\n]*$/, '')}) GROUP BY currency ORDER BY currency`,
+    params: q.params,
+  };
+}
+
+/** The same statement with its parameters inlined as SQL literals (for the sqlite3 CLI baseline). */
+export function inlineParams(q: BuiltQuery): string {
+  return q.sql.replace(/@([A-Za-z0-9_]+)/g, (_, name: string) => {
+    if (!(name in q.params)) throw new Error(`No value for @${name}`);
+    const v = q.params[name];
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number') return String(v);
+    return `'${v.replace(/'/g, "''")}'`;
+  });
+}
