@@ -57,15 +57,19 @@ export function parseAmount(text: string, currency: string): ParseAmountResult {
   return { ok: true, minor };
 }
 
-/** Minor units as a plain decimal string with exactly the currency's exponent: 123450 USD -> "1234.50", -5 KWD -> "-0.005". */
+const POW10 = [1, 10, 100, 1000] as const;
+
+/** Minor units as a plain decimal string with exactly the currency's exponent: 123450 USD -> "1234.50", -5 KWD -> "-0.005".
+ *  Hot in the CSV export (several calls per row), so it is integer arithmetic with no intermediate strings to slice. */
 export function toMajorString(minor: number, currency: string): string {
   if (!Number.isSafeInteger(minor)) throw new RangeError(`Not an integer amount: ${minor}`);
-  const exp = currencyExponent(currency);
-  const neg = minor < 0;
-  const abs = String(Math.abs(minor));
-  if (exp === 0) return (neg ? '-' : '') + abs;
-  const padded = abs.padStart(exp + 1, '0');
-  return `${neg ? '-' : ''}${padded.slice(0, -exp)}.${padded.slice(-exp)}`;
+  const exp = EXPONENTS[currency] ?? currencyExponent(currency);
+  if (exp === 0) return String(minor);
+  const scale = POW10[exp as 1 | 2 | 3];
+  const abs = minor < 0 ? -minor : minor;
+  const whole = Math.floor(abs / scale);
+  const frac = String(abs - whole * scale);
+  return `${minor < 0 ? '-' : ''}${whole}.${frac.length === exp ? frac : '0'.repeat(exp - frac.length) + frac}`;
 }
 
 /** Minor units for display, with grouping and the currency symbol, e.g. "₹1,234.50", "¥1,235", "KWD 1.500". */
