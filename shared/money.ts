@@ -72,15 +72,26 @@ export function toMajorString(minor: number, currency: string): string {
   return `${minor < 0 ? '-' : ''}${whole}.${frac.length === exp ? frac : '0'.repeat(exp - frac.length) + frac}`;
 }
 
+// Intl formatters are costly to build and formatMoney runs for every visible table cell: build each once.
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+const groupingFormats = new Map<string, Intl.NumberFormat>();
+function cached(map: Map<string, Intl.NumberFormat>, key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let f = map.get(key);
+  if (!f) map.set(key, (f = make()));
+  return f;
+}
+
 /** Minor units for display, with grouping and the currency symbol, e.g. "₹1,234.50", "¥1,235", "KWD 1.500". */
 export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
-  const exp = currencyExponent(currency);
-  const major = toMajorString(minor, currency);
+  const code = currency.toUpperCase();
+  const exp = currencyExponent(code);
+  const major = toMajorString(minor, code);
   const [intPart = '0', fracPart] = major.replace('-', '').split('.');
   // Intl formats the integer part (grouping + symbol) without ever seeing a float of the fraction.
-  const nf = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: 0, maximumFractionDigits: 0 });
+  const nf = cached(currencyFormats, `${locale}|${code}`, () =>
+    new Intl.NumberFormat(locale, { style: 'currency', currency: code, minimumFractionDigits: 0, maximumFractionDigits: 0 }));
   const parts = nf.formatToParts(minor < 0 ? -1 : 1);
-  const grouped = new Intl.NumberFormat(locale, { useGrouping: true }).format(BigInt(intPart));
+  const grouped = cached(groupingFormats, locale, () => new Intl.NumberFormat(locale, { useGrouping: true })).format(BigInt(intPart));
   let out = '';
   for (const p of parts) {
     if (p.type === 'integer') out += grouped + (exp > 0 ? `.${fracPart}` : '');
