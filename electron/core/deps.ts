@@ -23,7 +23,11 @@ export interface CoreDeps {
   accounts: AccountsService;
   tunnel: TunnelService;
   /** facts known only once things run (the webhook listener's port), read by the services that need them */
-  runtime: { webhookListenerPort: number | null };
+  runtime: {
+    webhookListenerPort: number | null;
+    /** why the webhook listener is not running (e.g. its port is in use), in words for the UI; null while it runs */
+    webhookListenerError: string | null;
+  };
   info(): AppInfo;
 }
 

@@ -3,6 +3,7 @@
 // A start-up problem the merchant must see (a database from a newer Paydesk, a vault that cannot be
 // unlocked) does not crash: core starts degraded, `system.info` carries `startupError`, and every
 // other method answers with that error.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import pkg from '../../package.json';
 import type { AppInfo, MethodName } from '../../shared/contract';
@@ -12,8 +13,21 @@ import type { CoreDeps } from './deps';
 import { createEvents } from './events';
 import { createGateways } from './gateways';
 import { accountHandlers } from './handlers/accounts';
+import { reportsHandlers } from './handlers/reports';
 import { systemHandlers } from './handlers/system';
+import { paymentsHandlers, paymentsOf } from './handlers/payments';
+import { apiHandlers } from './handlers/api';
+import { apiOf } from './api';
+import { createIngest, type Ingest, type WebhookSecrets } from './webhooks/ingest';
+import { startWebhookListener, type WebhookListener } from './webhooks/listener';
+import { ensureStripeEndpoint } from './tunnel/stripe-endpoint';
 import { webhooksHandlers } from './handlers/webhooks';
+import { refundsHandlers } from './handlers/refunds';
+import { operatorsHandlers } from './handlers/operators';
+import { deskHandlers } from './handlers/desk';
+import { auditHandlers } from './handlers/audit';
+import { deskAuthorizer } from './operators';
+import { closeRefundsAndDesk } from './refunds';
 import { createTunnelService } from './tunnel/service';
 import { consoleSink, createLog, type Log } from './log';
 import { createRpc, type AllHandlers } from './rpc';
@@ -38,7 +52,14 @@ function buildHandlers(d: CoreDeps): AllHandlers {
   return {
     ...systemHandlers(d),
     ...accountHandlers(d),
+    ...paymentsHandlers(d),
+    ...apiHandlers(d),
     ...webhooksHandlers(d),
+    ...refundsHandlers(d),
+    ...operatorsHandlers(d),
+    ...deskHandlers(d),
+    ...auditHandlers(d),
+    ...reportsHandlers(d),
   };
 }
 
@@ -47,7 +68,7 @@ export interface PaydeskCore extends Core {
   info(): AppInfo;
   /** the composed parts (null in degraded mode); for in-process callers such as tests and the webhook listener */
   readonly deps: CoreDeps | null;
-  /** resolves when start-up background work (verifying the sandbox accounts) has finished */
+  /** resolves when start-up background work (verifying the sandbox accounts, sandbox webhook registration, the first sync) has finished and every webhook received so far is applied */
   idle(): Promise<void>;
 }
 
@@ -70,6 +91,73 @@ async function chooseProtector(db: Db, dataDir: string, given: KeyProtector | un
   }
   log('info', `OS keyring not reachable (${ring.reason}); sealing the vault key with a key file at ${keyFilePath(dataDir)}`);
   return createKeyFileProtector(dataDir);
+}
+
+// ---- webhooks in (issue 4): the listener + ingest, the sandbox registration, the catch-up sync, the merchant API
+
+/** Each account's webhook secret for ingest: read from the vault once, dropped when the account changes. */
+function webhookSecrets(d: CoreDeps): (gateway: 'stripe' | 'razorpay', accountId: string) => WebhookSecrets | null {
+  const cache = new Map<string, WebhookSecrets>();
+  d.events.on((e) => {
+    if (e.name === 'account.changed') {
+      cache.delete(`stripe|${e.payload.id}`);
+      cache.delete(`razorpay|${e.payload.id}`);
+    }
+  });
+  return (gateway, accountId) => {
+    const key = `${gateway}|${accountId}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    // unknown ids are not cached (a flood of made-up ids must not grow the cache)
+    const a = d.repos.accounts.get(accountId);
+    if (!a || a.gateway !== gateway || !a.webhookSecretRef) return null;
+    const secret = d.vault.get(a.webhookSecretRef);
+    if (!secret) return null;
+    const v: WebhookSecrets = { secrets: [secret], livemode: a.livemode };
+    cache.set(key, v);
+    return v;
+  };
+}
+
+/**
+ * With the embedded sandbox: point each sandbox account's webhooks at the local listener, as a real gateway
+ * would be pointed at the tunnel. Stripe through its webhook_endpoints API (one Paydesk endpoint per account,
+ * updated in place; the signing secret straight into the vault); Razorpay through the sandbox's control API
+ * (Razorpay has no merchant webhook API) with a generated secret kept in the vault.
+ */
+async function registerWithSandbox(d: CoreDeps, listener: WebhookListener, sandboxUrl: string): Promise<void> {
+  for (const a of d.repos.accounts.list().filter((x) => x.sandbox)) {
+    try {
+      if (a.gateway === 'stripe') {
+        await ensureStripeEndpoint({
+          stripe: d.gateways.stripe(a.id),
+          accountId: a.id,
+          publicUrl: listener.url,
+          storeWebhookSecret: async (id, secret) => {
+            await d.accounts.update({ id, webhookSecret: secret });
+          },
+          hasWebhookSecret: (id) => {
+            const row = d.repos.accounts.get(id);
+            return !!(row?.webhookSecretRef && d.vault.get(row.webhookSecretRef));
+          },
+        });
+      } else {
+        let secret = a.webhookSecretRef ? d.vault.get(a.webhookSecretRef) : null;
+        if (!secret) {
+          secret = randomBytes(24).toString('base64url');
+          await d.accounts.update({ id: a.id, webhookSecret: secret });
+        }
+        const res = await fetch(`${new URL(sandboxUrl).origin}/__sandbox/webhooks/targets`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: `paydesk_${a.id}`, gateway: 'razorpay', url: listener.urlFor('razorpay', a.id), secret, events: ['*'], enabled: true }),
+        });
+        if (!res.ok) throw new Error(`the sandbox refused the webhook target (${res.status})`);
+      }
+    } catch (err) {
+      d.log('warn', `could not point the sandbox's webhooks at Paydesk for account ${a.id}`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
 }
 
 export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
@@ -111,7 +199,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     const repos = { accounts: accountsRepo(db), settings: settingsRepo(db, clock.now) };
     const gateways = createGateways({ accounts: repos.accounts, vault, sandboxUrl: sandbox?.url ?? null, version: APP_VERSION });
     const accounts = createAccountsService({ db, repo: repos.accounts, settings: repos.settings, vault, gateways, events, clock, log });
-    const runtime: CoreDeps['runtime'] = { webhookListenerPort: null };
+    const runtime: CoreDeps['runtime'] = { webhookListenerPort: null, webhookListenerError: null };
     const tunnel = createTunnelService({
       getListenerPort: () => runtime.webhookListenerPort,
       vault,
@@ -126,6 +214,10 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       version: APP_VERSION,
       // the embedded sandbox delivers webhooks over loopback http; a real gateway needs https
       allowLoopbackHttp: sandbox !== null,
+      // the public URL came (back) up: catch up on what was missed while webhooks could not arrive
+      onOnline: (_url, { reconnected }) => {
+        if (deps && !closed) void paymentsOf(deps).sync.syncAll(reconnected ? 'tunnel reconnected' : 'tunnel online');
+      },
     });
     deps = { options, db, vault, events, gateways, clock, log, repos, accounts, tunnel, runtime, info };
   } catch (err) {
@@ -147,6 +239,8 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     log,
     gate: (method: MethodName) =>
       startupError && !method.startsWith('system.') ? new AppError(startupError.code as AppError['code'], startupError.message) : null,
+    // the desk session: who is at the desk goes into ctx.operator; a locked desk refuses all but desk.* / system.*
+    ...(deps ? { authorize: deskAuthorizer(deps) } : {}),
   });
 
   // background start-up work, awaited by idle() and close()
@@ -164,11 +258,64 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     for (const id of toVerify) track((async () => { if (!closed) await d.accounts.verify(id); })());
   }
 
+  // webhooks in: ingest (verify -> persist -> ack -> apply) behind the loopback listener; events left
+  // unapplied by a crash are applied first. A listener that cannot start (port in use) leaves core running:
+  // the reason is in runtime.webhookListenerError and sync keeps payments current.
+  let listener: WebhookListener | null = null;
+  let ingest: Ingest | null = null;
+  if (deps) {
+    const d = deps;
+    const pay = paymentsOf(d);
+    const ing = createIngest({
+      db: d.db,
+      getSecret: webhookSecrets(d),
+      clock,
+      log,
+      onApplied: (c) => events.emit('payment.changed', { id: c.id, status: c.status }),
+      onReceived: (r) => events.emit('webhook.received', r),
+    });
+    ingest = ing;
+    const applied = ing.applyPending();
+    if (applied > 0) log('info', `applied ${applied} webhook event(s) received before the last shutdown`);
+    pay.reapplyUnmatched = (accountId) => {
+      ing.reapplyUnmatched(accountId);
+    };
+    try {
+      listener = await startWebhookListener({
+        port: options.webhookPort ?? 0,
+        onDelivery: (delivery) => ing.handle(delivery),
+        now: clock.now,
+        onError: (err) => log('warn', 'webhook listener error', { error: err.message }),
+      });
+      d.runtime.webhookListenerPort = listener.port;
+    } catch (err) {
+      const message = err instanceof AppError ? err.message : 'The webhook listener could not start.';
+      d.runtime.webhookListenerError = message;
+      log('error', `webhook listener not started: ${message}`);
+    }
+    const started = listener;
+    track((async () => {
+      if (sandbox && started) await registerWithSandbox(d, started, sandbox.url);
+      // on start: finish intents left `creating`, then catch up from the gateways
+      await pay.links.retryPending();
+      if (!closed) await pay.sync.syncAll('start');
+    })());
+    // every minute while a link is open
+    pay.sync.start(async () => {
+      if (closed) return;
+      await pay.links.retryPending();
+      await pay.sync.syncAll('every minute');
+    });
+    track(apiOf(d).startIfEnabled());
+  }
+
   return {
     info,
     deps,
     async idle() {
       while (background.size > 0) await Promise.allSettled([...background]);
+      // and every webhook received so far is committed and applied
+      await ingest?.idle();
     },
     call(method, input, ctx) {
       return rpc.call(method, input, ctx);
@@ -182,8 +329,15 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     async close() {
       if (closed) return;
       closed = true;
+      if (deps) {
+        await paymentsOf(deps).sync.stop();
+        await apiOf(deps).close();
+      }
+      await listener?.close();
       while (background.size > 0) await Promise.allSettled([...background]);
+      await ingest?.close();
       await deps?.tunnel.close();
+      if (deps) await closeRefundsAndDesk(deps);
       db?.close();
       db = null;
     },

@@ -1,4 +1,236 @@
-// Methods of the payments domain (payment links: create, list, detail, cancel, check status; overview).
-// The events of this domain (payment.changed, webhook.received) live in ./links.ts beside the webhook ingest.
-export const paymentsMethods = {};
+// Methods of the payments domain: payment links (create, cancel, check status, QR), the payments list
+// and detail, and the overview. The events of this domain (payment.changed, webhook.received) live in
+// ./links.ts beside the webhook ingest.
+//
+// Money in outputs is always integer minor units + ISO currency (shared/money.ts formats it). Inputs take
+// the amount as a person types it ("1,234.50"); core parses it with the currency's exponent and answers a
+// wrong value with an `invalid_input` error whose `field` names the input field (e.g. `amount`).
+import { z } from 'zod';
+import { PAYMENT_STATUSES } from '../status';
+import { mutation, query } from './define';
+import { GatewaySchema, ModeSchema } from './accounts';
+import { PaymentStatusSchema } from './links';
+
+/** How the link is made. Stripe: a one-payment Checkout Session (default) or a reusable Payment Link.
+ *  Razorpay: a Payment Link (default) or an Order paid on the hosted checkout page. */
+export const LinkKindInputSchema = z.enum(['checkout_session', 'payment_link', 'order']);
+export type LinkKindInput = z.infer<typeof LinkKindInputSchema>;
+
+/** What the payment row is at the gateway. */
+export const PaymentKindSchema = z.enum(['stripe_checkout', 'stripe_payment_link', 'razorpay_link', 'razorpay_order']);
+export type PaymentKind = z.infer<typeof PaymentKindSchema>;
+
+export const DisplayStatusSchema = z.enum([...PAYMENT_STATUSES, 'partially_refunded', 'refunded']);
+export type DisplayStatusValue = z.infer<typeof DisplayStatusSchema>;
+
+const optText = (max: number, tooLong: string) =>
+  z.string().trim().max(max, tooLong).optional().transform((v) => (v === undefined || v === '' ? undefined : v));
+
+export const LinkCreateInputSchema = z.object({
+  accountId: z.string().trim().min(1, 'Choose the account to create the link with'),
+  /** the console's current mode (the TEST MODE banner); a live account is refused while in test mode and vice versa */
+  mode: ModeSchema.optional(),
+  /** default: checkout_session for Stripe, payment_link for Razorpay */
+  kind: LinkKindInputSchema.optional(),
+  /** as typed: "1,234.50", "1234.5", "500" (JPY has no decimals, KWD three) */
+  amount: z.string().trim().min(1, 'Enter an amount').max(40, 'The amount is too long'),
+  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'Choose a currency (a 3-letter code such as USD or INR)'),
+  description: optText(250, 'Keep the description under 250 characters'),
+  orderRef: z.string().trim().min(1, 'Enter the order reference').max(40, 'Keep the order reference under 40 characters')
+    .regex(/^[\x21-\x7e][\x20-\x7e]*$/, 'Use letters, digits and simple punctuation for the order reference'),
+  customerName: optText(100, 'Keep the name under 100 characters'),
+  customerEmail: optText(254, 'The email address is too long'),
+  customerPhone: optText(30, 'The phone number is too long'),
+  /** minutes from now until the link expires (Stripe Checkout 30..1440; Razorpay links at least 15) */
+  expiresInMinutes: z.number().int('Whole minutes only').positive('The expiry must be in the future').optional(),
+  /** or an absolute expiry, ms since the epoch */
+  expiresAt: z.number().int().positive().optional(),
+  /** your own key/value notes (at most 10), stored with the payment and sent to the gateway as metadata/notes */
+  notes: z.record(
+    z.string().trim().min(1, 'A note needs a name').max(40, 'Keep note names under 40 characters').regex(/^[A-Za-z0-9_.-]+$/, 'Note names use letters, digits, _ . -'),
+    z.string().max(250, 'Keep notes under 250 characters'),
+  ).optional(),
+  /** the gateway sends its receipt/notification to the customer's email/phone; default on */
+  notify: z.boolean().optional(),
+  /** client-generated id of this submission: the same requestId again returns the same payment (double click, retry) */
+  requestId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+}).superRefine((v, ctx) => {
+  if (v.expiresInMinutes !== undefined && v.expiresAt !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Give the expiry either in minutes or as a time, not both' });
+  }
+  if (v.notes && Object.keys(v.notes).length > 10) ctx.addIssue({ code: 'custom', path: ['notes'], message: 'At most 10 notes' });
+});
+export type LinkCreateInput = z.input<typeof LinkCreateInputSchema>;
+
+export const GatewayIdsSchema = z.object({
+  /** Stripe cs_... */
+  sessionId: z.string().nullable(),
+  /** Stripe or Razorpay plink_... */
+  plinkId: z.string().nullable(),
+  /** Razorpay order_... */
+  orderId: z.string().nullable(),
+  /** Stripe pi_... */
+  paymentIntentId: z.string().nullable(),
+  /** Stripe ch_... */
+  chargeId: z.string().nullable(),
+  /** the gateway payment that paid it (Razorpay pay_..., Stripe pi_...) */
+  paymentId: z.string().nullable(),
+});
+
+export const PaymentSchema = z.object({
+  /** Paydesk id pd_... (the gateway echoes it: client_reference_id, metadata/notes.paydesk_id, reference_id) */
+  id: z.string(),
+  accountId: z.string(),
+  gateway: GatewaySchema,
+  mode: ModeSchema,
+  kind: PaymentKindSchema,
+  orderRef: z.string(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  description: z.string().nullable(),
+  customerName: z.string().nullable(),
+  customerEmail: z.string().nullable(),
+  customerPhone: z.string().nullable(),
+  notes: z.record(z.string(), z.string()),
+  status: PaymentStatusSchema,
+  /** the chip: status, or partially_refunded / refunded once money went back */
+  displayStatus: DisplayStatusSchema,
+  /** why it failed (decline reason), when status is failed */
+  statusReason: z.string().nullable(),
+  /** while status is `creating`: why it is not created yet (e.g. the gateway could not be reached; Paydesk retries every minute) */
+  pendingReason: z.string().nullable(),
+  /** the link or checkout page the customer pays on; null while creating (and for Razorpay orders on the real gateway: pay through your own Checkout.js) */
+  url: z.string().nullable(),
+  gatewayIds: GatewayIdsSchema,
+  expiresAt: z.number().int().nullable(),
+  paidAt: z.number().int().nullable(),
+  capturedMinor: z.number().int(),
+  refundedMinor: z.number().int(),
+  /** known once the gateway reports it (Stripe balance transaction, Razorpay payment fee; Razorpay fee includes tax) */
+  feeMinor: z.number().int().nullable(),
+  taxMinor: z.number().int().nullable(),
+  netMinor: z.number().int().nullable(),
+  /** 'console' or 'api' (the merchant HTTP API) */
+  createdBy: z.string().nullable(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Payment = z.infer<typeof PaymentSchema>;
+
+export const PaymentListInputSchema = z.object({
+  status: z.array(DisplayStatusSchema).max(10).optional(),
+  gateway: GatewaySchema.optional(),
+  accountId: z.string().optional(),
+  mode: ModeSchema.optional(),
+  /** created at or after (ms) */
+  from: z.number().int().optional(),
+  /** created before (ms) */
+  to: z.number().int().optional(),
+  /** order reference, email, name, phone, description or any gateway id (substring, 3+ characters use the index) */
+  search: z.string().trim().max(200).optional(),
+  /** nextCursor of the previous page */
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+});
+export type PaymentListInput = z.input<typeof PaymentListInputSchema>;
+
+export const PaymentListSchema = z.object({
+  rows: z.array(PaymentSchema),
+  /** how many payments match the filters (all pages) */
+  total: z.number().int(),
+  /** pass as `cursor` for the next page; null on the last page */
+  nextCursor: z.string().nullable(),
+});
+export type PaymentList = z.infer<typeof PaymentListSchema>;
+
+export const TimelineEntrySchema = z.object({
+  /** the gateway's time of the fact (ms) */
+  at: z.number().int(),
+  /** created, opened, attempt_failed, authorized, captured, expired, cancelled, refund_updated, fee_known */
+  kind: z.string(),
+  source: z.enum(['webhook', 'sync', 'local']),
+  /** e.g. checkout.session.completed */
+  gatewayType: z.string().nullable(),
+  /** whether it changed what the merchant sees */
+  changed: z.boolean(),
+  statusAfter: PaymentStatusSchema,
+  /** the fact's details (amounts, reason, refund id, gateway payment id) */
+  detail: z.record(z.string(), z.unknown()),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export const RawEventSchema = z.object({
+  id: z.number().int(),
+  eventId: z.string(),
+  type: z.string(),
+  receivedAt: z.number().int(),
+  createdAt: z.number().int().nullable(),
+  applyResult: z.string().nullable(),
+  /** the raw body as received (JSON text; gateway events never carry API keys or webhook secrets) */
+  body: z.string(),
+});
+export type RawEvent = z.infer<typeof RawEventSchema>;
+
+export const PaymentDetailSchema = z.object({
+  payment: PaymentSchema,
+  timeline: z.array(TimelineEntrySchema),
+  events: z.array(RawEventSchema),
+  fees: z.object({ feeMinor: z.number().int().nullable(), taxMinor: z.number().int().nullable(), netMinor: z.number().int().nullable(), currency: z.string() }),
+  /** notify setting the link was created with (receipts/notifications by the gateway) */
+  notify: z.boolean().nullable(),
+});
+export type PaymentDetail = z.infer<typeof PaymentDetailSchema>;
+
+export const QrSchema = z.object({
+  url: z.string(),
+  /** an <svg> document */
+  svg: z.string(),
+  /** data:image/svg+xml;base64,... for an <img> (the CSP allows data: images) */
+  dataUrl: z.string(),
+});
+
+const CurrencyTotalsSchema = z.object({
+  currency: z.string(),
+  todayMinor: z.number().int(),
+  last7Minor: z.number().int(),
+  last30Minor: z.number().int(),
+  todayCount: z.number().int(),
+  last7Count: z.number().int(),
+  last30Count: z.number().int(),
+});
+
+export const OverviewSchema = z.object({
+  mode: ModeSchema,
+  /** start of today (local time of the machine), ms */
+  todayStart: z.number().int(),
+  /** collected = captured amounts by the day they were paid, per currency (never summed across currencies) */
+  collected: z.array(CurrencyTotalsSchema),
+  /** links that can still be paid (open, failed attempts, authorised, partially paid) */
+  openLinks: z.number().int(),
+  /** payments whose last attempt failed, created in the last 30 days */
+  failedPayments: z.number().int(),
+  /** still being created (gateway not reached yet) */
+  creating: z.number().int(),
+  /** money sent back, per currency, on payments updated in the last 30 days */
+  refunds: z.array(z.object({ currency: z.string(), count: z.number().int(), amountMinor: z.number().int() })),
+  /** daily volume for a chart: the last 30 days (oldest first), one point per day and currency with payments */
+  daily: z.array(z.object({ day: z.string(), dayStart: z.number().int(), currency: z.string(), amountMinor: z.number().int(), count: z.number().int() })),
+});
+export type Overview = z.infer<typeof OverviewSchema>;
+
+const IdSchema = z.object({ id: z.string().trim().min(1) });
+
+export const paymentsMethods = {
+  /** create a payment link (Stripe Checkout Session / Payment Link, Razorpay Payment Link / Order) */
+  'links.create': mutation(LinkCreateInputSchema, PaymentSchema),
+  /** cancel / expire an unpaid link at the gateway */
+  'links.cancel': mutation(IdSchema, PaymentSchema),
+  /** ask the gateway now (the manual status check): runs the catch-up sync for this payment */
+  'links.checkStatus': mutation(IdSchema, PaymentSchema),
+  /** the link's URL as a QR code, drawn locally */
+  'links.qr': query(IdSchema, QrSchema),
+  'payments.list': query(PaymentListInputSchema, PaymentListSchema),
+  'payments.get': query(IdSchema, PaymentDetailSchema),
+  'overview.get': query(z.object({ mode: ModeSchema }), OverviewSchema),
+};
 export const paymentsEvents = {};

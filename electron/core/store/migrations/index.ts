@@ -4,10 +4,16 @@
 import type { Migration } from './types';
 import { migration as m001 } from './001-foundation';
 import { migration as m002 } from './002-payments';
+import { migration as m003 } from './003-refunds';
+import { migration as m004 } from './004-settlements';
+import { migration as m005 } from './005-reconciliation';
 
 export type { Migration } from './types';
 
 export const migrations: readonly Migration[] = [
   m001,
   m002,
+  m003,
+  m004,
+  m005,
 ];

@@ -1,0 +1,37 @@
+import { AppError } from '../../../shared/errors';
+import type { CoreDeps } from '../deps';
+import { reportsService, writeReportsSettings } from '../reports/settlements';
+import { listFlags, settlementDetail, summarize } from '../reports/summary';
+import type { Handlers } from '../rpc';
+import { exportService } from '../reports/export-service';
+
+export function reportsHandlers(d: CoreDeps): Handlers<'reports.'> {
+  const svc = reportsService(d);
+  const exports = exportService(d, () => svc.settings().timeZone);
+  return {
+    'reports.refresh': async ({ accountId, mode }) => {
+      if (!accountId) return { accounts: await svc.refreshAll(mode) };
+      const account = d.repos.accounts.get(accountId);
+      if (!account) throw new AppError('not_found', 'No such account', { field: 'accountId' });
+      if (mode && account.mode !== mode) throw new AppError('invalid_input', `This is a ${account.mode} account; switch to ${account.mode} mode to refresh it`, { field: 'accountId' });
+      return { accounts: [await svc.refresh(accountId)] };
+    },
+    'reports.status': () => ({
+      accounts: d.repos.accounts.list().map((a) => ({ accountId: a.id, gateway: a.gateway, mode: a.mode, running: svc.isRunning(a.id), last: svc.lastResult(a.id) })),
+    }),
+    'reports.summary': (input) => summarize(d, input, svc),
+    'reports.settlement': ({ id }) => settlementDetail(d, id),
+    'reports.flags': (input) => listFlags(d, input),
+    'reports.settings.get': () => svc.settings(),
+    'reports.settings.set': (input) => {
+      const before = svc.settings();
+      const after = writeReportsSettings(d.repos.settings, input);
+      if (after.unsettledAfterDays !== before.unsettledAfterDays) svc.rematchAll();
+      if (after.timeZone !== before.timeZone || after.unsettledAfterDays !== before.unsettledAfterDays) d.events.emit('reports.changed', { accountIds: [] });
+      return after;
+    },
+    'reports.export.start': (input, ctx) => exports.start(input, ctx),
+    'reports.export.cancel': ({ exportId }) => exports.cancel(exportId),
+    'reports.export.status': ({ exportId }) => exports.status(exportId),
+  };
+}

@@ -1,0 +1,193 @@
+// Read side of payments: the list (filters, search, cursor pages), the detail (timeline, raw events, fees)
+// and the overview numbers. Plain SQL over the payments tables of migration 002; search goes through the
+// trigram FTS table for 3+ characters and a LIKE on the indexed columns below that.
+import type { DisplayStatusValue, Mode, Overview, PaymentDetail, PaymentList, PaymentListInput, RawEvent, TimelineEntry } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { isPaymentStatus } from '../../../shared/status';
+import { redactString } from '../log';
+import type { Db } from '../store/db';
+import type { PaymentRow } from '../store/repos/payments';
+import type { Payment } from '../../../shared/contract';
+
+const REFUND_STATES = new Set(['partially_refunded', 'refunded']);
+const MAX_BODY_CHARS = 64 * 1024;
+const OPEN = "('open', 'failed', 'authorized', 'partially_paid')";
+
+function encodeCursor(row: PaymentRow): string {
+  return Buffer.from(`${row.created_at}.${row.id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(c: string): { createdAt: number; id: string } {
+  const text = Buffer.from(c, 'base64url').toString('utf8');
+  const dot = text.indexOf('.');
+  const createdAt = Number(text.slice(0, dot));
+  const id = text.slice(dot + 1);
+  if (dot < 1 || !Number.isSafeInteger(createdAt) || !id) throw new AppError('invalid_input', 'This page link is no longer valid; start from the first page.', { field: 'cursor' });
+  return { createdAt, id };
+}
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/** start of the local day containing `ms` */
+function dayStart(ms: number): number {
+  const d = new Date(ms);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+function addDays(ms: number, n: number): number {
+  const d = new Date(ms);
+  d.setDate(d.getDate() + n);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+function dayLabel(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
+  const byId = db.prepare('SELECT * FROM payments WHERE id = ?');
+  const timelineStmt = db.prepare('SELECT at, kind, source, gateway_type, changed, status_after, detail FROM payment_events WHERE payment_id = ? ORDER BY at, id LIMIT 500');
+  const rawStmt = db.prepare('SELECT id, event_id, type, received_at, created_at, apply_result, raw FROM webhook_events WHERE payment_id = ? ORDER BY id LIMIT 200');
+
+  function list(input: PaymentListInput): PaymentList {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (input.status && input.status.length > 0) {
+      const plain = input.status.filter((s: DisplayStatusValue) => isPaymentStatus(s));
+      const refund = input.status.filter((s) => REFUND_STATES.has(s));
+      const ors: string[] = [];
+      if (plain.length) {
+        ors.push(`(refund_state = 'none' AND status IN (${plain.map(() => '?').join(', ')}))`);
+        params.push(...plain);
+      }
+      if (refund.length) {
+        ors.push(`refund_state IN (${refund.map(() => '?').join(', ')})`);
+        params.push(...refund);
+      }
+      where.push(`(${ors.join(' OR ')})`);
+    }
+    if (input.gateway) {
+      where.push('gateway = ?');
+      params.push(input.gateway);
+    }
+    if (input.accountId) {
+      where.push('account_id = ?');
+      params.push(input.accountId);
+    }
+    if (input.mode) {
+      where.push('livemode = ?');
+      params.push(input.mode === 'live' ? 1 : 0);
+    }
+    if (input.from !== undefined) {
+      where.push('created_at >= ?');
+      params.push(input.from);
+    }
+    if (input.to !== undefined) {
+      where.push('created_at < ?');
+      params.push(input.to);
+    }
+    const search = input.search?.trim();
+    if (search) {
+      if ([...search].length >= 3) {
+        where.push('rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)');
+        params.push(`"${search.replace(/"/g, '""')}"`);
+      } else {
+        const like = `%${escapeLike(search)}%`;
+        where.push("(order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\' OR id = ?)");
+        params.push(like, like, like, search);
+      }
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (db.prepare(`SELECT count(*) AS n FROM payments ${filter}`).get(...params) as { n: number }).n;
+
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (input.cursor) {
+      const c = decodeCursor(input.cursor);
+      pageWhere.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      pageParams.push(c.createdAt, c.createdAt, c.id);
+    }
+    const limit = input.limit ?? 100;
+    const rows = db.prepare(`SELECT * FROM payments ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...pageParams, limit + 1) as PaymentRow[];
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return { rows: page.map(toPayment), total, nextCursor: more && last ? encodeCursor(last) : null };
+  }
+
+  function get(id: string): PaymentDetail {
+    const row = byId.get(id) as PaymentRow | undefined;
+    if (!row) throw new AppError('not_found', 'No such payment. It may have been removed.');
+    const timeline: TimelineEntry[] = (timelineStmt.all(id) as { at: number; kind: string; source: 'webhook' | 'sync' | 'local'; gateway_type: string | null; changed: number; status_after: string; detail: string }[])
+      .map((t) => {
+        let detail: Record<string, unknown>;
+        try {
+          detail = JSON.parse(t.detail) as Record<string, unknown>;
+        } catch {
+          detail = {};
+        }
+        return {
+          at: t.at, kind: t.kind, source: t.source, gatewayType: t.gateway_type, changed: t.changed === 1,
+          statusAfter: isPaymentStatus(t.status_after) ? t.status_after : 'creating', detail,
+        };
+      });
+    const events: RawEvent[] = (rawStmt.all(id) as { id: number; event_id: string; type: string; received_at: number; created_at: number | null; apply_result: string | null; raw: Buffer }[])
+      .map((e) => {
+        const text = e.raw.toString('utf8');
+        return {
+          id: e.id, eventId: e.event_id, type: e.type, receivedAt: e.received_at, createdAt: e.created_at, applyResult: e.apply_result,
+          // gateway events carry no keys; redact anything key-shaped all the same
+          body: redactString(text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…` : text),
+        };
+      });
+    return {
+      payment: toPayment(row),
+      timeline,
+      events,
+      fees: { feeMinor: row.fee_minor, taxMinor: row.tax_minor, netMinor: row.net_minor, currency: row.currency },
+      notify: notifyOf(id),
+    };
+  }
+
+  function overview(mode: Mode, now: number): Overview {
+    const live = mode === 'live' ? 1 : 0;
+    const today = dayStart(now);
+    const start7 = addDays(today, -6);
+    const start30 = addDays(today, -29);
+    const collected = (db.prepare(`SELECT currency,
+        sum(CASE WHEN paid_at >= @today THEN captured_minor ELSE 0 END) AS todayMinor,
+        sum(CASE WHEN paid_at >= @start7 THEN captured_minor ELSE 0 END) AS last7Minor,
+        sum(captured_minor) AS last30Minor,
+        sum(paid_at >= @today) AS todayCount, sum(paid_at >= @start7) AS last7Count, count(*) AS last30Count
+      FROM payments WHERE paid_at >= @start30 AND livemode = @live AND captured_minor > 0 GROUP BY currency ORDER BY last30Minor DESC, currency`)
+      .all({ today, start7, start30, live })) as Overview['collected'];
+    const openLinks = (db.prepare(`SELECT count(*) AS n FROM payments WHERE livemode = ? AND status IN ${OPEN} AND (expires_at IS NULL OR expires_at > ?)`).get(live, now) as { n: number }).n;
+    const failedPayments = (db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'failed' AND created_at >= ?").get(live, start30) as { n: number }).n;
+    const creating = (db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'creating'").get(live) as { n: number }).n;
+    const refunds = db.prepare(`SELECT currency, count(*) AS count, sum(refunded_minor) AS amountMinor FROM payments
+      WHERE livemode = ? AND refunded_minor > 0 AND updated_at >= ? GROUP BY currency ORDER BY amountMinor DESC, currency`).all(live, start30) as Overview['refunds'];
+
+    const bounds: number[] = [];
+    for (let i = 0; i <= 30; i++) bounds.push(addDays(start30, i));
+    const buckets = new Map<string, { day: string; dayStart: number; currency: string; amountMinor: number; count: number }>();
+    const paid = db.prepare('SELECT paid_at, currency, captured_minor FROM payments WHERE paid_at >= ? AND livemode = ? AND captured_minor > 0').all(start30, live) as { paid_at: number; currency: string; captured_minor: number }[];
+    for (const p of paid) {
+      let i = 0;
+      while (i + 1 < bounds.length && (bounds[i + 1] as number) <= p.paid_at) i++;
+      const ds = bounds[Math.min(i, 29)] as number;
+      const key = `${ds}|${p.currency}`;
+      const b = buckets.get(key) ?? { day: dayLabel(ds), dayStart: ds, currency: p.currency, amountMinor: 0, count: 0 };
+      b.amountMinor += p.captured_minor;
+      b.count++;
+      buckets.set(key, b);
+    }
+    const daily = [...buckets.values()].sort((a, b) => a.dayStart - b.dayStart || (a.currency < b.currency ? -1 : 1));
+    return { mode, todayStart: today, collected, openLinks, failedPayments, creating, refunds, daily };
+  }
+
+  return { list, get, overview };
+}
+
+export type PaymentQueries = ReturnType<typeof createPaymentQueries>;
