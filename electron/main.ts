@@ -1,15 +1,19 @@
 // Electron entry (bundled to dist/electron/main.cjs): single-instance lock, lifecycle, the app:// protocol,
 // the embedded Paydesk Sandbox, core (with a safeStorage key protector), the window, the tray and the menu.
 // All the work happens in core (plain Node); this file only composes Electron around it.
-import { app, dialog, ipcMain, Menu, nativeImage, session, Tray, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { app, dialog, ipcMain, Menu, nativeImage, Notification, session, Tray, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import type { TunnelStatus } from '../shared/contract';
 import { createSandbox } from '../sandbox/index';
 import { APP_ENTRY_URL } from './core/external-url';
-import { createCore } from './core/index';
-import type { Core, CoreOptions } from './core/types';
+import { createCore, type PaydeskCore } from './core/index';
+import type { CoreOptions } from './core/types';
+import { withExportSaveDialog } from './export-dialog';
 import { registerIpc } from './ipc';
 import { installAppProtocol, registerAppSchemePrivileges } from './protocol';
+import { startNotifications, trayTooltip, tunnelMenuLabel, type LastPayment } from './notifications';
 import { createSafeStorageProtector } from './safe-storage';
 import { installSecurityPolicy, type Log } from './security';
 import { createMainWindow } from './window';
@@ -45,7 +49,11 @@ registerAppSchemePrivileges();
 
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
-let core: Core | null = null;
+let core: PaydeskCore | null = null;
+let stopNotifications: (() => void) | null = null;
+/** what the tray shows: the tunnel's state and the last payment received */
+const trayFacts: { tunnel: TunnelStatus | null; lastPayment: LastPayment | null } = { tunnel: null, lastPayment: null };
+const NOTIFY_SETTING = 'desktop.notifications';
 let sandbox: Sandbox | null = null;
 let sandboxPort: number | null = null;
 let disposeIpc: (() => void) | null = null;
@@ -99,15 +107,50 @@ async function start(): Promise<void> {
     };
     core = await createCore(options);
 
+    const c = core;
     disposeIpc = registerIpc({
       ipcMain,
-      core,
+      // the CSV export asks where to save first (the save dialog) and moves the finished file there
+      core: withExportSaveDialog({
+        core: c,
+        dataDir,
+        dialog: {
+          showSaveDialog: (o) => (mainWindow && !mainWindow.isDestroyed() ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o)),
+        },
+        defaultDir: () => app.getPath('downloads'),
+        log,
+      }),
       mainWebContents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
       log,
     });
 
     Menu.setApplicationMenu(buildMenu());
     tray = createTray();
+    stopNotifications = startNotifications({
+      core: c,
+      enabled: notificationsEnabled,
+      show: ({ title, body, screen }) => {
+        if (!Notification.isSupported()) return;
+        const n = new Notification({ title, body, silent: false, ...(existsSync(ICON_PATH) ? { icon: ICON_PATH } : {}) });
+        n.on('click', () => navigate(screen));
+        n.show();
+      },
+      onLastPayment: (p) => {
+        trayFacts.lastPayment = p;
+        refreshTray();
+      },
+      onTunnel: (t) => {
+        trayFacts.tunnel = t;
+        refreshTray();
+      },
+      locale: app.getLocale() || 'en-US',
+    });
+    void c.call('tunnel.status', {}, { transport: 'internal' }).then((r) => {
+      if (r.ok) {
+        trayFacts.tunnel = r.value.status;
+        refreshTray();
+      }
+    });
     showWindow();
   } catch (err) {
     fatal(err);
@@ -157,6 +200,9 @@ function buildMenu(): Menu {
       label: '&File',
       submenu: [
         { label: 'New payment link', accelerator: 'CmdOrCtrl+N', click: () => navigate('new-link') },
+        { label: 'Export CSV…', accelerator: 'CmdOrCtrl+E', click: () => navigate('reports') },
+        { type: 'separator' },
+        { label: 'Notify me about payments', type: 'checkbox', checked: notificationsEnabled(), click: (item) => setNotificationsEnabled(item.checked) },
         { type: 'separator' },
         { label: 'Close window', accelerator: 'CmdOrCtrl+W', click: () => mainWindow?.close() },
         ...(isMac ? [] : [{ label: 'Quit Paydesk', accelerator: 'CmdOrCtrl+Q', click: () => app.quit() }]),
@@ -189,16 +235,9 @@ function createTray(): Tray | null {
   try {
     const image = nativeImage.createFromPath(ICON_PATH).resize({ width: 22, height: 22 });
     const t = new Tray(image);
-    t.setToolTip('Paydesk');
-    // TODO(issue 7): the tunnel state and the last payment, from core events.
-    t.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: 'Open Paydesk', click: () => showWindow() },
-        { type: 'separator' },
-        { label: 'Quit', click: () => app.quit() },
-      ]),
-    );
     t.on('click', () => showWindow());
+    tray = t;
+    refreshTray();
     return t;
   } catch (err) {
     log('warn', 'no tray icon on this desktop: closing the window will quit', { error: String(err) });
@@ -206,7 +245,38 @@ function createTray(): Tray | null {
   }
 }
 
+/** Desktop notifications on or off: a settings row, default on. */
+function notificationsEnabled(): boolean {
+  return core?.deps?.repos.settings.get(NOTIFY_SETTING, z.boolean(), true) ?? true;
+}
+
+function setNotificationsEnabled(on: boolean): void {
+  core?.deps?.repos.settings.set(NOTIFY_SETTING, on);
+  Menu.setApplicationMenu(buildMenu());
+  refreshTray();
+}
+
+/** The tray's tooltip and menu: the tunnel's state, the last payment, notifications on/off. */
+function refreshTray(): void {
+  if (!tray || tray.isDestroyed()) return;
+  tray.setToolTip(trayTooltip(trayFacts.tunnel, trayFacts.lastPayment));
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open Paydesk', click: () => showWindow() },
+      { type: 'separator' },
+      { label: tunnelMenuLabel(trayFacts.tunnel), click: () => navigate('webhooks') },
+      { label: trayFacts.lastPayment ? `Last payment: ${trayFacts.lastPayment.text}` : 'No payment since Paydesk started', click: () => navigate('payments') },
+      { type: 'separator' },
+      { label: 'Notify me about payments', type: 'checkbox', checked: notificationsEnabled(), click: (item) => setNotificationsEnabled(item.checked) },
+      { type: 'separator' },
+      { label: 'Quit', click: () => app.quit() },
+    ]),
+  );
+}
+
 async function shutdown(): Promise<void> {
+  stopNotifications?.();
+  stopNotifications = null;
   disposeIpc?.();
   disposeIpc = null;
   const closing: Promise<unknown>[] = [];

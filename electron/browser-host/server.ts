@@ -2,13 +2,15 @@
 // POST /rpc/<method> -> core.callUnknown -> envelope JSON, and GET /events (SSE + heartbeat).
 // Every request passes the guard (Host, Origin, token) first; a refused request reaches nothing.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { CSP } from '../../shared/csp';
 import type { Envelope, WireError } from '../../shared/errors';
 import type { Core } from '../core/types';
+import { exportFilePath, isExportId } from '../core/reports/export-service';
 import { createGuard, newToken, type Guard } from './guard';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -191,6 +193,31 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     sendJson(res, 200, envelope);
   }
 
+  /** GET /exports/<exportId>: a finished CSV export as an attachment, deleted once it was sent in full. */
+  async function serveExport(req: IncomingMessage, res: ServerResponse, exportId: string): Promise<void> {
+    const text = 'text/plain; charset=utf-8';
+    if (req.method !== 'GET') return send(res, 405, 'Method not allowed', text, { Allow: 'GET' });
+    if (!isExportId(exportId)) return send(res, 404, 'Not found', text);
+    const status = await core.callUnknown('reports.export.status', { exportId }, { transport: 'http' });
+    if (!status.ok) return send(res, 404, status.error.message, text);
+    const s = status.value as { state: string; available: boolean; fileName: string };
+    if (s.state !== 'done' || !s.available) return send(res, 410, 'This export is no longer here: it was already downloaded, or Paydesk restarted. Export again.', text);
+    const info = await core.callUnknown('system.info', {}, { transport: 'http' });
+    const file = info.ok ? exportFilePath((info.value as { dataDir: string }).dataDir, exportId) : null;
+    const st = file ? await stat(file).catch(() => null) : null;
+    if (!file || !st) return send(res, 410, 'This export is no longer here. Export again.', text);
+    const name = s.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
+    res.writeHead(200, {
+      ...BASE_HEADERS,
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Length': st.size,
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Cache-Control': 'no-store',
+    });
+    await pipeline(createReadStream(file), res);
+    await rm(file, { force: true });
+  }
+
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'GET') return sendJson(res, 405, errorEnvelope('invalid_input', 'Use GET for /events'));
     res.writeHead(200, {
@@ -236,6 +263,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
       if (url.pathname.startsWith('/rpc/')) return await handleRpc(req, res, url.pathname.slice('/rpc/'.length));
       if (url.pathname === '/events') return handleEvents(req, res);
+      if (url.pathname.startsWith('/exports/')) return await serveExport(req, res, url.pathname.slice('/exports/'.length));
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
       return await serveStatic(req, res, url.pathname);
     })().catch((err: unknown) => {

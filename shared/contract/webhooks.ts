@@ -126,6 +126,56 @@ export const RazorpaySecretSchema = z.object({
 });
 export type RazorpaySecret = z.infer<typeof RazorpaySecretSchema>;
 
+// ---- received deliveries (issue 7) ------------------------------------------------------------------
+// Metadata only: never a body, a header value or a secret. Verified events come from webhook_events;
+// refused ones from security_events (counted per kind, account and minute, so one row may stand for many).
+
+export const DeliveryResultSchema = z.enum(['applied', 'no_change', 'unmatched', 'ignored', 'error', 'pending', 'refused']);
+export type DeliveryResult = z.infer<typeof DeliveryResultSchema>;
+
+export const DeliveryRowSchema = z.object({
+  /** 'e<id>' for a stored event, 'r<id>' for a refused-delivery counter */
+  id: z.string(),
+  gateway: z.enum(['stripe', 'razorpay']),
+  accountId: z.string(),
+  /** null when the URL named no account Paydesk knows */
+  accountLabel: z.string().nullable(),
+  /** when it arrived (refused: the last one in that minute), ms */
+  at: z.number().int(),
+  /** e.g. checkout.session.completed, payment_link.paid; null for refused deliveries */
+  eventType: z.string().nullable(),
+  eventId: z.string().nullable(),
+  /** valid (current secret), valid_previous_secret (an older secret during a rotation), or invalid/refused */
+  signature: z.enum(['valid', 'valid_previous_secret', 'refused']),
+  /** why it was refused: bad_signature, stale_signature, secret_missing, ... */
+  refusal: z.string().nullable(),
+  result: DeliveryResultSchema,
+  /** refused deliveries in that minute (1 for stored events) */
+  count: z.number().int(),
+  paymentId: z.string().nullable(),
+  /** why applying failed, or the refusal in words; never a body or a secret */
+  detail: z.string().nullable(),
+  livemode: z.boolean().nullable(),
+});
+export type DeliveryRow = z.infer<typeof DeliveryRowSchema>;
+
+export const DeliveriesInputSchema = z.object({
+  limit: z.number().int().min(1).max(200).optional(),
+  /** nextCursor of the previous page */
+  cursor: z.string().trim().max(80).optional(),
+  accountId: z.string().trim().min(1).optional(),
+}).strict();
+
+export const DeliveriesSchema = z.object({
+  rows: z.array(DeliveryRowSchema),
+  nextCursor: z.string().nullable(),
+  /** the local webhook listener (127.0.0.1) the tunnel forwards to */
+  listener: z.object({ port: z.number().int().nullable(), url: z.string().nullable() }),
+  /** repeated deliveries of an event already stored (acknowledged and ignored) since Paydesk started */
+  duplicatesSinceStart: z.number().int(),
+});
+export type Deliveries = z.infer<typeof DeliveriesSchema>;
+
 export const webhooksMethods = {
   'tunnel.status': query(EmptySchema, TunnelOverviewSchema),
   'tunnel.start': mutation(TunnelStartInputSchema, TunnelStatusSchema),
@@ -136,6 +186,8 @@ export const webhooksMethods = {
   'webhooks.registerStripe': mutation(z.object({ accountId: z.string().optional() }), WebhooksSetupSchema),
   /** generate a new Razorpay webhook secret for one account, store it, return it once */
   'webhooks.razorpaySecret': mutation(z.object({ accountId: z.string() }), RazorpaySecretSchema),
+  /** received webhook deliveries, newest first: verified events and refused ones (metadata only) */
+  'webhooks.deliveries': query(DeliveriesInputSchema, DeliveriesSchema),
 };
 
 export const webhooksEvents = {
