@@ -13,6 +13,8 @@ import { OverviewScreen } from './screens/overview/OverviewScreen';
 import { PaymentsScreen } from './screens/payments/PaymentsScreen';
 import { NewLinkScreen } from './screens/new-link/NewLinkScreen';
 import { RefundsScreen } from './screens/refunds/RefundsScreen';
+import { AuditScreen } from './screens/audit/AuditScreen';
+import { DeskBadge, DeskGate } from './screens/desk/DeskGate';
 import { ReportsScreen } from './screens/reports/ReportsScreen';
 import { WebhooksScreen } from './screens/webhooks/WebhooksScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
@@ -23,6 +25,7 @@ const SCREENS: Record<Screen, ComponentType<{ rest: string[] }>> = {
   payments: PaymentsScreen,
   'new-link': NewLinkScreen,
   refunds: RefundsScreen,
+  audit: AuditScreen,
   reports: ReportsScreen,
   webhooks: WebhooksScreen,
   settings: SettingsScreen,
@@ -41,7 +44,7 @@ export function App() {
   let body;
   if (connection === 'session-ended') body = <SessionEndedScreen />;
   else if (info.data?.startupError) body = <StartupErrorScreen error={info.data.startupError} info={info.data} onRetry={() => void info.refetch()} />;
-  else if (info.data) body = <Shell />;
+  else if (info.data) body = <DeskGate><Shell /></DeskGate>;
   else if (info.error) body = <OfflineScreen error={info.error} retrying={info.isFetching} onRetry={() => void info.refetch()} />;
   else body = <SplashScreen />;
 
@@ -138,6 +141,7 @@ function Sidebar({ current }: { current: Screen }) {
         ))}
       </ul>
       <div className="sidebar-footer">
+        <DeskBadge />
         <ThemeSwitch />
       </div>
     </nav>

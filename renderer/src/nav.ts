@@ -15,6 +15,7 @@ export const NAV: readonly NavItem[] = [
   { screen: 'payments', label: 'Payments', icon: 'payments' },
   { screen: 'new-link', label: 'New link', icon: 'newLink', shortcut: 'N' },
   { screen: 'refunds', label: 'Refunds', icon: 'refunds' },
+  { screen: 'audit', label: 'Audit', icon: 'shield' },
   { screen: 'reports', label: 'Reports', icon: 'reports' },
   { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks' },
   { screen: 'settings', label: 'Settings', icon: 'settings', shortcut: ',' },

@@ -2,7 +2,7 @@
 // app://paydesk/ (Electron) and the browser host, needs no server fallback, and never leaves the page.
 import { useSyncExternalStore } from 'react';
 
-export const SCREENS = ['overview', 'payments', 'new-link', 'refunds', 'reports', 'webhooks', 'settings'] as const;
+export const SCREENS = ['overview', 'payments', 'new-link', 'refunds', 'audit', 'reports', 'webhooks', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface Route {

@@ -34,6 +34,8 @@ export const EVENT_INVALIDATIONS = {
   'payment.changed': ['payments', 'links', 'overview', 'refunds', 'reports'],
   'refund.changed': ['refunds', 'payments', 'overview', 'reports'],
   'reports.changed': ['reports'],
+  // progress of one export: the Reports screen listens to it directly; no query goes stale
+  'reports.exportProgress': [],
   'webhook.received': ['webhooks'],
   'webhooks.changed': ['webhooks'],
   'tunnel.changed': ['tunnel', 'webhooks'],

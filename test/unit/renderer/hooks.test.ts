@@ -10,7 +10,7 @@ describe('event -> invalidation table', () => {
   it('names only domains that have methods', () => {
     const domains = new Set(methodNames.map(domainOf));
     for (const [event, targets] of Object.entries(EVENT_INVALIDATIONS)) {
-      expect(targets.length, event).toBeGreaterThan(0);
+      // an empty list is allowed: the event is read directly by a screen (e.g. export progress) and invalidates nothing
       for (const d of targets) expect(domains.has(d), `${event} -> ${d}`).toBe(true);
     }
   });

@@ -2,12 +2,16 @@ import { Page } from '../../components';
 import { AccountsPanel } from './AccountsPanel';
 import { SecurityPanel } from './SecurityPanel';
 import { AboutPanel } from './AboutPanel';
+import { PeoplePanel } from './PeoplePanel';
+import { ReportsPanel } from './ReportsPanel';
 
 export function SettingsScreen() {
   return (
     <Page title="Settings" description="Payment accounts, how your keys are protected, and this installation.">
       <div className="stack-lg">
         <AccountsPanel />
+        <PeoplePanel />
+        <ReportsPanel />
         <SecurityPanel />
         <AboutPanel />
       </div>

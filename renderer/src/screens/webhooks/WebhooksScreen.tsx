@@ -1,14 +1,30 @@
-import { EmptyState, Page } from '../../components';
+// Webhooks: the public address (tunnel) that lets Stripe and Razorpay reach Paydesk, the set-up of each
+// account (Stripe registered automatically, Razorpay walked through), and every delivery received.
+import { useRpcQuery } from '../../api/hooks';
+import { Banner, Page } from '../../components';
+import { RazorpaySetupCard, StripeSetupCard } from './AccountSetup';
+import { DeliveriesCard } from './DeliveriesCard';
+import { TunnelCard } from './TunnelCard';
 
 export function WebhooksScreen() {
+  const tunnel = useRpcQuery('tunnel.status', {});
+  const setup = useRpcQuery('webhooks.setup', {});
+  const deliveries = useRpcQuery('webhooks.deliveries', { limit: 50 }, { refetchInterval: 15_000 });
+  const info = useRpcQuery('system.info', {}, { staleTime: Infinity });
+  const error = tunnel.error ?? setup.error;
   return (
-    <Page title="Webhooks" description="The notifications Stripe and Razorpay send when something happens to a payment.">
-      <EmptyState icon="webhooks" title="No webhook events received">
-        <p>
-          Each event the gateways send appears here: when it arrived, whether its signature checked out, and what it changed. Payments still turn
-          Paid without webhooks; Paydesk also checks with the gateway directly.
-        </p>
-      </EmptyState>
+    <Page title="Webhooks" wide description="How Stripe and Razorpay tell Paydesk about payments the moment they happen. Without webhooks Paydesk still catches up by asking the gateways.">
+      {error && (
+        <Banner tone="danger" title="Couldn’t load the webhook set-up" className="main-banner">
+          {error.message}
+        </Banner>
+      )}
+      <div className="stack-lg">
+        {tunnel.data && <TunnelCard overview={tunnel.data} listenerUrl={deliveries.data?.listener.url ?? null} sandbox={!!info.data?.sandboxUrl} />}
+        {setup.data && setup.data.stripe.length > 0 && <StripeSetupCard accounts={setup.data.stripe} />}
+        {setup.data && setup.data.razorpay.length > 0 && <RazorpaySetupCard accounts={setup.data.razorpay} />}
+        <DeliveriesCard />
+      </div>
     </Page>
   );
 }

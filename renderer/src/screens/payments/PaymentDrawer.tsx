@@ -1,0 +1,358 @@
+// One payment in a side drawer: status and amounts, what happened when (timeline), the link with its QR code,
+// the gateway's ids, the raw webhook events, and the actions (check status now, cancel the link, refunds).
+import { useState, type ReactNode } from 'react';
+import type { Payment, PaymentDetail, TimelineEntry } from '../../../../shared/contract';
+import { useRpcMutation, useRpcQuery } from '../../api/hooks';
+import { Banner, Button, ConfirmDialog, Drawer, Money, toast } from '../../components';
+import { CopyButton } from '../../components/CopyButton';
+import { formatDateTime, formatRelative, isoString } from '../../format/dates';
+import { displayMoney } from '../../format/money';
+import { PaymentRefundPanel } from '../refunds/PaymentRefundPanel';
+import { PdIcon } from './icons';
+import { CANCELLABLE, KIND_LABEL, PaymentStatusChip, gatewayLabel } from './payment-labels';
+
+export function PaymentDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
+  const detail = useRpcQuery('payments.get', { id: id ?? '' }, { enabled: id !== null });
+  const p = detail.data?.payment;
+  return (
+    <Drawer
+      open={id !== null}
+      onClose={onClose}
+      title={p ? `Payment ${p.orderRef}` : 'Payment'}
+      description={p ? `${displayMoney(p.amountMinor, p.currency)} · ${gatewayLabel(p.gateway)} ${KIND_LABEL[p.kind]}${p.mode === 'test' ? ' · test mode' : ''}` : undefined}
+    >
+      {id !== null && (
+        <div className="pay-detail" data-payment-id={id}>
+          {detail.error ? (
+            <Banner tone="danger" title="Couldn’t load this payment" action={<Button size="sm" onClick={() => void detail.refetch()}>Try again</Button>}>
+              {detail.error.message}
+            </Banner>
+          ) : !detail.data ? (
+            <div className="skeleton-list" aria-busy="true" aria-label="Loading payment">
+              <div className="skeleton" />
+              <div className="skeleton" />
+            </div>
+          ) : (
+            <DetailBody d={detail.data} />
+          )}
+        </div>
+      )}
+    </Drawer>
+  );
+}
+
+function Section({ title, children, aside }: { title: string; children: ReactNode; aside?: ReactNode }) {
+  return (
+    <section className="pay-section" aria-label={title}>
+      <header className="pay-section-head">
+        <h3 className="pay-section-title">{title}</h3>
+        {aside}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+function DetailBody({ d }: { d: PaymentDetail }) {
+  const p = d.payment;
+  return (
+    <div className="stack">
+      <StatusBlock p={p} />
+      <LinkBlock p={p} />
+      <Section title="Amounts">
+        <dl className="facts">
+          <Fact label="Amount"><Money minor={p.amountMinor} currency={p.currency} /></Fact>
+          <Fact label="Captured"><Money minor={p.capturedMinor} currency={p.currency} /></Fact>
+          {p.refundedMinor > 0 && <Fact label="Refunded"><Money minor={p.refundedMinor} currency={p.currency} /></Fact>}
+          {d.fees.feeMinor !== null && <Fact label="Gateway fee"><Money minor={d.fees.feeMinor} currency={d.fees.currency} /></Fact>}
+          {d.fees.taxMinor !== null && d.fees.taxMinor > 0 && <Fact label="Tax on fee"><Money minor={d.fees.taxMinor} currency={d.fees.currency} /></Fact>}
+          {d.fees.netMinor !== null && <Fact label="Net"><Money minor={d.fees.netMinor} currency={d.fees.currency} /></Fact>}
+          {d.fees.feeMinor === null && p.capturedMinor > 0 && <Fact label="Fees"><span className="muted">not reported by {gatewayLabel(p.gateway)} yet</span></Fact>}
+        </dl>
+      </Section>
+      <PaymentRefundPanel payment={p} />
+      <Section title="Timeline">
+        <Timeline entries={d.timeline} p={p} />
+      </Section>
+      <Section title="Customer">
+        <dl className="facts">
+          <Fact label="Name">{p.customerName ?? <span className="muted">—</span>}</Fact>
+          <Fact label="Email">{p.customerEmail ?? <span className="muted">—</span>}</Fact>
+          <Fact label="Phone">{p.customerPhone ?? <span className="muted">—</span>}</Fact>
+          <Fact label="Receipt">{d.notify === false ? 'Not sent by the gateway' : p.customerEmail || p.customerPhone ? `Sent by ${gatewayLabel(p.gateway)}` : <span className="muted">no email or phone given</span>}</Fact>
+          {p.description && <Fact label="Description">{p.description}</Fact>}
+          {Object.entries(p.notes).map(([k, v]) => (
+            <Fact key={k} label={k}>{v}</Fact>
+          ))}
+          <Fact label="Created by">{p.createdBy === 'api' ? 'HTTP API' : 'Console'}</Fact>
+        </dl>
+      </Section>
+      <GatewayIds p={p} />
+      <RawEvents events={d.events} />
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function StatusBlock({ p }: { p: Payment }) {
+  const check = useRpcMutation('links.checkStatus');
+  const cancel = useRpcMutation('links.cancel');
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <div className="pay-status-block" data-testid="payment-status">
+      <div className="pay-status-main">
+        <PaymentStatusChip status={p.displayStatus} reason={p.statusReason} />
+        <Money minor={p.capturedMinor > 0 ? p.capturedMinor : p.amountMinor} currency={p.currency} className="pay-status-amount" />
+      </div>
+      {p.status === 'failed' && p.statusReason && (
+        <p className="pay-reason tone-danger-text" data-testid="status-reason">
+          {p.statusReason}
+        </p>
+      )}
+      {p.status === 'creating' && p.pendingReason && <p className="pay-reason muted">{p.pendingReason}</p>}
+      <p className="muted small">
+        {p.paidAt !== null ? (
+          <>Paid <time dateTime={isoString(p.paidAt)} title={formatDateTime(p.paidAt)}>{formatRelative(p.paidAt)}</time></>
+        ) : p.expiresAt !== null && (p.status === 'open' || p.status === 'failed') ? (
+          <>Expires <time dateTime={isoString(p.expiresAt)}>{formatDateTime(p.expiresAt)}</time></>
+        ) : (
+          <>Created <time dateTime={isoString(p.createdAt)} title={formatDateTime(p.createdAt)}>{formatRelative(p.createdAt)}</time></>
+        )}
+      </p>
+      {check.error && <p className="pay-reason tone-danger-text" role="alert">{check.error.message}</p>}
+      <div className="pay-actions">
+        <Button
+          size="sm"
+          icon="refresh"
+          busy={check.isPending}
+          onClick={() =>
+            check.mutate({ id: p.id }, {
+              onSuccess: (r) => toast.info(r.status === p.status ? `Checked with ${gatewayLabel(p.gateway)}: no change` : `Checked with ${gatewayLabel(p.gateway)}: now ${r.displayStatus.replace('_', ' ')}`),
+            })
+          }
+        >
+          {check.isPending ? 'Checking…' : 'Check status'}
+        </Button>
+        {CANCELLABLE.has(p.status) && (
+          <Button size="sm" variant="ghost" icon="x" className="btn-danger-ghost" onClick={() => setConfirming(true)}>
+            Cancel link
+          </Button>
+        )}
+      </div>
+      <CancelLinkDialog p={p} open={confirming} onDone={() => setConfirming(false)} cancel={cancel} />
+    </div>
+  );
+}
+
+export function CancelLinkDialog({ p, open, onDone, cancel }: { p: Payment; open: boolean; onDone(): void; cancel: ReturnType<typeof useRpcMutation<'links.cancel'>> }) {
+  return (
+    <ConfirmDialog
+      open={open}
+      title={`Cancel the link for ${p.orderRef}?`}
+      confirmLabel="Cancel link"
+      busy={cancel.isPending}
+      onCancel={() => {
+        cancel.reset();
+        onDone();
+      }}
+      onConfirm={() =>
+        cancel.mutate({ id: p.id }, {
+          onSuccess: () => {
+            onDone();
+            toast.success(`Link for ${p.orderRef} cancelled`);
+          },
+        })
+      }
+    >
+      <p>The customer can no longer pay {displayMoney(p.amountMinor, p.currency)} with it. {gatewayLabel(p.gateway)} is told at once; this can’t be undone, but you can create a new link.</p>
+      {cancel.error && <p className="tone-danger-text" role="alert">{cancel.error.message}</p>}
+    </ConfirmDialog>
+  );
+}
+
+/** The link's URL, copy, open and a QR code drawn locally by core (links.qr). */
+export function LinkBlock({ p, qrOpen = false }: { p: Payment; qrOpen?: boolean }) {
+  const [showQr, setShowQr] = useState(qrOpen);
+  const payable = p.status === 'open' || p.status === 'failed';
+  const qr = useRpcQuery('links.qr', { id: p.id }, { enabled: showQr && p.url !== null, staleTime: Infinity });
+  if (!p.url) {
+    return (
+      <Section title="Link">
+        <p className="muted">{p.status === 'creating' ? 'The link appears once the gateway has created it.' : 'This payment has no link to share (it is paid through your own checkout).'}</p>
+      </Section>
+    );
+  }
+  return (
+    <Section
+      title="Link"
+      aside={
+        <button type="button" className="text-link pay-qr-toggle" aria-expanded={showQr} onClick={() => setShowQr((v) => !v)}>
+          <PdIcon name="qr" size={14} /> {showQr ? 'Hide QR code' : 'Show QR code'}
+        </button>
+      }
+    >
+      <div className="pay-url-row">
+        <input className="input mono pay-url" readOnly value={p.url} aria-label="Link URL" onFocus={(e) => e.currentTarget.select()} />
+        <CopyButton text={p.url} what="link" />
+        <a className="btn btn-secondary btn-sm" href={p.url} target="_blank" rel="noopener noreferrer">
+          <PdIcon name="external" />
+          <span className="btn-label">Open</span>
+        </a>
+      </div>
+      {!payable && <p className="muted small">This link can no longer be paid.</p>}
+      {showQr && (
+        <div className="pay-qr">
+          {qr.data ? <img src={qr.data.dataUrl} alt={`QR code for ${p.url}`} width={168} height={168} /> : qr.error ? <p className="tone-danger-text">{qr.error.message}</p> : <div className="skeleton pay-qr-skeleton" />}
+          <p className="muted small">Show this at the counter: the customer scans it and pays on their phone.</p>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+const ID_LABELS: [keyof Payment['gatewayIds'], string][] = [
+  ['sessionId', 'Checkout Session'],
+  ['plinkId', 'Payment Link'],
+  ['orderId', 'Order'],
+  ['paymentIntentId', 'PaymentIntent'],
+  ['chargeId', 'Charge'],
+  ['paymentId', 'Payment'],
+];
+
+function GatewayIds({ p }: { p: Payment }) {
+  const ids: [string, string][] = [['Paydesk', p.id]];
+  const seen = new Set<string>([p.id]);
+  for (const [k, label] of ID_LABELS) {
+    const v = p.gatewayIds[k];
+    if (v && !seen.has(v)) {
+      seen.add(v);
+      ids.push([label, v]);
+    }
+  }
+  return (
+    <Section title="Ids">
+      <ul className="pay-ids">
+        {ids.map(([label, v]) => (
+          <li key={label}>
+            <span className="muted">{label}</span>
+            <code className="mono truncate" title={v}>{v}</code>
+            <CopyButton text={v} what={`${label} id`} variant="ghost" />
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
+function describe(e: TimelineEntry, p: Payment): { title: string; tone: 'success' | 'danger' | 'neutral' | 'info'; note?: string } {
+  const amount = num(e.detail.amount);
+  const money = amount !== null ? displayMoney(amount, p.currency) : null;
+  switch (e.kind) {
+    case 'created':
+      return { title: 'Link created', tone: 'neutral' };
+    case 'opened':
+      return { title: `Live at ${gatewayLabel(p.gateway)}`, tone: 'info' };
+    case 'attempt_failed':
+      return { title: 'Payment attempt failed', tone: 'danger', note: str(e.detail.reason) ?? undefined };
+    case 'authorized':
+      return { title: money ? `Authorised ${money}` : 'Authorised', tone: 'info' };
+    case 'captured':
+      return { title: money ? `Paid ${money}` : 'Paid', tone: 'success' };
+    case 'expired':
+      return { title: 'Expired', tone: 'neutral' };
+    case 'cancelled':
+      return { title: 'Cancelled', tone: 'neutral' };
+    case 'refund_updated': {
+      const status = str(e.detail.status);
+      return { title: `Refund${money ? ` of ${money}` : ''}${status ? ` ${status}` : ''}`, tone: status === 'failed' ? 'danger' : 'neutral', note: str(e.detail.refundId) ?? undefined };
+    }
+    case 'fee_known': {
+      const fee = num(e.detail.fee);
+      return { title: fee !== null ? `Fee reported: ${displayMoney(fee, p.currency)}` : 'Fee reported', tone: 'neutral' };
+    }
+    default:
+      return { title: e.kind.replace(/_/g, ' '), tone: 'neutral' };
+  }
+}
+
+const KIND_ORDER: Record<string, number> = { created: 0, opened: 1, attempt_failed: 2, authorized: 3, captured: 4, fee_known: 6, refund_updated: 7, expired: 8, cancelled: 8 };
+
+const SOURCE: Record<TimelineEntry['source'], string> = { webhook: 'webhook', sync: 'status check', local: 'Paydesk' };
+
+function Timeline({ entries, p }: { entries: TimelineEntry[]; p: Payment }) {
+  // show what changed something; repeats (a duplicate webhook, a late event) only as a count
+  // gateway times are whole seconds, Paydesk's are milliseconds: within one second, keep the natural order
+  const shown = entries
+    .filter((e) => e.changed || e.kind === 'created' || e.kind === 'attempt_failed')
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Math.floor(a.e.at / 1000) - Math.floor(b.e.at / 1000) || (KIND_ORDER[a.e.kind] ?? 5) - (KIND_ORDER[b.e.kind] ?? 5) || a.i - b.i)
+    .map((x) => x.e);
+  const quiet = entries.length - shown.length;
+  if (shown.length === 0) return <p className="muted">Nothing has happened yet.</p>;
+  return (
+    <>
+      <ol className="pay-timeline">
+        {shown.map((e, i) => {
+          const d = describe(e, p);
+          return (
+            <li key={`${e.at}-${i}`} className={`tl-${d.tone}`}>
+              <span className="tl-dot" aria-hidden="true" />
+              <div>
+                <p className="tl-title">{d.title}</p>
+                {d.note && <p className="tl-note">{d.note}</p>}
+                <p className="muted small">
+                  <time dateTime={isoString(e.at)}>{formatDateTime(e.at)}</time> · from {SOURCE[e.source]}
+                  {e.gatewayType ? <> · <span className="mono">{e.gatewayType}</span></> : null}
+                </p>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      {quiet > 0 && <p className="muted small">{quiet} more {quiet === 1 ? 'event' : 'events'} changed nothing (repeats or late arrivals).</p>}
+    </>
+  );
+}
+
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function RawEvents({ events }: { events: PaymentDetail['events'] }) {
+  return (
+    <Section title={`Webhook events (${events.length})`}>
+      {events.length === 0 ? (
+        <p className="muted small">No webhook has arrived for this payment. Status checks still keep it up to date.</p>
+      ) : (
+        <ul className="pay-events">
+          {events.map((e) => (
+            <li key={e.id}>
+              <details>
+                <summary>
+                  <span className="mono">{e.type}</span>
+                  <span className="muted small">{formatDateTime(e.receivedAt)}{e.applyResult ? ` · ${e.applyResult}` : ''}</span>
+                </summary>
+                <pre className="pay-json">{pretty(e.body)}</pre>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}

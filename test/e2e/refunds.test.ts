@@ -1,0 +1,363 @@
+// Issue 5, end to end in Chromium against browser mode + the embedded Paydesk Sandbox: people at the desk
+// (an owner and a staff member, a staff refund limit), then from a payment's detail drawer:
+//   - staff refunds part of a paid Stripe link, then the rest (the payment shows refunded);
+//   - a Razorpay refund with speed optimum;
+//   - a staff refund above the limit needs an owner's PIN on the spot (a wrong PIN is refused at the field);
+//   - double-clicking the confirm button makes exactly one refund (checked at the sandbox);
+//   - the Refunds and Audit screens show each action; the lock screen lets the owner back in.
+// Payments are created through the RPC from the page (the page's cookie carries the token) and paid through
+// the sandbox's control API. Screenshots (light and dark) go to SHOTS_DIR.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host } from './fixtures';
+
+let host: Host;
+let browser: Browser;
+let keys: Awaited<ReturnType<typeof sandboxKeys>>;
+let cp: ConsolePage;
+let page: Page;
+
+const OWNER = { name: 'Olivia Owner', pin: '2468' };
+const STAFF = { name: 'Sam Staff', pin: '1357' };
+const ids = { stripe: '', razorpay: '', owner: '', staff: '' };
+
+interface PaymentLite {
+  id: string;
+  orderRef: string;
+  capturedMinor: number;
+  refundedMinor: number;
+  displayStatus: string;
+  gatewayIds: { sessionId: string | null; plinkId: string | null; paymentIntentId: string | null; paymentId: string | null };
+}
+
+/** Calls the console's RPC from inside the page (same origin: the HttpOnly cookie carries the token). */
+async function rpc<T>(method: string, input: unknown): Promise<T> {
+  const env = await page.evaluate(
+    async ([m, i]) => {
+      const r = await fetch(`/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
+      return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+    },
+    [method, input] as const,
+  );
+  if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
+  return env.value as T;
+}
+
+async function sandbox(path: string, body: unknown = {}): Promise<unknown> {
+  const res = await fetch(`${host.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+/** A link through the RPC, paid through the sandbox, caught up with links.checkStatus until captured. */
+async function paidPayment(gateway: 'stripe' | 'razorpay', amount: string, orderRef: string, customerName: string): Promise<PaymentLite> {
+  const p = await rpc<PaymentLite>('links.create', {
+    accountId: gateway === 'stripe' ? ids.stripe : ids.razorpay,
+    amount,
+    currency: gateway === 'stripe' ? 'USD' : 'INR',
+    orderRef,
+    customerName,
+    customerEmail: `${orderRef.toLowerCase()}@example.com`,
+    ...(gateway === 'razorpay' ? { customerPhone: '+919876543210' } : {}),
+    description: 'E2E refund test',
+  });
+  if (gateway === 'stripe') await sandbox(`/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`, {});
+  else await sandbox(`/__sandbox/razorpay/payment_links/${p.gatewayIds.plinkId}/pay`, {});
+  let now = p;
+  for (let i = 0; i < 40 && now.capturedMinor <= 0; i++) {
+    now = await rpc<PaymentLite>('links.checkStatus', { id: p.id });
+    if (now.capturedMinor <= 0) await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(now.capturedMinor, `${orderRef} was not captured`).toBeGreaterThan(0);
+  return now;
+}
+
+const shotsDone: string[] = [];
+/** light and dark screenshots of the page as it is now */
+async function shots(name: string): Promise<void> {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SHOTS_DIR, `refunds-${name}-light.png`) });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SHOTS_DIR, `refunds-${name}-dark.png`) });
+  await page.emulateMedia({ colorScheme: 'light' });
+  shotsDone.push(name);
+}
+
+/** in-page navigation (no reload) */
+async function go(hash: string): Promise<void> {
+  // the callback runs in the page; this file is type-checked without the DOM lib
+  await page.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
+}
+
+async function openPayment(p: PaymentLite): Promise<Locator> {
+  const drawer = page.getByRole('dialog', { name: `Payment ${p.orderRef}` });
+  for (let attempt = 0; ; attempt++) {
+    await go(`#/payments/${p.id}`);
+    try {
+      await drawer.waitFor({ timeout: 8000 });
+      break;
+    } catch (err) {
+      const state = await page.evaluate(`({ hash: location.hash, dialogs: Array.from(document.querySelectorAll('dialog')).map((d) => d.className + ':' + d.open) })`);
+      console.warn(`payment drawer did not open (attempt ${attempt + 1})`, JSON.stringify(state));
+      if (attempt >= 2) throw err;
+      await go('#/payments');
+    }
+  }
+  const panel = drawer.locator('section.refund-panel');
+  await panel.waitFor();
+  return panel;
+}
+
+function refundDialog(): Locator {
+  return page.getByRole('dialog', { name: /^(Refund payment|Confirm the refund)$/ });
+}
+
+async function startRefund(panel: Locator): Promise<Locator> {
+  await panel.getByRole('button', { name: 'Refund', exact: true }).click();
+  const dialog = refundDialog();
+  await dialog.getByRole('heading', { name: 'Refund payment' }).waitFor();
+  return dialog;
+}
+
+async function amountError(dialog: Locator): Promise<string> {
+  const input = dialog.getByLabel(/Amount to refund/);
+  await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
+  const describedBy = (await input.getAttribute('aria-describedby')) ?? '';
+  return (await page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent()) ?? '';
+}
+
+async function switchTo(who: { name: string; pin: string }): Promise<void> {
+  await page.locator('.desk-badge').getByRole('button', { name: 'Switch' }).click();
+  const d = page.getByRole('dialog', { name: 'Switch operator' });
+  await d.waitFor();
+  await d.getByText(who.name, { exact: true }).click();
+  await d.getByLabel(`PIN for ${who.name}`).fill(who.pin);
+  await d.getByRole('button', { name: 'Switch', exact: true }).click();
+  await d.waitFor({ state: 'hidden' });
+  await expect.poll(() => page.getByTestId('desk-current').textContent()).toBe(who.name);
+}
+
+beforeAll(async () => {
+  host = await startHost();
+  browser = await launchBrowser();
+  keys = await sandboxKeys(host);
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  cp = await openConsole(browser, host, { viewport: { width: 1280, height: 860 } });
+  page = cp.page;
+  page.setDefaultTimeout(20_000);
+
+  const stripe = await rpc<{ id: string }>('accounts.create', { gateway: 'stripe', mode: 'test', label: 'Corner Shop (Stripe)', publicKey: keys.STRIPE_PUBLISHABLE_KEY, secretKey: keys.STRIPE_SECRET_KEY, sandbox: true });
+  const rzp = await rpc<{ id: string }>('accounts.create', { gateway: 'razorpay', mode: 'test', label: 'Corner Shop (Razorpay)', publicKey: keys.RAZORPAY_KEY_ID, secretKey: keys.RAZORPAY_KEY_SECRET, sandbox: true });
+  ids.stripe = stripe.id;
+  ids.razorpay = rzp.id;
+}, 180_000);
+
+afterAll(async () => {
+  // the page as the test left it (a failure's last state), for people to look at
+  await page?.screenshot({ path: join(SHOTS_DIR, 'refunds-last-state.png') }).catch(() => undefined);
+  await cp?.context.close();
+  await browser?.close();
+  await host?.stop();
+});
+
+it('staff refunds in part and in full, Razorpay optimum, owner approval above the limit, one refund per double click, all on record', { timeout: 240_000 }, async () => {
+  // ---- people at the desk: the first owner through Settings (signed in at once), then staff and the policy
+  await go('#/settings');
+  const people = page.locator('#people');
+  await people.getByRole('button', { name: 'Add person' }).click();
+  let drawer = page.getByRole('dialog', { name: 'Add the first owner' });
+  await drawer.getByLabel('Name').fill(OWNER.name);
+  await drawer.getByLabel('PIN', { exact: true }).fill(OWNER.pin);
+  await drawer.getByLabel('PIN again').fill(OWNER.pin);
+  await drawer.getByRole('button', { name: 'Add owner' }).click();
+  await drawer.waitFor({ state: 'hidden' });
+  await expect.poll(() => page.getByTestId('desk-current').textContent()).toBe(OWNER.name);
+
+  await people.getByRole('button', { name: 'Add person' }).click();
+  drawer = page.getByRole('dialog', { name: 'Add a person' });
+  await drawer.getByLabel('Name').fill(STAFF.name);
+  await drawer.getByLabel('Staff', { exact: true }).check();
+  await drawer.getByLabel('PIN', { exact: true }).fill(STAFF.pin);
+  await drawer.getByLabel('PIN again').fill('9999');
+  await drawer.getByRole('button', { name: 'Add person' }).click();
+  await drawer.getByText('The two PINs are not the same.').waitFor();
+  await drawer.getByLabel('PIN again').fill(STAFF.pin);
+  await drawer.getByRole('button', { name: 'Add person' }).click();
+  await drawer.waitFor({ state: 'hidden' });
+  await people.getByText(STAFF.name).waitFor();
+
+  // staff limit: $50.00 and ₹10,000.00 per refund; idle lock 30 minutes
+  await people.getByRole('button', { name: 'Add a currency' }).click();
+  await people.getByLabel('Limit in INR').fill('10,000');
+  await people.getByRole('button', { name: 'Add a currency' }).click();
+  await people.getByLabel('Limit in USD').fill('50');
+  await people.getByLabel(/Lock the desk after/).fill('30');
+  await people.getByRole('button', { name: 'Save limit and lock' }).click();
+  await expect.poll(async () => (await rpc<{ staffLimits: Record<string, number> }>('settings.getRefundPolicy', {})).staffLimits).toEqual({ INR: 1_000_000, USD: 5000 });
+  await people.scrollIntoViewIfNeeded();
+  await shots('people-settings');
+
+  const desk = await rpc<{ operators: { id: string; name: string }[] }>('desk.status', {});
+  ids.owner = desk.operators.find((o) => o.name === OWNER.name)!.id;
+  ids.staff = desk.operators.find((o) => o.name === STAFF.name)!.id;
+
+  // payments to refund (created while the owner is at the desk)
+  const [partial, dbl, big, rzp] = await Promise.all([
+    paidPayment('stripe', '40.00', 'E2E-PART', 'Asha Rao'),
+    paidPayment('stripe', '30.00', 'E2E-DOUBLE', 'Ben Ortiz'),
+    paidPayment('stripe', '80.00', 'E2E-BIG', 'Chen Wei'),
+    paidPayment('razorpay', '500.00', 'E2E-RZP', 'Divya Nair'),
+  ]);
+
+  // ---- the staff member takes the desk (one click + PIN)
+  await switchTo(STAFF);
+
+  // ---- 1. partial, then the rest, of a paid Stripe link
+  let panel = await openPayment(partial);
+  await expect.poll(() => panel.getByTestId('refundable').textContent()).toBe('$40.00');
+  let dialog = await startRefund(panel);
+  const amount = dialog.getByLabel(/Amount to refund/);
+  await expect(amount.inputValue()).resolves.toBe('40.00');
+  // bad input, at the field, in cashier words; nothing is sent
+  for (const [typed, words] of [
+    ['0', /more than zero/],
+    ['-5', /more than zero/],
+    ['12.345', /at most 2 digits after the point/],
+    ['41', /at most \$40\.00/],
+  ] as const) {
+    await amount.fill(typed);
+    await dialog.getByRole('button', { name: 'Review refund' }).click();
+    expect(await amountError(dialog)).toMatch(words);
+  }
+  await shots('dialog-error');
+  await amount.fill('15');
+  await dialog.getByLabel('Reason').selectOption('requested_by_customer');
+  await shots('dialog');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await dialog.getByRole('heading', { name: 'Confirm the refund' }).waitFor();
+  const facts = dialog.getByRole('definition');
+  await expect(dialog.locator('dl').textContent()).resolves.toMatch(/Amount\$15\.00CurrencyUSDCustomerAsha Rao.*Left to refund after\$25\.00 of \$40\.00 paid/);
+  expect(await facts.count()).toBeGreaterThan(4);
+  await shots('confirm');
+  await dialog.getByRole('button', { name: 'Refund $15.00' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await expect.poll(() => panel.getByTestId('refundable').textContent(), { timeout: 20_000 }).toBe('$25.00');
+  await panel.locator('.refund-item').first().getByText(`by ${STAFF.name}`, { exact: false }).waitFor();
+
+  // the rest: the default amount is what is left
+  dialog = await startRefund(panel);
+  await expect(dialog.getByLabel(/Amount to refund/).inputValue()).resolves.toBe('25.00');
+  await dialog.getByLabel('Reason').selectOption('duplicate');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await expect(dialog.locator('dl').textContent()).resolves.toMatch(/Left to refund after\$0\.00/);
+  await dialog.getByRole('button', { name: 'Refund $25.00' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await panel.getByText('Refunded in full').waitFor({ timeout: 20_000 });
+  await expect(panel.getByRole('button', { name: 'Refund', exact: true }).count()).resolves.toBe(0);
+  await expect.poll(async () => (await rpc<{ payment: PaymentLite }>('payments.get', { id: partial.id })).payment.displayStatus, { timeout: 20_000 }).toBe('refunded');
+
+  // ---- 2. double-clicking the confirm button makes one refund
+  panel = await openPayment(dbl);
+  dialog = await startRefund(panel);
+  await dialog.getByLabel(/Amount to refund/).fill('10');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await dialog.getByRole('button', { name: 'Refund $10.00' }).dblclick();
+  await dialog.waitFor({ state: 'hidden' });
+  await expect.poll(() => panel.getByTestId('refundable').textContent(), { timeout: 20_000 }).toBe('$20.00');
+  const dblDetail = await rpc<{ payment: PaymentLite }>('payments.get', { id: dbl.id });
+  const pi = dblDetail.payment.gatewayIds.paymentIntentId;
+  expect(pi).toBeTruthy();
+  const atGateway = (await (await fetch(`${host.sandboxUrl}/v1/refunds?payment_intent=${pi}`, { headers: { authorization: `Bearer ${keys.STRIPE_SECRET_KEY}` } })).json()) as { data: { amount: number }[] };
+  expect(atGateway.data.map((r) => r.amount)).toEqual([1000]);
+  expect(await rpc<unknown[]>('refunds.forPayment', { paymentId: dbl.id })).toHaveLength(1);
+
+  // ---- 3. above the staff limit: an owner approves with their PIN on the spot
+  panel = await openPayment(big);
+  dialog = await startRefund(panel);
+  await dialog.getByText('An owner will need to approve this').waitFor();
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  const approval = dialog.locator('section.approval');
+  await approval.waitFor();
+  const confirmBig = dialog.getByRole('button', { name: 'Approve and refund $80.00' });
+  await expect(confirmBig.isDisabled()).resolves.toBe(true);
+  await approval.getByLabel('Owner', { exact: true }).selectOption({ label: OWNER.name });
+  await approval.getByLabel('Owner’s PIN').fill('0000');
+  await confirmBig.click();
+  await approval.getByText('That PIN is not right.').waitFor();
+  await expect(approval.getByLabel('Owner’s PIN').getAttribute('aria-invalid')).resolves.toBe('true');
+  await approval.getByLabel('Owner’s PIN').fill(OWNER.pin);
+  await shots('approval');
+  await confirmBig.click();
+  await dialog.waitFor({ state: 'hidden' });
+  await panel.getByText(`approved by ${OWNER.name}`, { exact: false }).waitFor({ timeout: 20_000 });
+  await panel.getByText('Refunded in full').waitFor({ timeout: 20_000 });
+
+  // ---- 4. Razorpay, speed optimum, with a note
+  panel = await openPayment(rzp);
+  await expect.poll(() => panel.getByTestId('refundable').textContent()).toBe('₹500.00');
+  dialog = await startRefund(panel);
+  await dialog.getByLabel(/Amount to refund/).fill('200');
+  await dialog.getByLabel('Optimum', { exact: true }).check();
+  await dialog.getByLabel(/Note/).fill('Size exchange');
+  await shots('dialog-razorpay');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await expect(dialog.locator('dl').textContent()).resolves.toMatch(/SpeedOptimum.*Size exchange.*Left to refund after₹300\.00/);
+  await dialog.getByRole('button', { name: 'Refund ₹200.00' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await expect.poll(() => panel.getByTestId('refundable').textContent(), { timeout: 20_000 }).toBe('₹300.00');
+  await panel.getByText(/Optimum speed · Size exchange/).waitFor();
+  const rzpRefunds = await rpc<{ speed: string; note: string; amountMinor: number }[]>('refunds.forPayment', { paymentId: rzp.id });
+  expect(rzpRefunds.map((r) => [r.amountMinor, r.speed, r.note])).toEqual([[20_000, 'optimum', 'Size exchange']]);
+
+  // ---- the Refunds screen: every refund, filters
+  await go('#/refunds');
+  const table = page.getByRole('table', { name: 'Refunds' });
+  await expect.poll(() => table.locator('[data-refund-id]').count(), { timeout: 20_000 }).toBe(5);
+  await table.getByRole('link', { name: 'E2E-RZP' }).waitFor();
+  await shots('refunds-screen');
+  await page.getByLabel('Gateway').selectOption('razorpay');
+  await expect.poll(() => table.locator('[data-refund-id]').count()).toBe(1);
+  await page.getByRole('button', { name: 'Clear filters' }).first().click();
+  await page.getByPlaceholder(/Search order/).fill('E2E-PART');
+  await expect.poll(() => table.locator('[data-refund-id]').count()).toBe(2);
+
+  // ---- the Audit screen shows each action (as the owner)
+  await switchTo(OWNER);
+  await go('#/audit');
+  const log = page.getByRole('list', { name: 'Audit log' });
+  await log.waitFor();
+  const count = (action: string) => log.locator(`li[data-action="${action}"]`).count();
+  await expect.poll(() => count('refund.requested'), { timeout: 20_000 }).toBe(5);
+  expect(await count('refund.refused')).toBeGreaterThanOrEqual(1); // the wrong owner PIN
+  expect(await count('operator.added')).toBe(2);
+  expect(await count('settings.changed')).toBeGreaterThanOrEqual(1);
+  expect(await count('link.created')).toBe(4);
+  await log.locator('li[data-action="refund.requested"]').filter({ hasText: '$80.00' }).getByRole('button').click();
+  await log.getByText('approvedBy', { exact: true }).waitFor();
+  await shots('audit-screen');
+  await page.getByLabel('Action').selectOption('refund');
+  await expect.poll(async () => (await log.locator('li').all()).length).toBeGreaterThanOrEqual(6);
+  await expect(count('link.created')).resolves.toBe(0);
+
+  // ---- the lock screen: Lock, then the owner signs back in
+  await page.locator('.desk-badge').getByRole('button', { name: 'Lock' }).click();
+  const lock = page.getByRole('heading', { name: 'Who is at the desk?' });
+  await lock.waitFor();
+  await shots('lock-screen');
+  await page.getByText(OWNER.name, { exact: true }).click();
+  await page.getByLabel(`PIN for ${OWNER.name}`).fill('1111');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByText('That PIN is not right.').waitFor();
+  await page.getByLabel(`PIN for ${OWNER.name}`).fill(OWNER.pin);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor();
+
+  expect(shotsDone.length).toBeGreaterThanOrEqual(8);
+  expect(cp.errors.filter((e) => !/the server responded with a status of/.test(e))).toEqual([]);
+});
