@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CSP } from '../shared/csp';
 import { APP_HOST, APP_SCHEME } from './core/external-url';
+import { contentTypeOf, isClientRoute, resolveStaticPath } from './core/static-files';
 
 /** Must run before app 'ready': app:// behaves like https (standard, secure origin, fetch allowed). */
 export function registerAppSchemePrivileges(): void {
@@ -34,36 +35,8 @@ export function resolveAppPath(root: string, requestUrl: string): string | null 
   } catch {
     return null;
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const relative = decoded.replace(/^\/+/, '');
-  if (relative === '' || relative.endsWith('/')) return resolveInside(root, `${relative}index.html`);
-  return resolveInside(root, relative);
+  return resolveStaticPath(root, decoded);
 }
-
-function resolveInside(root: string, relative: string): string | null {
-  if (path.isAbsolute(relative) || /^[a-zA-Z]:/.test(relative)) return null;
-  const base = path.resolve(root);
-  const full = path.resolve(base, relative);
-  const rel = path.relative(base, full);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  return full;
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
 
 function headers(contentType: string): Record<string, string> {
   return {
@@ -94,11 +67,11 @@ export function installAppProtocol(root: string): void {
     if (file === null) return new Response('Forbidden', { status: 403, headers: headers('text/plain; charset=utf-8') });
     if (!(await isFile(file))) {
       // Client-side routes (`/payments`) have no extension: serve the app shell; a missing asset is a 404.
-      if (path.extname(file) !== '') return new Response('Not found', { status: 404, headers: headers('text/plain; charset=utf-8') });
+      if (!isClientRoute(file)) return new Response('Not found', { status: 404, headers: headers('text/plain; charset=utf-8') });
       file = path.join(path.resolve(root), 'index.html');
     }
     const body = await readFile(file);
-    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(file);
     return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: headers(type) });
   });
 }

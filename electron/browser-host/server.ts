@@ -6,11 +6,12 @@ import { rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { CSP } from '../../shared/csp';
 import type { Envelope, WireError } from '../../shared/errors';
 import type { Core } from '../core/types';
 import { exportFilePath, isExportId } from '../core/reports/export-service';
+import { contentTypeOf, isClientRoute, resolveStaticPath } from '../core/static-files';
 import { createGuard, newToken, type Guard } from './guard';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -40,22 +41,6 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-};
 
 const BASE_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CSP,
@@ -122,9 +107,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     } catch {
       return send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
     }
-    if (decoded.includes('\0') || decoded.includes('\\')) return send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
-    const file = resolve(join(rendererDir, decoded));
-    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+    const file = resolveStaticPath(rendererDir, decoded);
+    if (file === null) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
 
     const tryFile = async (p: string) => {
       try {
@@ -138,12 +122,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     let st = await tryFile(target);
     if (!st) {
       // client-side routes (no extension) get index.html; a missing asset is a 404
-      if (extname(decoded) !== '' && extname(decoded) !== '.html') return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+      if (!isClientRoute(decoded)) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
       target = join(rendererDir, 'index.html');
       st = await tryFile(target);
       if (!st) return send(res, 200, NOT_BUILT, 'text/html; charset=utf-8');
     }
-    const type = TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(target);
     const immutable = target.includes(`${sep}assets${sep}`);
     res.writeHead(200, {
       ...BASE_HEADERS,
