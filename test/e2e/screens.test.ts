@@ -73,7 +73,8 @@ it.each(['light', 'dark'] as const)('settings dialogs render (%s): manage keys, 
     await row.getByRole('button', { name: 'Manage keys' }).click();
     const drawer = page.getByRole('dialog', { name: /^Manage / });
     await drawer.waitFor();
-    await drawer.getByRole('button', { name: 'Add' }).first().click();
+    // the built-in Stripe account's webhook secret is set by core when it registers with the sandbox: Replace, not Add
+    await drawer.getByRole('region', { name: /webhook signing secret/i }).getByRole('button', { name: /^(Add|Replace)$/ }).click();
     await drawer.getByLabel(/New webhook signing secret/).waitFor();
     await shot(page, `manage-keys-${theme}`);
     await page.keyboard.press('Escape');
