@@ -324,9 +324,16 @@ async function main() {
 
     // 3. a deep scroll: further pages load, and only the visible rows are in the DOM
     const wrap = page.locator('[data-testid=payments-table]');
+    const maxRowIndex = () =>
+      page.evaluate<number>(`Math.max(0, ...Array.from(document.querySelectorAll('.pay-row'), (r) => Number(r.getAttribute('aria-rowindex'))))`);
     for (let i = 0; i < 8; i++) {
-      await wrap.evaluate('(el) => el.scrollTo({ top: el.scrollHeight })');
-      await page.locator('.pay-more').waitFor({ state: 'detached', timeout: 15_000 });
+      const before = await maxRowIndex();
+      // scroll as a person does: the wheel over the table
+      await wrap.hover();
+      await page.mouse.wheel(0, 4000);
+      // the next page loads when the last rows come into view: wait until rows past the old end render
+      const deadline = Date.now() + 15_000;
+      while ((await maxRowIndex()) <= before && Date.now() < deadline) await page.waitForTimeout(50);
     }
     const dom = await page.evaluate<{ rows: number; all: number; maxIndex: number }>(`({
       rows: document.querySelectorAll('.pay-table tbody tr').length,
