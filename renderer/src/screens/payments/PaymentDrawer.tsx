@@ -293,8 +293,17 @@ const SOURCE: Record<TimelineEntry['source'], string> = { webhook: 'webhook', sy
 function Timeline({ entries, p }: { entries: TimelineEntry[]; p: Payment }) {
   // show what changed something; repeats (a duplicate webhook, a late event) only as a count
   // gateway times are whole seconds, Paydesk's are milliseconds: within one second, keep the natural order
+  // every failed attempt is shown (a customer may try twice with the same reason), but one attempt is often
+  // reported by two gateway events (Stripe: payment_intent.payment_failed and charge.failed): show it once
+  const attempts = new Set<string>();
+  const isNewAttempt = (e: TimelineEntry): boolean => {
+    const key = `${Math.floor(e.at / 1000)}|${str(e.detail.reason) ?? ''}`;
+    if (attempts.has(key)) return false;
+    attempts.add(key);
+    return true;
+  };
   const shown = entries
-    .filter((e) => e.changed || e.kind === 'created' || e.kind === 'attempt_failed')
+    .filter((e) => e.kind === 'created' || (e.kind === 'attempt_failed' ? isNewAttempt(e) : e.changed))
     .map((e, i) => ({ e, i }))
     .sort((a, b) => Math.floor(a.e.at / 1000) - Math.floor(b.e.at / 1000) || (KIND_ORDER[a.e.kind] ?? 5) - (KIND_ORDER[b.e.kind] ?? 5) || a.i - b.i)
     .map((x) => x.e);
