@@ -209,3 +209,24 @@ export async function sandboxKeys(host: Host): Promise<Record<'STRIPE_SECRET_KEY
 
 /** Where screenshots go (looked at by people, not asserted on). */
 export const SHOTS_DIR = process.env.PAYDESK_SHOTS_DIR ?? join(tmpdir(), 'shots');
+
+/** Calls the console's RPC from inside the page, as the renderer does (same origin: the HttpOnly cookie carries the token). */
+export async function pageRpc<T>(page: Page, method: string, input: unknown): Promise<T> {
+  const env = await page.evaluate(
+    async ([m, i]) => {
+      const r = await fetch(`/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
+      return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+    },
+    [method, input] as const,
+  );
+  if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
+  return env.value as T;
+}
+
+/** POSTs to the embedded sandbox's control API (or any sandbox path) and returns the parsed answer. */
+export async function sandboxPost<T = unknown>(host: Host, path: string, body: unknown = {}): Promise<T> {
+  const res = await fetch(`${host.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}

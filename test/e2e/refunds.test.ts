@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host } from './fixtures';
+import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxPost } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -33,24 +33,9 @@ interface PaymentLite {
 }
 
 /** Calls the console's RPC from inside the page (same origin: the HttpOnly cookie carries the token). */
-async function rpc<T>(method: string, input: unknown): Promise<T> {
-  const env = await page.evaluate(
-    async ([m, i]) => {
-      const r = await fetch(`/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
-      return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-    },
-    [method, input] as const,
-  );
-  if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
-  return env.value as T;
-}
+const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(page, method, input);
 
-async function sandbox(path: string, body: unknown = {}): Promise<unknown> {
-  const res = await fetch(`${host.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
+const sandbox = (path: string, body: unknown = {}): Promise<unknown> => sandboxPost(host, path, body);
 
 /** A link through the RPC, paid through the sandbox, caught up with links.checkStatus until captured. */
 async function paidPayment(gateway: 'stripe' | 'razorpay', amount: string, orderRef: string, customerName: string): Promise<PaymentLite> {

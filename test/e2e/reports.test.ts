@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PRESETS } from '../../electron/core/reports/columns';
 import type { Summary } from '../../shared/contract';
-import { launchBrowser, openConsole, SHOTS_DIR, startHost, type ConsolePage, type Host } from './fixtures';
+import { launchBrowser, openConsole, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxPost } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -27,24 +27,9 @@ interface PaymentLite {
   gatewayIds: { sessionId: string | null; plinkId: string | null };
 }
 
-async function rpc<T>(method: string, input: unknown): Promise<T> {
-  const env = await page.evaluate(
-    async ([m, i]) => {
-      const r = await fetch(`/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
-      return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-    },
-    [method, input] as const,
-  );
-  if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
-  return env.value as T;
-}
+const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(page, method, input);
 
-async function sandbox(path: string, body: unknown = {}): Promise<unknown> {
-  const res = await fetch(`${host.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
+const sandbox = (path: string, body: unknown = {}): Promise<unknown> => sandboxPost(host, path, body);
 
 async function paidPayment(gateway: 'stripe' | 'razorpay', amount: string, orderRef: string): Promise<PaymentLite> {
   const p = await rpc<PaymentLite>('links.create', {

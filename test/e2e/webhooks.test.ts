@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host } from './fixtures';
+import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -17,17 +17,7 @@ let cp: ConsolePage;
 let page: Page;
 const ids = { stripe: '', razorpay: '' };
 
-async function rpc<T>(method: string, input: unknown): Promise<T> {
-  const env = await page.evaluate(
-    async ([m, i]) => {
-      const r = await fetch(`/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
-      return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-    },
-    [method, input] as const,
-  );
-  if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
-  return env.value as T;
-}
+const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(page, method, input);
 
 async function shots(name: string): Promise<void> {
   await page.waitForTimeout(200);
