@@ -230,3 +230,55 @@ export async function sandboxPost<T = unknown>(host: Host, path: string, body: u
   if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
 }
+
+/** The fields of a payment the end-to-end tests read (the full shape is PaymentSchema in shared/contract/payments.ts). */
+export interface E2ePayment {
+  id: string;
+  orderRef: string;
+  capturedMinor: number;
+  refundedMinor: number;
+  displayStatus: string;
+  gatewayIds: { sessionId: string | null; plinkId: string | null; paymentIntentId: string | null; paymentId: string | null };
+}
+
+/**
+ * A link created through the page's RPC on the given account (USD for Stripe, INR for Razorpay), paid through
+ * the sandbox's control API (4242 card / success@razorpay), then caught up with links.checkStatus until captured.
+ */
+export async function createPaidPayment(
+  page: Page,
+  host: Host,
+  link: { gateway: 'stripe' | 'razorpay'; accountId: string; amount: string; orderRef: string; customerName: string; description: string },
+): Promise<E2ePayment> {
+  const { gateway, orderRef } = link;
+  const p = await pageRpc<E2ePayment>(page, 'links.create', {
+    accountId: link.accountId,
+    amount: link.amount,
+    currency: gateway === 'stripe' ? 'USD' : 'INR',
+    orderRef,
+    customerName: link.customerName,
+    customerEmail: `${orderRef.toLowerCase()}@example.com`,
+    ...(gateway === 'razorpay' ? { customerPhone: '+919876543210' } : {}),
+    description: link.description,
+  });
+  if (gateway === 'stripe') await sandboxPost(host, `/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`);
+  else await sandboxPost(host, `/__sandbox/razorpay/payment_links/${p.gatewayIds.plinkId}/pay`);
+  let now = p;
+  for (let i = 0; i < 40 && now.capturedMinor <= 0; i++) {
+    now = await pageRpc<E2ePayment>(page, 'links.checkStatus', { id: p.id });
+    if (now.capturedMinor <= 0) await new Promise((r) => setTimeout(r, 500));
+  }
+  if (now.capturedMinor <= 0) throw new Error(`${orderRef} was not captured`);
+  return now;
+}
+
+/** The ids of the embedded sandbox's own accounts, one per gateway. */
+export async function sandboxAccountIds(page: Page): Promise<{ stripe: string; razorpay: string }> {
+  const accounts = await pageRpc<{ id: string; gateway: 'stripe' | 'razorpay'; sandbox: boolean }[]>(page, 'accounts.list', {});
+  const of = (gateway: 'stripe' | 'razorpay') => {
+    const a = accounts.find((x) => x.sandbox && x.gateway === gateway);
+    if (!a) throw new Error(`no sandbox ${gateway} account`);
+    return a.id;
+  };
+  return { stripe: of('stripe'), razorpay: of('razorpay') };
+}

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxPost } from './fixtures';
+import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, createPaidPayment, type E2ePayment } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -23,42 +23,13 @@ const OWNER = { name: 'Olivia Owner', pin: '2468' };
 const STAFF = { name: 'Sam Staff', pin: '1357' };
 const ids = { stripe: '', razorpay: '', owner: '', staff: '' };
 
-interface PaymentLite {
-  id: string;
-  orderRef: string;
-  capturedMinor: number;
-  refundedMinor: number;
-  displayStatus: string;
-  gatewayIds: { sessionId: string | null; plinkId: string | null; paymentIntentId: string | null; paymentId: string | null };
-}
+type PaymentLite = E2ePayment;
 
 /** Calls the console's RPC from inside the page (same origin: the HttpOnly cookie carries the token). */
 const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(page, method, input);
 
-const sandbox = (path: string, body: unknown = {}): Promise<unknown> => sandboxPost(host, path, body);
-
-/** A link through the RPC, paid through the sandbox, caught up with links.checkStatus until captured. */
-async function paidPayment(gateway: 'stripe' | 'razorpay', amount: string, orderRef: string, customerName: string): Promise<PaymentLite> {
-  const p = await rpc<PaymentLite>('links.create', {
-    accountId: gateway === 'stripe' ? ids.stripe : ids.razorpay,
-    amount,
-    currency: gateway === 'stripe' ? 'USD' : 'INR',
-    orderRef,
-    customerName,
-    customerEmail: `${orderRef.toLowerCase()}@example.com`,
-    ...(gateway === 'razorpay' ? { customerPhone: '+919876543210' } : {}),
-    description: 'E2E refund test',
-  });
-  if (gateway === 'stripe') await sandbox(`/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`, {});
-  else await sandbox(`/__sandbox/razorpay/payment_links/${p.gatewayIds.plinkId}/pay`, {});
-  let now = p;
-  for (let i = 0; i < 40 && now.capturedMinor <= 0; i++) {
-    now = await rpc<PaymentLite>('links.checkStatus', { id: p.id });
-    if (now.capturedMinor <= 0) await new Promise((r) => setTimeout(r, 500));
-  }
-  expect(now.capturedMinor, `${orderRef} was not captured`).toBeGreaterThan(0);
-  return now;
-}
+const paidPayment = (gateway: 'stripe' | 'razorpay', amount: string, orderRef: string, customerName: string): Promise<PaymentLite> =>
+  createPaidPayment(page, host, { gateway, accountId: ids[gateway], amount, orderRef, customerName, description: 'E2E refund test' });
 
 const shotsDone: string[] = [];
 /** light and dark screenshots of the page as it is now */

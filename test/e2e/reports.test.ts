@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PRESETS } from '../../electron/core/reports/columns';
 import type { Summary } from '../../shared/contract';
-import { launchBrowser, openConsole, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxPost } from './fixtures';
+import { launchBrowser, openConsole, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxPost, createPaidPayment, type E2ePayment, sandboxAccountIds } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -20,38 +20,14 @@ let cp: ConsolePage;
 let page: Page;
 const ids = { stripe: '', razorpay: '' };
 
-interface PaymentLite {
-  id: string;
-  orderRef: string;
-  capturedMinor: number;
-  gatewayIds: { sessionId: string | null; plinkId: string | null };
-}
+type PaymentLite = E2ePayment;
 
 const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(page, method, input);
 
 const sandbox = (path: string, body: unknown = {}): Promise<unknown> => sandboxPost(host, path, body);
 
-async function paidPayment(gateway: 'stripe' | 'razorpay', amount: string, orderRef: string): Promise<PaymentLite> {
-  const p = await rpc<PaymentLite>('links.create', {
-    accountId: ids[gateway],
-    amount,
-    currency: gateway === 'stripe' ? 'USD' : 'INR',
-    orderRef,
-    customerName: 'Asha Rao',
-    customerEmail: `${orderRef.toLowerCase()}@example.com`,
-    ...(gateway === 'razorpay' ? { customerPhone: '+919876543210' } : {}),
-    description: 'E2E reports',
-  });
-  if (gateway === 'stripe') await sandbox(`/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`, {});
-  else await sandbox(`/__sandbox/razorpay/payment_links/${p.gatewayIds.plinkId}/pay`, {});
-  let now = p;
-  for (let i = 0; i < 40 && now.capturedMinor <= 0; i++) {
-    now = await rpc<PaymentLite>('links.checkStatus', { id: p.id });
-    if (now.capturedMinor <= 0) await new Promise((r) => setTimeout(r, 500));
-  }
-  expect(now.capturedMinor, `${orderRef} was not captured`).toBeGreaterThan(0);
-  return now;
-}
+const paidPayment = (gateway: 'stripe' | 'razorpay', amount: string, orderRef: string): Promise<PaymentLite> =>
+  createPaidPayment(page, host, { gateway, accountId: ids[gateway], amount, orderRef, customerName: 'Asha Rao', description: 'E2E reports' });
 
 async function refundPart(p: PaymentLite, amount: string): Promise<void> {
   const r = await rpc<{ id: string; status: string }>('refunds.create', { paymentId: p.id, amount, requestId: `e2e-${p.orderRef}-${Date.now()}` });
@@ -85,9 +61,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(20_000);
   // the embedded sandbox's own accounts (one per gateway): a second account on the same sandbox keys would
   // see the same payouts and, rightly, report them as not created there (external)
-  const accounts = await rpc<{ id: string; gateway: 'stripe' | 'razorpay'; sandbox: boolean }[]>('accounts.list', {});
-  ids.stripe = accounts.find((a) => a.sandbox && a.gateway === 'stripe')!.id;
-  ids.razorpay = accounts.find((a) => a.sandbox && a.gateway === 'razorpay')!.id;
+  Object.assign(ids, await sandboxAccountIds(page));
 }, 180_000);
 
 afterAll(async () => {

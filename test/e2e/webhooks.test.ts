@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc } from './fixtures';
+import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxAccountIds } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -35,9 +35,7 @@ beforeAll(async () => {
   cp = await openConsole(browser, host, { viewport: { width: 1280, height: 900 } });
   page = cp.page;
   page.setDefaultTimeout(20_000);
-  const accounts = await rpc<{ id: string; gateway: 'stripe' | 'razorpay'; sandbox: boolean }[]>('accounts.list', {});
-  ids.stripe = accounts.find((a) => a.sandbox && a.gateway === 'stripe')!.id;
-  ids.razorpay = accounts.find((a) => a.sandbox && a.gateway === 'razorpay')!.id;
+  Object.assign(ids, await sandboxAccountIds(page));
 }, 180_000);
 
 afterAll(async () => {
