@@ -10,7 +10,8 @@
 // Last line: `export: <rows> rows <s> s = <r>x sqlite3 CLI; peak RSS +<MB> MB; ping p99 <ms> ms`
 // Targets: <= 2x the CLI, RSS growth < 150 MB, ping p99 < 50 ms. Not part of npm test.
 //
-// Env: BENCH_ROWS (default 1000000), BENCH_RUNS (default 2: best of N for both sides), BENCH_KEEP=1 keeps the files.
+// Env: BENCH_ROWS (default 1000000), BENCH_RUNS (default 2: best of N for both sides), BENCH_KEEP=1 keeps the files,
+// BENCH_PARALLELISM (default: the app's, one worker per core up to 2).
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PRESETS } from '../../electron/core/reports/columns';
-import { resolveExportJob, startExport, type StartExportOptions } from '../../electron/core/reports/export';
+import { exportParallelism, resolveExportJob, startExport, type StartExportOptions } from '../../electron/core/reports/export';
 import { buildMovementQuery, inlineParams } from '../../electron/core/reports/queries';
 import { createReportDb, seedBulk } from '../fixtures/report-schema';
 import * as esbuild from 'esbuild';
@@ -151,7 +152,9 @@ async function main(): Promise<void> {
       filters: { from: '2023-12-01', to: '2024-12-31', mode: 'test' },
       timeZone: 'Asia/Kolkata',
       bom: true,
+      ...(process.env.BENCH_PARALLELISM ? { parallelism: Number(process.env.BENCH_PARALLELISM) } : {}),
     };
+    console.log(`export: ${exportParallelism(opts.parallelism)} worker thread(s) (one per core, at most 2; BENCH_PARALLELISM overrides)`);
     const job = resolveExportJob(opts);
     const sql = inlineParams(buildMovementQuery(job.query));
     const cliOut = path.join(dir, 'cli.csv');

@@ -10,8 +10,8 @@
 // - Money reaches this file as strings made by `toMajorString` or as safe integers; never as floats.
 //
 // Speed: the export writes a million rows, so the hot path allocates nothing for a cell that needs no
-// quoting (one char-code test and one precompiled regex test), lines are concatenated into one big
-// string and written in ~1 MiB blocks.
+// quoting (one char-code test and one precompiled regex test), and each line is encoded into a 1 MiB
+// block buffer as soon as it is built (CsvFileWriter).
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 export type CellKind = 'text' | 'number';
@@ -102,37 +102,57 @@ export function toCsv(columns: readonly CsvColumnSpec[], rows: Iterable<readonly
 }
 
 /**
- * Appends lines into one string and writes it to a file descriptor in large blocks (default ~1 MiB of
- * UTF-16 code units, i.e. 1-3 MiB of UTF-8). Synchronous writes: the export runs in a worker thread, and
- * a block write keeps memory flat (no stream buffering a million lines ahead of the disk).
+ * Encodes lines straight into a reusable Buffer (one `write` per line) and writes it to a file descriptor
+ * in blocks (default 1 MiB). Synchronous writes: the export runs in worker threads, and a block write keeps
+ * memory flat (no stream buffering a million lines ahead of the disk).
+ *
+ * Why not `chunk += line` and one Buffer.from(chunk) per block (what this class did first): a 1 MiB string
+ * built by concatenation is a tree of thousands of cons-strings that lives across many young-generation
+ * GCs, gets promoted, and is then flattened once more to encode it. Encoding each line as it comes leaves
+ * only short-lived garbage; bench:export measured the whole export ~1.5x faster for it.
  */
 export class CsvFileWriter {
-  private chunk = '';
+  private readonly buf: Buffer;
+  private off = 0;
   private bytesWritten = 0;
   private closed = false;
   private readonly fd: number;
 
-  constructor(path: string, private readonly blockChars = 1 << 20) {
+  constructor(path: string, blockBytes = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(Math.max(16, blockBytes));
     this.fd = openSync(path, 'w', 0o600);
   }
 
   /** Append text (one or more complete lines). */
   push(text: string): void {
-    this.chunk += text;
-    if (this.chunk.length >= this.blockChars) this.flush();
+    // one UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair: 2 units -> 4 bytes)
+    const most = text.length * 3;
+    if (this.off + most > this.buf.length) {
+      this.flush();
+      if (most > this.buf.length) {
+        this.writeAll(Buffer.from(text, 'utf8'));
+        return;
+      }
+    }
+    this.off += this.buf.write(text, this.off, 'utf8');
   }
 
   flush(): void {
-    if (this.chunk.length === 0) return;
-    const buf = Buffer.from(this.chunk, 'utf8');
-    this.chunk = '';
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
-    this.bytesWritten += buf.length;
+    if (this.off === 0) return;
+    const n = this.off;
+    this.off = 0;
+    this.writeAll(this.buf.subarray(0, n));
   }
 
+  private writeAll(b: Buffer): void {
+    let at = 0;
+    while (at < b.length) at += writeSync(this.fd, b, at, b.length - at);
+    this.bytesWritten += b.length;
+  }
+
+  /** bytes written so far, including what is still buffered */
   get bytes(): number {
-    return this.bytesWritten + Buffer.byteLength(this.chunk, 'utf8');
+    return this.bytesWritten + this.off;
   }
 
   close(): void {
@@ -149,7 +169,7 @@ export class CsvFileWriter {
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
-    this.chunk = '';
+    this.off = 0;
     closeSync(this.fd);
   }
 }

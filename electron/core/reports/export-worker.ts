@@ -1,8 +1,19 @@
-// The export's worker thread: its own read-only better-sqlite3 connection, ONE streaming statement
-// (queries.ts) read with iterate() + raw(), CSV lines built by the preset's row writer (columns.ts) and
-// written in ~1 MiB blocks (csv.ts). Progress goes to the main thread every ~50k rows or 250 ms; cancel
-// is a flag in a SharedArrayBuffer that the loop reads every 1024 rows (a message could not be received
-// while the loop runs synchronously), after which the partial file is deleted.
+// The export's worker threads. Each worker has its own read-only better-sqlite3 connection and exports one
+// time slice of the range with ONE streaming statement (queries.ts) read with iterate() + raw(); CSV lines are
+// built by the preset's row writer (columns.ts) and encoded into 1 MiB blocks (csv.ts). Progress goes to the
+// main thread every ~50k rows or 250 ms; cancel is a flag in a SharedArrayBuffer that the loop reads every
+// 1024 rows (a message could not be received while the loop runs synchronously), after which the partial
+// file is deleted.
+//
+// Parallel export (export.ts runs `parts` workers, one per core): the slices must come from ONE database
+// snapshot, or a row changed during the export could appear in one slice's state and not another's. So every
+// worker first opens a read transaction (the WAL snapshot is taken at its first read) and reports it; the
+// main thread checks with `PRAGMA data_version` that nothing was committed between the first and the last
+// snapshot and answers go, retry (each worker takes a new snapshot) or solo (worker 0 exports everything,
+// the others nothing). Then each worker computes the same slice bounds from that same snapshot (quantiles of
+// payments.paid_at, the bulk of the rows) and exports its slice to its own part file, which export.ts
+// appends in order. Slices are disjoint half-open [b_i, b_i+1) ranges of the ORDER BY key, so the
+// concatenation is the single statement's output.
 //
 // Entry points: the esbuild bundle `dist/electron/export-worker.cjs` (see export.ts), or this TS file
 // through tsx in tests and development.
@@ -11,7 +22,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { PRESETS, rowWriter, type PresetId } from './columns';
 import { BOM, CsvFileWriter, headerLine } from './csv';
-import { buildMovementQuery, type MovementQueryFilters, type MovementRow } from './queries';
+import { buildMovementQuery, buildSliceQueries, type MovementQueryFilters, type MovementRow } from './queries';
 import { TimeFormatter } from './time';
 
 /** Everything the worker needs, already validated by the main thread (export.ts resolveExportJob). */
@@ -27,36 +38,103 @@ export interface ExportJob {
   progressEveryMs: number;
 }
 
+/** Which slice a worker exports. Part 0 writes the BOM and the header. */
+export interface ExportPart {
+  index: number;
+  count: number;
+}
+
+export type SnapshotDecision = 'go' | 'retry' | 'solo' | 'cancel';
+
 export type WorkerMessage =
+  | { type: 'snapshot'; attempt: number }
   | { type: 'progress'; rows: number; bytes: number }
   | { type: 'done'; rows: number; bytes: number }
   | { type: 'cancelled'; rows: number }
   | { type: 'error'; message: string; code?: string };
 
+/** Control words in the shared Int32Array of a parallel export. */
+export const CTRL = { cancel: 0, generation: 1, decision: 2, length: 3 } as const;
+export const DECISION_CODES: Readonly<Record<SnapshotDecision, number>> = { go: 1, retry: 2, solo: 3, cancel: 4 };
+
+/** Below this many payments in the range an export is not split (spawning and merging would cost more). */
+export const MIN_ROWS_TO_SPLIT = 20_000;
+
 export const WORKER_KIND = 'paydesk-export';
-export const partialPath = (outPath: string): string => `${outPath}.partial`;
+/** The file part `index` is written to: part 0 (and a single-worker export) `${outPath}.partial`. */
+export const partialPath = (outPath: string, index = 0): string => (index === 0 ? `${outPath}.partial` : `${outPath}.partial.${index}`);
+
+/** What a worker of a parallel export needs besides the job. */
+export interface ParallelContext {
+  part: ExportPart;
+  /** reports that the snapshot of `attempt` is taken and blocks until the main thread decides */
+  awaitDecision: (attempt: number) => SnapshotDecision;
+}
+
+/** Up to this many snapshot attempts before export.ts gives up on parallelism and answers solo. */
+export const SNAPSHOT_ATTEMPTS = 4;
 
 /**
- * Runs one export synchronously in the calling thread. The worker calls it; tests may too.
- * Returns the message that ends the job (done or cancelled); throws on errors after deleting the partial file.
+ * The slice bounds of a parallel export, computed inside the shared snapshot, so every worker gets the
+ * same ones: [startMs, b1, ..., endMs], non-decreasing. With fewer than MIN_ROWS_TO_SPLIT payments in the
+ * range (or solo) part 0 gets everything and the other parts empty ranges.
  */
-export function runExport(job: ExportJob, post: (m: WorkerMessage) => void, isCancelled: () => boolean): WorkerMessage {
+export function sliceBounds(db: Database.Database, q: MovementQueryFilters, parts: number, solo: boolean): number[] {
+  const bounds = [q.startMs];
+  const sql = buildSliceQueries();
+  const total = solo || parts < 2 ? 0 : (db.prepare(sql.count).pluck().get(q.startMs, q.endMs) as number);
+  const at = db.prepare(sql.nth).pluck();
+  for (let k = 1; k < parts; k++) {
+    let b = q.endMs;
+    if (total >= MIN_ROWS_TO_SPLIT) b = (at.get(q.startMs, q.endMs, Math.floor((total * k) / parts)) as number | undefined) ?? q.endMs;
+    bounds.push(Math.max(bounds[k - 1]!, Math.min(b, q.endMs)));
+  }
+  bounds.push(q.endMs);
+  return bounds;
+}
+
+/**
+ * Runs one export (or one part of a parallel one) synchronously in the calling thread. The worker calls it;
+ * tests may too. Returns the message that ends the job (done or cancelled); throws on errors after deleting
+ * its partial file. A single export renames its file to outPath; a part leaves its part file to export.ts.
+ */
+export function runExport(job: ExportJob, post: (m: WorkerMessage) => void, isCancelled: () => boolean, parallel?: ParallelContext): WorkerMessage {
   const preset = PRESETS[job.preset];
-  const q = buildMovementQuery(job.query);
-  const tmp = partialPath(job.outPath);
+  const index = parallel?.part.index ?? 0;
+  const tmp = partialPath(job.outPath, index);
   const db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
   let writer: CsvFileWriter | null = null;
   let rows = 0;
+  let inTx = false;
   try {
     db.pragma('query_only = ON');
+    let query = job.query;
+    if (parallel) {
+      // take a snapshot (a read transaction starts at its first read) and wait for the main thread's verdict
+      const firstRead = db.prepare('SELECT count(*) FROM sqlite_schema').pluck();
+      let decision: SnapshotDecision = 'retry';
+      for (let attempt = 0; decision === 'retry'; attempt++) {
+        if (inTx) db.exec('COMMIT');
+        db.exec('BEGIN');
+        inTx = true;
+        firstRead.get();
+        decision = parallel.awaitDecision(attempt);
+      }
+      if (decision === 'cancel') return { type: 'cancelled', rows: 0 };
+      const bounds = sliceBounds(db, job.query, parallel.part.count, decision === 'solo');
+      query = { ...job.query, startMs: bounds[index]!, endMs: bounds[index + 1]! };
+    }
+    const q = buildMovementQuery(query);
     const stmt = db.prepare(q.sql).raw(true);
     const write = rowWriter(preset, { time: new TimeFormatter(job.timeZone) });
     writer = new CsvFileWriter(tmp);
-    writer.push((job.bom ? BOM : '') + headerLine(preset.columns));
+    if (index === 0) writer.push((job.bom ? BOM : '') + headerLine(preset.columns));
     let lastRows = 0;
     let lastAt = Date.now();
     let cancelled = false;
-    for (const r of stmt.iterate(q.params) as IterableIterator<MovementRow>) {
+    // an empty slice skips the statement (its arms would still probe their indexes)
+    const iter = query.startMs < query.endMs ? (stmt.iterate(q.params) as IterableIterator<MovementRow>) : ([] as MovementRow[]);
+    for (const r of iter) {
       writer.push(write(r));
       rows++;
       if ((rows & 1023) === 0) {
@@ -79,25 +157,49 @@ export function runExport(job: ExportJob, post: (m: WorkerMessage) => void, isCa
     }
     writer.close();
     const bytes = writer.bytes;
-    renameSync(tmp, job.outPath);
+    if (!parallel) renameSync(tmp, job.outPath);
     return { type: 'done', rows, bytes };
   } catch (err) {
     writer?.abandon();
     rmSync(tmp, { force: true });
     throw err;
   } finally {
+    if (inTx && db.inTransaction) db.exec('COMMIT');
     db.close();
   }
+}
+
+export interface WorkerInput {
+  kind: typeof WORKER_KIND;
+  job: ExportJob;
+  /** Int32Array view: CTRL words (cancel flag, snapshot generation, decision) */
+  ctrl: SharedArrayBuffer;
+  /** present for a parallel export */
+  part?: ExportPart;
 }
 
 function main(): void {
   const port = parentPort;
   if (!port) return;
-  const data = workerData as { kind: string; job: ExportJob; cancel: SharedArrayBuffer };
-  const flag = new Int32Array(data.cancel);
+  const data = workerData as WorkerInput;
+  const ctrl = new Int32Array(data.ctrl);
   const post = (m: WorkerMessage): void => port.postMessage(m);
+  const isCancelled = (): boolean => Atomics.load(ctrl, CTRL.cancel) !== 0;
+  const parallel: ParallelContext | undefined = data.part && {
+    part: data.part,
+    awaitDecision(attempt) {
+      post({ type: 'snapshot', attempt });
+      // the main thread stores the decision, then bumps the generation past `attempt` and notifies
+      while (Atomics.load(ctrl, CTRL.generation) <= attempt) {
+        if (isCancelled()) return 'cancel';
+        Atomics.wait(ctrl, CTRL.generation, attempt, 250);
+      }
+      const code = Atomics.load(ctrl, CTRL.decision);
+      return (Object.keys(DECISION_CODES) as SnapshotDecision[]).find((k) => DECISION_CODES[k] === code) ?? 'cancel';
+    },
+  };
   try {
-    post(runExport(data.job, post, () => Atomics.load(flag, 0) !== 0));
+    post(runExport(data.job, post, isCancelled, parallel));
   } catch (err) {
     const e = err as { message?: string; code?: string };
     post({ type: 'error', message: String(e?.message ?? err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) });

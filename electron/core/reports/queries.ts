@@ -1,9 +1,9 @@
 // THE place where the reports meet the schema. Every table and column name the export reads is here, so
 // when the real payments (002) and refunds (003) migrations land, this is the one file to adjust.
 //
-// The export runs ONE streaming statement: a UNION ALL of every money movement, ordered by time, each arm
-// producing the same positional row (MOVEMENT_FIELDS). Each arm is built from a field -> SQL expression map,
-// so the arms can never drift out of column alignment.
+// The export runs ONE streaming statement (per time slice, one worker each: export-worker.ts): a UNION ALL
+// of every money movement, ordered by time, each arm producing the same positional row (MOVEMENT_FIELDS).
+// Each arm is built from a field -> SQL expression map, so the arms can never drift out of column alignment.
 //
 // The columns read (times are INTEGER ms since the epoch, money INTEGER minor units; docs/export-columns.md),
 // as in migrations 001-004 (test/unit/core/reports/real-schema.test.ts prepares this statement against them):
@@ -329,6 +329,19 @@ export function buildMovementQuery(f: MovementQueryFilters): BuiltQuery {
   if (f.payouts !== false) arms.push(armSql(payoutsArm(), 's.gateway', 's.account_id', extra, fields));
   const sql = `${arms.join('\nUNION ALL\n')}\nORDER BY at_ms`;
   return { sql, params };
+}
+
+/**
+ * The two statements a parallel export splits its range with (export-worker.ts sliceBounds): how many
+ * payments were paid in [start, end), and the paid_at of the n-th of them (0-based). Payments are the bulk of the rows
+ * (refunds, items and payouts follow them in time), and both read only the partial index payments_by_paid.
+ * Parameters are positional: start, end (, n).
+ */
+export function buildSliceQueries(): { count: string; nth: string } {
+  return {
+    count: 'SELECT count(*) FROM payments WHERE paid_at >= ? AND paid_at < ?',
+    nth: 'SELECT paid_at FROM payments WHERE paid_at >= ? AND paid_at < ? ORDER BY paid_at LIMIT 1 OFFSET ?',
+  };
 }
 
 /** Totals per currency straight from the tables, for the summary and to check an export against. */

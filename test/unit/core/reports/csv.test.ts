@@ -83,7 +83,9 @@ describe('BOM', () => {
     const w = new CsvFileWriter(file, 64);
     let expected = '';
     for (let i = 0; i < 1000; i++) {
-      const line = csvLine(cols, [`row ${i} ✓`]);
+      // some lines hold astral characters (4 UTF-8 bytes), some are longer than the whole block
+      const text = i % 97 === 0 ? `long ${'x😀,'.repeat(40)} ${i}` : i % 3 === 0 ? `row ${i} 😀` : `row ${i} ✓`;
+      const line = csvLine(cols, [text]);
       w.push(line);
       expected += line;
     }

@@ -1,6 +1,6 @@
 // The export end to end: a real SQLite file (the assumed schema of test/fixtures/report-schema.ts plus
 // migration 004), the real worker thread, the real file; parsed back with csv-parse.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -370,6 +370,64 @@ describe('worker: progress and cancel', () => {
     expect(seen).toBeGreaterThan(0);
     expect(existsSync(outPath)).toBe(false);
     expect(existsSync(`${outPath}.partial`)).toBe(false);
+  });
+
+  const partFiles = (outPath: string): string[] => readdirSync(dir).filter((f) => f.startsWith(`${path.basename(outPath)}.partial`));
+
+  it('in parallel (3 workers, one per time slice) writes byte for byte what one worker writes', async () => {
+    const one = path.join(dir, 'one.csv');
+    const three = path.join(dir, 'three.csv');
+    const progress: ExportProgress[] = [];
+    const a = await startExport({ dbPath: bigDb, outPath: one, preset: 'paydesk', filters: JAN, timeZone: IST, bom: true, parallelism: 1 }).done;
+    const b = await startExport({ dbPath: bigDb, outPath: three, preset: 'paydesk', filters: JAN, timeZone: IST, bom: true, parallelism: 3, progressEveryRows: 5_000, onProgress: (p) => progress.push(p) }).done;
+    expect(b.rows).toBe(100_000);
+    expect(b).toEqual({ ...a, outPath: three });
+    expect(readFileSync(three).equals(readFileSync(one))).toBe(true);
+    // progress is the sum over the workers and only grows
+    expect(progress.length).toBeGreaterThan(3);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.rows).toBeGreaterThanOrEqual(progress[i - 1]!.rows);
+    expect(partFiles(three)).toEqual([]);
+  });
+
+  it('a write committed while the workers take their snapshots makes them all take a new one', async () => {
+    const outPath = path.join(dir, 'resnapshot.csv');
+    const attempts: number[] = [];
+    const writer = new Database(bigDb);
+    const result = await startExport({
+      dbPath: bigDb, outPath, preset: 'paydesk', filters: JAN, timeZone: IST, parallelism: 2,
+      onSnapshots: (attempt) => {
+        attempts.push(attempt);
+        if (attempt === 0) insertPayment(writer, { id: 'p_late', account_id: 'acc_stripe_test', gateway: 'stripe', livemode: 0, order_ref: 'ORD-LATE', amount_minor: 100, currency: 'USD', paid_at: Date.UTC(2024, 0, 20) });
+      },
+    }).done;
+    writer.close();
+    expect(attempts).toEqual([0, 1]);
+    // the second snapshot holds the new payment, and every worker read that same snapshot: it is there once
+    const lines = readFileSync(outPath, 'utf8').split('\r\n').filter((l) => l.includes('ORD-LATE'));
+    expect(lines).toHaveLength(1);
+    expect(result.rows).toBe(100_001);
+  });
+
+  it('under a steady stream of writes it gives up on parallel and exports alone, from one snapshot', async () => {
+    const outPath = path.join(dir, 'solo.csv');
+    const attempts: number[] = [];
+    const writer = new Database(bigDb);
+    const before = (writer.prepare(`SELECT count(*) FROM payments WHERE order_ref LIKE 'ORD-STREAM-%'`).pluck().get() as number);
+    const result = await startExport({
+      dbPath: bigDb, outPath, preset: 'paydesk', filters: JAN, timeZone: IST, parallelism: 2,
+      onSnapshots: (attempt) => {
+        attempts.push(attempt);
+        insertPayment(writer, { id: `p_stream_${attempt}`, account_id: 'acc_stripe_test', gateway: 'stripe', livemode: 0, order_ref: `ORD-STREAM-${attempt}`, amount_minor: 100, currency: 'USD', paid_at: Date.UTC(2024, 0, 21) });
+      },
+    }).done;
+    writer.close();
+    expect(before).toBe(0);
+    expect(attempts).toEqual([0, 1, 2, 3]);
+    // the snapshot of the last attempt: it saw the rows written at attempts 0-2 but not the one written after it
+    const text = readFileSync(outPath, 'utf8');
+    expect(['0', '1', '2', '3'].map((a) => text.includes(`ORD-STREAM-${a},`))).toEqual([true, true, true, false]);
+    expect(result.rows).toBe(100_001 + 3);
+    expect(partFiles(outPath)).toEqual([]);
   });
 
   it('a failing export rejects and leaves no file behind', async () => {
