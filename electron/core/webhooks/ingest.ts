@@ -1,4 +1,4 @@
-// Webhook ingest: verify -> persist -> ack -> apply.
+// Webhook ingest: verify -> persist + apply -> ack.
 //
 // 1. verify with the SDKs' own functions (Stripe constructEvent with a 300 s tolerance; Razorpay
 //    validateWebhookSignature + the event's age); a bad, missing, stale or replayed signature is
@@ -7,12 +7,15 @@
 //    requests that arrive while a commit is running go into the next transaction, so one fsync covers
 //    a whole batch. A batch is flushed from setImmediate, right after the event loop has read every
 //    request that was ready: light traffic commits each event at once (no timer), heavy traffic batches.
-// 3. ack: each request's 2xx is sent only after its batch committed (synchronous=FULL). A duplicate
-//    event id is acknowledged and ignored.
-// 4. apply after the ack, asynchronously, in order of receipt: normalize -> state machine -> payments
-//    row + timeline -> applied_at, in one transaction per batch (so each event is applied exactly once),
-//    then `onApplied` (core emits payment.changed). Rows left with applied_at NULL by a crash are applied
-//    by applyPending() at start.
+// 3. apply each new event in the SAME transaction, in order of receipt: normalize -> state machine ->
+//    payments row + timeline -> applied_at, in a savepoint per event (a failing apply rolls back only
+//    itself and is marked 'error'). Row and effect commit together, so each event is applied exactly once
+//    and a crash can never leave an acknowledged event unapplied. (Applying after the ack, in a second
+//    transaction, cost a second commit and an UPDATE round per event: bench:webhooks measured it.)
+// 4. ack: each request's 2xx is sent only after its batch committed (synchronous=FULL). A duplicate
+//    event id is acknowledged and ignored. Then `onApplied` (core emits payment.changed).
+// Rows with applied_at NULL (written by an older version that applied after the ack) are applied by
+// applyPending() at start.
 //
 // No webhook secret configured for the account: 503 + Retry-After (the gateway keeps retrying while
 // the merchant configures it; a 4xx would make Razorpay disable the webhook sooner), counted as a
@@ -69,7 +72,7 @@ export interface IngestOptions {
    * Default 7 days + 1 hour: Razorpay retries for 24 h and the Dashboard replays events up to 7 days old.
    */
   razorpayMaxAgeSec?: number;
-  /** events applied per transaction; default 256 */
+  /** stored-but-unapplied events applied per transaction by applyPending(); default 256 */
   applyBatchSize?: number;
   /** max distinct (kind, account) security rows per minute before they are folded into account '*'; default 100 */
   securityKeysPerMinute?: number;
@@ -165,8 +168,6 @@ export function createIngest(opts: IngestOptions): Ingest {
   let closed = false;
   let pending: PendingInsert[] = [];
   let flushScheduled = false;
-  const applyQueue: ApplyItem[] = [];
-  let applyScheduled = false;
   let waiters: (() => void)[] = [];
 
   // security counters waiting for the next commit
@@ -324,14 +325,25 @@ export function createIngest(opts: IngestOptions): Ingest {
     setImmediate(flush);
   }
 
-  const insertBatch = db.transaction((batch: PendingInsert[], out: (number | null | Error)[]) => {
+  /**
+   * One group commit: insert every event of the batch and apply each new one in the same transaction
+   * (a savepoint per event, so a failing apply leaves only its error mark). One fsync covers the rows and
+   * what they did to the payments; a crash loses either both or neither.
+   */
+  const insertBatch = db.transaction((batch: PendingInsert[], out: (number | null | Error)[], changes: Map<string, PaymentChange>) => {
     for (const p of batch) {
+      let id: number | null;
       try {
-        out.push(events.insert(p.row));
+        // applied_at is set now (and rewritten by the apply below, in this same transaction), so the row never
+        // enters the partial index of unapplied events: one index page fewer per event
+        id = events.insert(p.row, now());
       } catch (err) {
         // e.g. the account was removed a moment ago (foreign key): this row only; the batch goes on
         out.push(err instanceof Error ? err : new Error(String(err)));
+        continue;
       }
+      out.push(id);
+      if (id !== null) applyStored({ id, gateway: p.row.gateway, accountId: p.row.accountId, type: p.row.type, parsed: p.parsed }, changes, now());
     }
     writeSecurity();
   });
@@ -346,10 +358,11 @@ export function createIngest(opts: IngestOptions): Ingest {
     const batch = pending;
     pending = [];
     const results: (number | null | Error)[] = [];
+    const changes = new Map<string, PaymentChange>();
     let failed: unknown = null;
     try {
       syncFull.run();
-      if (batch.length > 0 || security.size > 0) insertBatch.immediate(batch, results);
+      if (batch.length > 0 || security.size > 0) insertBatch.immediate(batch, results, changes);
     } catch (err) {
       failed = err;
     }
@@ -375,14 +388,13 @@ export function createIngest(opts: IngestOptions): Ingest {
           stats.stored++;
           s.stored++;
           s.lastType = p.row.type;
-          applyQueue.push({ id: r, gateway: p.row.gateway, accountId: p.row.accountId, type: p.row.type, parsed: p.parsed });
           p.resolve(OK);
         }
       });
     }
     emitReceived();
-    if (applyQueue.length > 0) scheduleApply();
-    else settle();
+    emitChanges(changes);
+    settle();
   }
 
   function emitReceived(): void {
@@ -401,37 +413,36 @@ export function createIngest(opts: IngestOptions): Ingest {
 
   // ---- apply ----------------------------------------------------------------------------------
 
-  function scheduleApply(): void {
-    if (applyScheduled) return;
-    applyScheduled = true;
-    setImmediate(runApply);
-  }
-
-  function runApply(): void {
-    applyScheduled = false;
-    const batch = applyQueue.splice(0, applyBatchSize);
-    if (batch.length > 0) applyItems(batch);
-    if (applyQueue.length > 0) scheduleApply();
-    else settle();
-  }
-
   const applyOneTx = db.transaction((item: ApplyItem, changes: Map<string, PaymentChange>, at: number) => applyOne(item, changes, at, true));
-  const applyBatchTx = db.transaction((items: ApplyItem[], changes: Map<string, PaymentChange>) => {
-    for (const item of items) {
-      const at = now();
-      try {
-        applyOneTx(item, changes, at); // a savepoint: a failing event leaves no partial writes
-      } catch (err) {
-        stats.applyErrors++;
-        const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';
-        log('error', 'webhook event could not be applied', { id: item.id, type: item.type, error: message });
-        events.markApplied(item.id, at, 'error', null, message);
-      }
+
+  /** Applies one stored event inside the caller's transaction; an error is recorded on the event, never thrown. */
+  function applyStored(item: ApplyItem, changes: Map<string, PaymentChange>, at: number): void {
+    try {
+      applyOneTx(item, changes, at); // a savepoint: a failing event leaves no partial writes
+    } catch (err) {
+      stats.applyErrors++;
+      const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';
+      log('error', 'webhook event could not be applied', { id: item.id, type: item.type, error: message });
+      events.markApplied(item.id, at, 'error', null, message);
     }
+  }
+
+  const applyBatchTx = db.transaction((items: ApplyItem[], changes: Map<string, PaymentChange>) => {
+    for (const item of items) applyStored(item, changes, now());
   });
 
-  /** Applies a batch in one transaction. Applying is idempotent, so it may run with synchronous=NORMAL:
-   *  a commit lost to a power cut leaves applied_at NULL and is applied again on start. */
+  function emitChanges(changes: Map<string, PaymentChange>): void {
+    for (const c of changes.values()) {
+      try {
+        opts.onApplied?.(c);
+      } catch (err) {
+        log('error', 'onApplied failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  /** Applies stored events left unapplied (applyPending at start) in one transaction. Applying is idempotent,
+   *  so it may run with synchronous=NORMAL: a commit lost to a power cut is applied again on the next start. */
   function applyItems(items: ApplyItem[]): void {
     const changes = new Map<string, PaymentChange>();
     try {
@@ -444,13 +455,7 @@ export function createIngest(opts: IngestOptions): Ingest {
     } finally {
       syncFull.run();
     }
-    for (const c of changes.values()) {
-      try {
-        opts.onApplied?.(c);
-      } catch (err) {
-        log('error', 'onApplied failed', { error: err instanceof Error ? err.message : String(err) });
-      }
-    }
+    emitChanges(changes);
   }
 
   function learnedIds(row: PaymentRow, ids: GatewayIds): boolean {
@@ -483,6 +488,11 @@ export function createIngest(opts: IngestOptions): Ingest {
       state = r.state;
       changed ||= r.changed;
       stateChanged ||= r.stateChanged;
+      // The timeline records facts that changed something, and every failed attempt (the drawer lists each
+      // one). A repeat or a late event leaves no timeline row: its webhook_events row (apply_result
+      // 'unchanged', linked to the payment) is the record, and the drawer counts those. Two pages fewer per
+      // repeat in the group commit.
+      if (!r.changed && ev.type !== 'attempt_failed') continue;
       payments.addTimeline({
         paymentId: row.id,
         at: ev.at,
@@ -532,7 +542,7 @@ export function createIngest(opts: IngestOptions): Ingest {
   // ---- waiting ----------------------------------------------------------------------------------
 
   function busy(): boolean {
-    return pending.length > 0 || flushScheduled || applyQueue.length > 0 || applyScheduled;
+    return pending.length > 0 || flushScheduled;
   }
 
   function settle(): void {

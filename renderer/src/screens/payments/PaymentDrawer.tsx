@@ -72,7 +72,7 @@ function DetailBody({ d }: { d: PaymentDetail }) {
       </Section>
       <PaymentRefundPanel payment={p} />
       <Section title="Timeline">
-        <Timeline entries={d.timeline} p={p} />
+        <Timeline entries={d.timeline} repeats={d.events.filter((e) => e.applyResult === 'unchanged').length} p={p} />
       </Section>
       <Section title="Customer">
         <dl className="facts">
@@ -290,8 +290,10 @@ const KIND_ORDER: Record<string, number> = { created: 0, opened: 1, attempt_fail
 
 const SOURCE: Record<TimelineEntry['source'], string> = { webhook: 'webhook', sync: 'status check', local: 'Paydesk' };
 
-function Timeline({ entries, p }: { entries: TimelineEntry[]; p: Payment }) {
-  // show what changed something; repeats (a duplicate webhook, a late event) only as a count
+function Timeline({ entries, repeats, p }: { entries: TimelineEntry[]; repeats: number; p: Payment }) {
+  // show what changed something; repeats (a duplicate webhook, a late event) only as a count: gateway events
+  // that changed nothing leave no timeline entry (core/webhooks/ingest.ts), only their raw event, so
+  // `repeats` counts those, plus any recorded entry that is not shown
   // gateway times are whole seconds, Paydesk's are milliseconds: within one second, keep the natural order
   // every failed attempt is shown (a customer may try twice with the same reason), but one attempt is often
   // reported by two gateway events (Stripe: payment_intent.payment_failed and charge.failed): show it once
@@ -307,7 +309,7 @@ function Timeline({ entries, p }: { entries: TimelineEntry[]; p: Payment }) {
     .map((e, i) => ({ e, i }))
     .sort((a, b) => Math.floor(a.e.at / 1000) - Math.floor(b.e.at / 1000) || (KIND_ORDER[a.e.kind] ?? 5) - (KIND_ORDER[b.e.kind] ?? 5) || a.i - b.i)
     .map((x) => x.e);
-  const quiet = entries.length - shown.length;
+  const quiet = entries.length - shown.length + repeats;
   if (shown.length === 0) return <p className="muted">Nothing has happened yet.</p>;
   return (
     <>

@@ -93,6 +93,20 @@ describe('valid events', () => {
     expect(ingest.stats()).toMatchObject({ stored: 2, duplicates: 2 });
   });
 
+  it('a repeat (a new event id for a fact already applied) is stored and linked to the payment, applied as unchanged, and adds no timeline row', async () => {
+    seedPayment(db, 'pd_s1', 'stripe');
+    expect((await send(signStripe(stripePaidEvent('evt_first', 'pd_s1')))).status).toBe(200);
+    expect((await send(signStripe(stripePaidEvent('evt_repeat', 'pd_s1')))).status).toBe(200);
+    await ingest.idle();
+    expect(rows()).toEqual([
+      { event_id: 'evt_first', applied_at: expect.any(Number), apply_result: 'changed', payment_id: 'pd_s1' },
+      { event_id: 'evt_repeat', applied_at: expect.any(Number), apply_result: 'unchanged', payment_id: 'pd_s1' },
+    ]);
+    expect(paymentsRepo(db).timeline('pd_s1')).toEqual([expect.objectContaining({ kind: 'captured', changed: 1, webhook_event_id: expect.any(Number) })]);
+    // applied in the commit that stored it: nothing is ever left in the index of unapplied events
+    expect(db.prepare('SELECT count(*) AS n FROM webhook_events WHERE applied_at IS NULL').get()).toEqual({ n: 0 });
+  });
+
   it('events that arrive together share one commit (group commit); each still gets its own answer', async () => {
     const reqs = Array.from({ length: 50 }, (_, i) => signStripe(stripeEventBody(`evt_g${i}`, 'customer.created', { id: `cus_${i}`, object: 'customer' })));
     const answers = await Promise.all(reqs.map((r) => send(r)));
