@@ -1,6 +1,7 @@
 // Read side of payments: the list (filters, search, cursor pages), the detail (timeline, raw events, fees)
-// and the overview numbers. Plain SQL over the payments tables of migration 002; search goes through the
-// trigram FTS table for 3+ characters and a LIKE on the indexed columns below that.
+// and the overview numbers. Plain SQL over the payments tables of migration 002. Search: the merchant's
+// text through the trigram FTS table (006) from 3 characters (LIKE below that), and the Paydesk id or any
+// gateway id, whole or its beginning, through each id column's index.
 import type { DisplayStatusValue, Mode, Overview, PaymentDetail, PaymentList, PaymentListInput, RawEvent, TimelineEntry } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { isPaymentStatus } from '../../../shared/status';
@@ -44,6 +45,11 @@ function dayLabel(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
+
+/** The id columns search matches by prefix (each has an index: the primary key, 002's payments_by_*). */
+const ID_SEARCH_COLUMNS = ['id', 'session_id', 'plink_id', 'order_id', 'payment_intent_id', 'charge_id', 'gateway_payment_id'] as const;
+/** Appended to a prefix for the upper bound of its range: sorts after every character (BINARY collation). */
+const PREFIX_END = '\u{10FFFF}';
 
 export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
   const byId = db.prepare('SELECT * FROM payments WHERE id = ?');
@@ -89,13 +95,17 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
     }
     const search = input.search?.trim();
     if (search) {
+      // text: a substring of the order ref, customer or description (FTS5 trigram from 3 characters, LIKE
+      // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
+      const ids = ID_SEARCH_COLUMNS.map((c) => `(${c} >= ? AND ${c} < ?)`);
+      const idParams = ID_SEARCH_COLUMNS.flatMap(() => [search, search + PREFIX_END]);
       if ([...search].length >= 3) {
-        where.push('rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)');
-        params.push(`"${search.replace(/"/g, '""')}"`);
+        where.push(`(rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?) OR ${ids.join(' OR ')})`);
+        params.push(`"${search.replace(/"/g, '""')}"`, ...idParams);
       } else {
         const like = `%${escapeLike(search)}%`;
-        where.push("(order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\' OR id = ?)");
-        params.push(like, like, like, search);
+        where.push(`(order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\' OR ${ids.join(' OR ')})`);
+        params.push(like, like, like, ...idParams);
       }
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';

@@ -7,6 +7,7 @@ import { migration as m002 } from './002-payments';
 import { migration as m003 } from './003-refunds';
 import { migration as m004 } from './004-settlements';
 import { migration as m005 } from './005-reconciliation';
+import { migration as m006 } from './006-search-text-only';
 
 export type { Migration } from './types';
 
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   m003,
   m004,
   m005,
+  m006,
 ];

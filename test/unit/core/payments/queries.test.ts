@@ -94,12 +94,18 @@ describe('payments.list', () => {
     expect((await call('payments.list', { status: ['creating'], gateway: 'stripe', mode: 'test' })).total).toBe(245);
   });
 
-  it('search by order reference, email, name, gateway id (FTS) and short text', async () => {
+  it('search by order reference, email, name (FTS), a Paydesk or gateway id (whole or its beginning) and short text', async () => {
     expect((await call('payments.list', { search: 'ORDER-249' })).rows.map((r) => r.id)).toEqual(['pd_q0249']);
     expect((await call('payments.list', { search: 'zoe@exam' })).rows.map((r) => r.id)).toEqual(['pd_q0007']);
     expect((await call('payments.list', { search: 'Quist' })).rows.map((r) => r.id)).toEqual(['pd_q0007']);
     expect((await call('payments.list', { search: 'cs_test_abc' })).rows.map((r) => r.id)).toEqual(['pd_q0000']);
     expect((await call('payments.list', { search: 'plink_X1' })).rows.map((r) => r.id)).toEqual(['pd_q0253']);
+    // ids match whole or by their beginning, through each id column's index (not the text index)
+    expect((await call('payments.list', { search: 'pay_A' })).rows.map((r) => r.id)).toEqual(['pd_q0253']);
+    expect((await call('payments.list', { search: 'pi_1' })).rows.map((r) => r.id)).toEqual(['pd_q0000']);
+    expect((await call('payments.list', { search: 'pd_q025' })).total).toBe(10);
+    expect((await call('payments.list', { search: 'test_abc' })).total).toBe(0);
+    expect(core.deps!.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('payments_fts')).toEqual(['order_ref', 'customer_name', 'customer_email', 'customer_phone', 'description']);
     expect((await call('payments.list', { search: 'Zo' })).rows.map((r) => r.id)).toEqual(['pd_q0007']);
     expect((await call('payments.list', { search: '"quoted' })).total).toBe(0);
   });
