@@ -28,6 +28,7 @@ import { deskHandlers } from './handlers/desk';
 import { auditHandlers } from './handlers/audit';
 import { deskAuthorizer } from './operators';
 import { closeRefundsAndDesk } from './refunds';
+import { closeExportService } from './reports/export-service';
 import { createTunnelService } from './tunnel/service';
 import { consoleSink, createLog, type Log } from './log';
 import { createRpc, type AllHandlers } from './rpc';
@@ -338,6 +339,8 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       await ingest?.close();
       await deps?.tunnel.close();
       if (deps) await closeRefundsAndDesk(deps);
+      // a running export is cancelled (its workers see the flag within 1024 rows) and its files deleted
+      if (deps) closeExportService(deps);
       db?.close();
       db = null;
     },
