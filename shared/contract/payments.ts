@@ -136,8 +136,8 @@ export type PaymentListInput = z.input<typeof PaymentListInputSchema>;
 
 export const PaymentListSchema = z.object({
   rows: z.array(PaymentSchema),
-  /** how many payments match the filters (all pages) */
-  total: z.number().int(),
+  /** how many payments match the filters (all pages); counted for the first page only, null on later ones */
+  total: z.number().int().nullable(),
   /** pass as `cursor` for the next page; null on the last page */
   nextCursor: z.string().nullable(),
 });

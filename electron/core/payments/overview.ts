@@ -59,41 +59,45 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
   function list(input: PaymentListInput): PaymentList {
     const where: string[] = [];
     const params: unknown[] = [];
+    const search = input.search?.trim();
+    // With a search term, the search (a few rows through the FTS and id indexes) must drive the plan: the
+    // other filters' columns get a unary + so the planner cannot pick their indexes (007's list indexes
+    // would otherwise win and every row of the mode would be checked against the search).
+    const c = (column: string): string => (search ? `+${column}` : column);
     if (input.status && input.status.length > 0) {
       const plain = input.status.filter((s: DisplayStatusValue) => isPaymentStatus(s));
       const refund = input.status.filter((s) => REFUND_STATES.has(s));
       const ors: string[] = [];
       if (plain.length) {
-        ors.push(`(refund_state = 'none' AND status IN (${plain.map(() => '?').join(', ')}))`);
+        ors.push(`(${c('refund_state')} = 'none' AND ${c('status')} IN (${plain.map(() => '?').join(', ')}))`);
         params.push(...plain);
       }
       if (refund.length) {
-        ors.push(`refund_state IN (${refund.map(() => '?').join(', ')})`);
+        ors.push(`${c('refund_state')} IN (${refund.map(() => '?').join(', ')})`);
         params.push(...refund);
       }
       where.push(`(${ors.join(' OR ')})`);
     }
     if (input.gateway) {
-      where.push('gateway = ?');
+      where.push(`${c('gateway')} = ?`);
       params.push(input.gateway);
     }
     if (input.accountId) {
-      where.push('account_id = ?');
+      where.push(`${c('account_id')} = ?`);
       params.push(input.accountId);
     }
     if (input.mode) {
-      where.push('livemode = ?');
+      where.push(`${c('livemode')} = ?`);
       params.push(input.mode === 'live' ? 1 : 0);
     }
     if (input.from !== undefined) {
-      where.push('created_at >= ?');
+      where.push(`${c('created_at')} >= ?`);
       params.push(input.from);
     }
     if (input.to !== undefined) {
-      where.push('created_at < ?');
+      where.push(`${c('created_at')} < ?`);
       params.push(input.to);
     }
-    const search = input.search?.trim();
     if (search) {
       // text: a substring of the order ref, customer or description (FTS5 trigram from 3 characters, LIKE
       // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
@@ -109,14 +113,15 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
       }
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (db.prepare(`SELECT count(*) AS n FROM payments ${filter}`).get(...params) as { n: number }).n;
+    // the count is for the "N payments" line, which shows the first page's: a scrolled-to page skips it
+    const total = input.cursor ? null : (db.prepare(`SELECT count(*) AS n FROM payments ${filter}`).get(...params) as { n: number }).n;
 
     const pageWhere = [...where];
     const pageParams = [...params];
     if (input.cursor) {
-      const c = decodeCursor(input.cursor);
-      pageWhere.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      pageParams.push(c.createdAt, c.createdAt, c.id);
+      const at = decodeCursor(input.cursor);
+      pageWhere.push(`(${c('created_at')} < ? OR (${c('created_at')} = ? AND ${c('id')} < ?))`);
+      pageParams.push(at.createdAt, at.createdAt, at.id);
     }
     const limit = input.limit ?? 100;
     const rows = db.prepare(`SELECT * FROM payments ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)

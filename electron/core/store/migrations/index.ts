@@ -8,6 +8,7 @@ import { migration as m003 } from './003-refunds';
 import { migration as m004 } from './004-settlements';
 import { migration as m005 } from './005-reconciliation';
 import { migration as m006 } from './006-search-text-only';
+import { migration as m007 } from './007-list-indexes';
 
 export type { Migration } from './types';
 
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   m004,
   m005,
   m006,
+  m007,
 ];
