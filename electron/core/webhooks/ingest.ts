@@ -25,7 +25,7 @@ import Stripe from 'stripe';
 import Razorpay from 'razorpay';
 import { applyPaymentEvent, paymentStatusOf, type PaymentStatus, type DisplayStatus } from '../../../shared/status';
 import type { Db } from '../store/db';
-import { paymentsRepo, stateOfRow, ID_COLUMNS, type PaymentRow } from '../store/repos/payments';
+import { paymentsRepo, stateOfRow, ID_COLUMNS, type PaymentRow, type TimelineInsert } from '../store/repos/payments';
 import { webhookEventsRepo, type SecurityKind, type WebhookEventInsert, type WebhookEventRow } from '../store/repos/webhook-events';
 import { GATEWAY_ID_KEYS, normalizeRaw, type GatewayIds } from '../payments/normalize';
 import type { Clock } from '../types';
@@ -111,12 +111,18 @@ interface PendingInsert {
 }
 
 interface ApplyItem {
-  id: number;
+  /** null while the event is being stored by the group commit */
+  id: number | null;
   gateway: WebhookGateway;
   accountId: string;
   type: string;
   parsed: unknown;
 }
+/** an event already in webhook_events */
+type StoredItem = ApplyItem & { id: number };
+type ApplyResultKind = 'changed' | 'unchanged' | 'unmatched' | 'ignored';
+/** records an applied event's result on its row; returns the row id, or null when the row is a duplicate */
+type StoreResult = (result: ApplyResultKind, paymentId: string | null) => number | null;
 
 const OK: DeliveryResponse = { status: 200, body: { received: true } };
 const DUPLICATE: DeliveryResponse = { status: 200, body: { received: true, duplicate: true } };
@@ -331,22 +337,37 @@ export function createIngest(opts: IngestOptions): Ingest {
    * what they did to the payments; a crash loses either both or neither.
    */
   const insertBatch = db.transaction((batch: PendingInsert[], out: (number | null | Error)[], changes: Map<string, PaymentChange>) => {
-    for (const p of batch) {
-      let id: number | null;
-      try {
-        // applied_at is set now (and rewritten by the apply below, in this same transaction), so the row never
-        // enters the partial index of unapplied events: one index page fewer per event
-        id = events.insert(p.row, now());
-      } catch (err) {
-        // e.g. the account was removed a moment ago (foreign key): this row only; the batch goes on
-        out.push(err instanceof Error ? err : new Error(String(err)));
-        continue;
-      }
-      out.push(id);
-      if (id !== null) applyStored({ id, gateway: p.row.gateway, accountId: p.row.accountId, type: p.row.type, parsed: p.parsed }, changes, now());
-    }
+    for (const p of batch) out.push(storeAndApply(p, changes, now()));
     writeSecurity();
   });
+
+  /**
+   * One event of the group commit, in a savepoint: work out what it does to its payment (reads only), store
+   * the row with that result (null: a duplicate, nothing else happens), then write the effects that refer to
+   * the row. If applying fails, the savepoint is rolled back and the event is stored with the error (still
+   * acknowledged: a gateway retry would fail the same way). An Error result (e.g. the account was removed a
+   * moment ago: a foreign key) fails this row only; the batch goes on.
+   */
+  function storeAndApply(p: PendingInsert, changes: Map<string, PaymentChange>, at: number): number | null | Error {
+    const item: ApplyItem = { id: null, gateway: p.row.gateway, accountId: p.row.accountId, type: p.row.type, parsed: p.parsed };
+    try {
+      let id: number | null = null;
+      applyOneTx(item, changes, at, (result, paymentId) => (id = events.insert(p.row, { at, result, paymentId })));
+      return id;
+    } catch (err) {
+      const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';
+      try {
+        const id = events.insert(p.row, { at, result: 'error', paymentId: null, error: message });
+        if (id !== null) {
+          stats.applyErrors++;
+          log('error', 'webhook event could not be applied', { id, type: p.row.type, error: message });
+        }
+        return id;
+      } catch (storeErr) {
+        return storeErr instanceof Error ? storeErr : new Error(String(storeErr));
+      }
+    }
+  }
 
   function writeSecurity(): void {
     for (const s of security.values()) events.addSecurity(s.kind, s.gateway, s.accountId, s.bucket, s.count, s.first, s.last, s.detail);
@@ -413,12 +434,12 @@ export function createIngest(opts: IngestOptions): Ingest {
 
   // ---- apply ----------------------------------------------------------------------------------
 
-  const applyOneTx = db.transaction((item: ApplyItem, changes: Map<string, PaymentChange>, at: number) => applyOne(item, changes, at, true));
+  const applyOneTx = db.transaction((item: ApplyItem, changes: Map<string, PaymentChange>, at: number, store: StoreResult) => applyOne(item, changes, at, true, store));
 
-  /** Applies one stored event inside the caller's transaction; an error is recorded on the event, never thrown. */
-  function applyStored(item: ApplyItem, changes: Map<string, PaymentChange>, at: number): void {
+  /** Applies one event that is already stored (applyPending): its row gets the result by UPDATE. */
+  function applyStored(item: StoredItem, changes: Map<string, PaymentChange>, at: number): void {
     try {
-      applyOneTx(item, changes, at); // a savepoint: a failing event leaves no partial writes
+      applyOneTx(item, changes, at, markStored(item.id, at)); // a savepoint: a failing event leaves no partial writes
     } catch (err) {
       stats.applyErrors++;
       const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';
@@ -427,7 +448,12 @@ export function createIngest(opts: IngestOptions): Ingest {
     }
   }
 
-  const applyBatchTx = db.transaction((items: ApplyItem[], changes: Map<string, PaymentChange>) => {
+  const markStored = (id: number, at: number): StoreResult => (result, paymentId) => {
+    events.markApplied(id, at, result, paymentId);
+    return id;
+  };
+
+  const applyBatchTx = db.transaction((items: StoredItem[], changes: Map<string, PaymentChange>) => {
     for (const item of items) applyStored(item, changes, now());
   });
 
@@ -443,7 +469,7 @@ export function createIngest(opts: IngestOptions): Ingest {
 
   /** Applies stored events left unapplied (applyPending at start) in one transaction. Applying is idempotent,
    *  so it may run with synchronous=NORMAL: a commit lost to a power cut is applied again on the next start. */
-  function applyItems(items: ApplyItem[]): void {
+  function applyItems(items: StoredItem[]): void {
     const changes = new Map<string, PaymentChange>();
     try {
       syncNormal.run();
@@ -466,23 +492,25 @@ export function createIngest(opts: IngestOptions): Ingest {
     return false;
   }
 
-  function applyOne(item: ApplyItem, changes: Map<string, PaymentChange>, at: number, retryUnmatched: boolean): 'changed' | 'unchanged' | 'unmatched' | 'ignored' {
+  /**
+   * Applies one event: normalize -> the payment it is about -> state machine, all reads; then `store` records
+   * the result on the event's row (inserting it, or updating a stored one) and gives its id, or null for a
+   * duplicate (nothing more happens); then the writes that refer to it (timeline, payment row).
+   */
+  function applyOne(item: ApplyItem, changes: Map<string, PaymentChange>, at: number, retryUnmatched: boolean, store: StoreResult): ApplyResultKind | 'duplicate' {
     const n = normalizeRaw(item.gateway, item.parsed);
-    if (!n.ref) {
-      events.markApplied(item.id, at, 'ignored', null);
+    const row = n.ref ? payments.findForRef(item.accountId, n.ref) : undefined;
+    if (!n.ref || !row || row.gateway !== item.gateway) {
+      const result = n.ref && n.handled ? 'unmatched' : 'ignored';
+      if (store(result, null) === null) return 'duplicate';
       stats.applied++;
-      return 'ignored';
-    }
-    const row = payments.findForRef(item.accountId, n.ref);
-    if (!row || row.gateway !== item.gateway) {
-      events.markApplied(item.id, at, n.handled ? 'unmatched' : 'ignored', null);
-      stats.applied++;
-      if (n.handled) stats.unmatched++;
-      return n.handled ? 'unmatched' : 'ignored';
+      if (result === 'unmatched') stats.unmatched++;
+      return result;
     }
     let state = stateOfRow(row);
     let changed = false;
     let stateChanged = false;
+    const timeline: Omit<TimelineInsert, 'webhookEventId'>[] = [];
     for (const ev of n.events) {
       const r = applyPaymentEvent(state, ev);
       state = r.state;
@@ -493,27 +521,19 @@ export function createIngest(opts: IngestOptions): Ingest {
       // 'unchanged', linked to the payment) is the record, and the drawer counts those. Two pages fewer per
       // repeat in the group commit.
       if (!r.changed && ev.type !== 'attempt_failed') continue;
-      payments.addTimeline({
-        paymentId: row.id,
-        at: ev.at,
-        recordedAt: at,
-        event: ev,
-        source: 'webhook',
-        webhookEventId: item.id,
-        gatewayType: item.type,
-        changed: r.changed,
-        statusAfter: paymentStatusOf(r.state),
-      });
+      timeline.push({ paymentId: row.id, at: ev.at, recordedAt: at, event: ev, source: 'webhook', gatewayType: item.type, changed: r.changed, statusAfter: paymentStatusOf(r.state) });
     }
+    const result = changed ? 'changed' : 'unchanged';
+    const id = store(result, row.id);
+    if (id === null) return 'duplicate';
+    for (const t of timeline) payments.addTimeline({ ...t, webhookEventId: id });
     const learned = learnedIds(row, n.ref.ids);
     if (stateChanged || learned || row.machine === null) {
       const s = payments.saveState(row.id, state, n.ref.ids, at);
       if (changed || s.status !== row.status) changes.set(row.id, { id: row.id, accountId: row.account_id, status: s.status, displayStatus: s.displayStatus });
     }
-    const result = changed ? 'changed' : 'unchanged';
-    events.markApplied(item.id, at, result, row.id);
     stats.applied++;
-    if (learned && retryUnmatched) retryUnmatchedFor(item.accountId, item.id, changes, at);
+    if (learned && retryUnmatched) retryUnmatchedFor(item.accountId, id, changes, at);
     return result;
   }
 
@@ -525,13 +545,13 @@ export function createIngest(opts: IngestOptions): Ingest {
       if (!item) continue;
       const norm = normalizeRaw(item.gateway, item.parsed);
       if (!norm.ref || !payments.findForRef(accountId, norm.ref)) continue;
-      applyOne(item, changes, at, false);
+      applyOne(item, changes, at, false, markStored(item.id, at));
       n++;
     }
     return n;
   }
 
-  function itemOfRow(row: WebhookEventRow): ApplyItem | null {
+  function itemOfRow(row: WebhookEventRow): StoredItem | null {
     try {
       return { id: row.id, gateway: row.gateway, accountId: row.account_id, type: row.type, parsed: JSON.parse(row.raw.toString('utf8')) as unknown };
     } catch {
@@ -575,7 +595,7 @@ export function createIngest(opts: IngestOptions): Ingest {
       for (;;) {
         const rows = events.unapplied(applyBatchSize);
         if (rows.length === 0) break;
-        const items: ApplyItem[] = [];
+        const items: StoredItem[] = [];
         for (const row of rows) {
           const item = itemOfRow(row);
           if (item) items.push(item);

@@ -49,8 +49,8 @@ export interface SecurityEventRow {
 
 export function webhookEventsRepo(db: Db) {
   const insertStmt = db.prepare(`INSERT INTO webhook_events
-      (gateway, account_id, event_id, type, livemode, raw, signature, created_at, received_at, applied_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      (gateway, account_id, event_id, type, livemode, raw, signature, created_at, received_at, applied_at, apply_result, payment_id, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (gateway, account_id, event_id) DO NOTHING`);
   const markAppliedStmt = db.prepare('UPDATE webhook_events SET applied_at = ?, apply_result = ?, payment_id = ?, error = ? WHERE id = ?');
   const unappliedStmt = db.prepare('SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY id LIMIT ?');
@@ -67,11 +67,14 @@ export function webhookEventsRepo(db: Db) {
   return {
     /** the new row's id, or null when this (gateway, account, event id) is already stored */
     /**
-     * Stores a verified event; null for a duplicate. `appliedAt`: only for a caller that applies the event in
-     * the same transaction (ingest's group commit) and marks the result before it commits.
+     * Stores a verified event; null for a duplicate. `applied`: for a caller that applies the event in the
+     * same transaction (ingest's group commit) and so knows the result when it stores the row.
      */
-    insert(e: WebhookEventInsert, appliedAt: number | null = null): number | null {
-      const r = insertStmt.run(e.gateway, e.accountId, e.eventId, e.type, e.livemode ? 1 : 0, e.raw, e.signature, e.createdAt, e.receivedAt, appliedAt);
+    insert(e: WebhookEventInsert, applied: { at: number; result: ApplyResult; paymentId: string | null; error?: string | null } | null = null): number | null {
+      const r = insertStmt.run(
+        e.gateway, e.accountId, e.eventId, e.type, e.livemode ? 1 : 0, e.raw, e.signature, e.createdAt, e.receivedAt,
+        applied?.at ?? null, applied?.result ?? null, applied?.paymentId ?? null, applied?.error ?? null,
+      );
       return r.changes > 0 ? Number(r.lastInsertRowid) : null;
     },
     markApplied(id: number, at: number, result: ApplyResult, paymentId: string | null, error: string | null = null): void {

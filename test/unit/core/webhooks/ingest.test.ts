@@ -107,6 +107,24 @@ describe('valid events', () => {
     expect(db.prepare('SELECT count(*) AS n FROM webhook_events WHERE applied_at IS NULL').get()).toEqual({ n: 0 });
   });
 
+  it('an event whose apply fails is stored with the error and acknowledged; the rest of its batch is applied', async () => {
+    seedPayment(db, 'pd_bad', 'stripe');
+    seedPayment(db, 'pd_ok', 'stripe');
+    db.exec(`CREATE TRIGGER test_boom BEFORE INSERT ON payment_events WHEN new.payment_id = 'pd_bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    const answers = await Promise.all([send(signStripe(stripePaidEvent('evt_bad', 'pd_bad'))), send(signStripe(stripePaidEvent('evt_ok', 'pd_ok')))]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await ingest.idle();
+    expect(ingest.stats()).toMatchObject({ batches: 1, stored: 2, applyErrors: 1 });
+    expect(db.prepare('SELECT event_id, apply_result, payment_id, error FROM webhook_events ORDER BY id').all()).toEqual([
+      { event_id: 'evt_bad', apply_result: 'error', payment_id: null, error: expect.stringContaining('boom') },
+      { event_id: 'evt_ok', apply_result: 'changed', payment_id: 'pd_ok', error: null },
+    ]);
+    // the failed apply left nothing behind: no timeline row, the payment as it was
+    expect(paymentsRepo(db).timeline('pd_bad')).toEqual([]);
+    expect(payment('pd_bad')).toMatchObject({ status: 'open', captured_minor: 0 });
+    expect(payment('pd_ok')).toMatchObject({ status: 'paid' });
+  });
+
   it('events that arrive together share one commit (group commit); each still gets its own answer', async () => {
     const reqs = Array.from({ length: 50 }, (_, i) => signStripe(stripeEventBody(`evt_g${i}`, 'customer.created', { id: `cus_${i}`, object: 'customer' })));
     const answers = await Promise.all(reqs.map((r) => send(r)));
