@@ -126,6 +126,17 @@ function webhookSecrets(d: CoreDeps): (gateway: 'stripe' | 'razorpay', accountId
  * updated in place; the signing secret straight into the vault); Razorpay through the sandbox's control API
  * (Razorpay has no merchant webhook API) with a generated secret kept in the vault.
  */
+/** Points the sandbox's Razorpay webhooks for one account at the listener, signed with `secret` (the
+ *  sandbox's control API stands in for the Razorpay Dashboard, where the merchant would paste it). */
+async function pointSandboxRazorpay(listener: WebhookListener, sandboxUrl: string, accountId: string, secret: string): Promise<void> {
+  const res = await fetch(`${new URL(sandboxUrl).origin}/__sandbox/webhooks/targets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: `paydesk_${accountId}`, gateway: 'razorpay', url: listener.urlFor('razorpay', accountId), secret, events: ['*'], enabled: true }),
+  });
+  if (!res.ok) throw new Error(`the sandbox refused the webhook target (${res.status})`);
+}
+
 async function registerWithSandbox(d: CoreDeps, listener: WebhookListener, sandboxUrl: string): Promise<void> {
   for (const a of d.repos.accounts.list().filter((x) => x.sandbox)) {
     try {
@@ -148,12 +159,7 @@ async function registerWithSandbox(d: CoreDeps, listener: WebhookListener, sandb
           secret = randomBytes(24).toString('base64url');
           await d.accounts.update({ id: a.id, webhookSecret: secret });
         }
-        const res = await fetch(`${new URL(sandboxUrl).origin}/__sandbox/webhooks/targets`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ id: `paydesk_${a.id}`, gateway: 'razorpay', url: listener.urlFor('razorpay', a.id), secret, events: ['*'], enabled: true }),
-        });
-        if (!res.ok) throw new Error(`the sandbox refused the webhook target (${res.status})`);
+        await pointSandboxRazorpay(listener, sandboxUrl, a.id, secret);
       }
     } catch (err) {
       d.log('warn', `could not point the sandbox's webhooks at Paydesk for account ${a.id}`, { error: err instanceof Error ? err.message : String(err) });
@@ -174,6 +180,8 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
 
   let db: Db | null = null;
   let deps: CoreDeps | null;
+  // the webhook listener, started below once core is up (the tunnel service's callbacks read it later)
+  let listener: WebhookListener | null = null;
   let startupError: AppInfo['startupError'] = null;
   let protection: AppInfo['vaultProtection'] = options.protector
     ? { kind: options.protector.kind, description: options.protector.description }
@@ -208,6 +216,13 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       stripeFor: (id) => gateways.stripe(id),
       storeWebhookSecret: async (id, secret) => {
         await accounts.update({ id, webhookSecret: secret });
+        // a new Razorpay secret for a sandbox account: the embedded sandbox signs with it from now on, as
+        // Razorpay would once the merchant pasted it in the Dashboard (else its webhooks fail until restart)
+        const row = repos.accounts.get(id);
+        if (sandbox && listener && row?.sandbox && row.gateway === 'razorpay') {
+          await pointSandboxRazorpay(listener, sandbox.url, id, secret).catch((err: unknown) =>
+            log('warn', `could not give the sandbox the new webhook secret for account ${id}`, { error: err instanceof Error ? err.message : String(err) }));
+        }
       },
       emit: (name, payload) => events.emit(name, payload),
       clock,
@@ -259,10 +274,9 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     for (const id of toVerify) track((async () => { if (!closed) await d.accounts.verify(id); })());
   }
 
-  // webhooks in: ingest (verify -> persist -> ack -> apply) behind the loopback listener; events left
-  // unapplied by a crash are applied first. A listener that cannot start (port in use) leaves core running:
-  // the reason is in runtime.webhookListenerError and sync keeps payments current.
-  let listener: WebhookListener | null = null;
+  // webhooks in: ingest (verify -> persist + apply -> ack) behind the loopback listener; events stored but
+  // not applied (by an older version) are applied first. A listener that cannot start (port in use) leaves
+  // core running: the reason is in runtime.webhookListenerError and sync keeps payments current.
   let ingest: Ingest | null = null;
   if (deps) {
     const d = deps;

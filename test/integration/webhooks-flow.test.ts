@@ -100,6 +100,21 @@ describe('webhooks into core', () => {
     expect(d.events.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_link.paid', 'payment.captured']));
   });
 
+  it('a new Razorpay secret (Webhooks screen) is what the sandbox signs with from then on: no refusals, no restart', async () => {
+    const refused = (): number => (f.core.deps!.db.prepare("SELECT coalesce(sum(count), 0) AS n FROM security_events WHERE kind = 'bad_signature' AND gateway = 'razorpay'").get() as { n: number }).n;
+    const before = refused();
+    const s = await f.call('webhooks.razorpaySecret', { accountId: f.razorpayId });
+    expect(s.secret).toHaveLength(43);
+    const p = await f.call('links.create', { accountId: f.razorpayId, amount: '75.00', currency: 'INR', orderRef: 'FLOW-R-NEWSECRET' });
+    const paid = nextEvent((e) => e.name === 'payment.changed' && e.payload.id === p.id && e.payload.status === 'paid');
+    await f.sb('POST', `/__sandbox/razorpay/payment_links/${p.gatewayIds.plinkId}/pay`, { vpa: 'success@razorpay' });
+    await paid;
+    await f.sb('POST', '/__sandbox/webhooks/idle');
+    expect(refused()).toBe(before);
+    const d = await f.call('payments.get', { id: p.id });
+    expect(d.events.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_link.paid']));
+  });
+
   it('a payment made while the listener was down is caught up on restart', async () => {
     const p = await f.call('links.create', { accountId: f.stripeId, amount: '13.00', currency: 'USD', orderRef: 'FLOW-DOWN' });
     // stop delivering: point the endpoint at a closed port, pay, then restart core (re-registers and syncs)
