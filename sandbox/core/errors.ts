@@ -23,8 +23,8 @@ export function stripeError(status: number, fields: StripeErrorFields, headers?:
   return { status, headers, body: { error } };
 }
 
-export function razorpayError(status: number, code: string, description: string, field?: string): SandboxResponse {
-  const error: Record<string, unknown> = { code, description, source: 'NA', step: 'NA', reason: 'NA', metadata: {} };
+export function razorpayError(status: number, code: string, description: string, field?: string, cause?: { source: string; reason: string }): SandboxResponse {
+  const error: Record<string, unknown> = { code, description, source: cause?.source ?? 'NA', step: 'NA', reason: cause?.reason ?? 'NA', metadata: {} };
   if (field) error.field = field;
   return { status, body: { error } };
 }
@@ -52,6 +52,17 @@ export function rateLimited(surface: SurfaceName): SandboxResponse {
   }
   if (surface === 'razorpay') return razorpayError(429, 'BAD_REQUEST_ERROR', 'Too many requests');
   return coreError(429, 'Too many requests');
+}
+
+/** A 402 fault: the bank or issuer refused (a declined card; a refund the bank would not take). */
+export function declined(surface: SurfaceName): SandboxResponse {
+  if (surface === 'stripe') {
+    return stripeError(402, { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'The card issuer declined this request (Paydesk Sandbox fault).' });
+  }
+  if (surface === 'razorpay') {
+    return razorpayError(400, 'BAD_REQUEST_ERROR', 'The bank declined this request (Paydesk Sandbox fault).', undefined, { source: 'bank', reason: 'bank_declined' });
+  }
+  return coreError(402, 'Declined');
 }
 
 export function notFound(surface: SurfaceName, method: string, path: string): SandboxResponse {

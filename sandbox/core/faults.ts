@@ -1,5 +1,6 @@
-// Fault injection: the next N requests whose path starts with a prefix answer 500 or 429, or hang
-// (no answer until the client gives up or the sandbox closes). Control paths are never faulted.
+// Fault injection: the next N requests whose path starts with a prefix answer 500 or 429, are declined
+// (402, as a bank or issuer refusing: e.g. a refund), or hang (no answer until the client gives up or the
+// sandbox closes). Control paths are never faulted.
 import { newId } from './ids.js';
 
 export interface FaultRule {
@@ -8,7 +9,7 @@ export interface FaultRule {
   path: string;
   /** only this method (any when absent) */
   method?: string;
-  status?: 500 | 429;
+  status?: 500 | 429 | 402;
   hang?: boolean;
   /** requests left to fault */
   remaining: number;
@@ -30,14 +31,14 @@ export class FaultInjector {
     if (typeof input.path !== 'string' || !input.path.startsWith('/')) throw new RangeError('path must be a path prefix starting with /');
     if (input.path.startsWith('/__sandbox')) throw new RangeError('control paths cannot be faulted');
     const hang = input.hang === true;
-    if (!hang && input.status !== 500 && input.status !== 429) throw new RangeError('give status 500 or 429, or hang: true');
+    if (!hang && input.status !== 500 && input.status !== 429 && input.status !== 402) throw new RangeError('give status 500, 429 or 402, or hang: true');
     const count = input.count ?? 1;
     if (!Number.isInteger(count) || count < 1) throw new RangeError('count must be a positive integer');
     const rule: FaultRule = {
       id: newId('fault', 12),
       path: input.path,
       method: input.method?.toUpperCase(),
-      status: hang ? undefined : (input.status as 500 | 429),
+      status: hang ? undefined : (input.status as 500 | 429 | 402),
       hang: hang || undefined,
       remaining: count,
     };

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import FindMyWay from 'find-my-way';
-import { internalError, notFound, rateLimited, tooLarge, type SurfaceName } from './errors.js';
+import { declined, internalError, notFound, rateLimited, tooLarge, type SurfaceName } from './errors.js';
 import { FaultInjector } from './faults.js';
 import type { RouteRegistrar, SandboxHandler, SandboxRequest, SandboxResponse } from './types.js';
 
@@ -77,6 +77,7 @@ export function createSandboxServer(): SandboxServer {
       if (fault?.hang) return; // answered never; server.close() drops the socket
       if (fault?.status === 429) return send(res, rateLimited(hint));
       if (fault?.status === 500) return send(res, internalError(hint));
+      if (fault?.status === 402) return send(res, declined(hint));
     }
 
     const order: SurfaceName[] = isControl ? ['core'] : hint === 'razorpay' ? ['razorpay', 'stripe'] : ['stripe', 'razorpay'];

@@ -310,6 +310,16 @@ describe('fault injection', () => {
     const bad = await control(sb, '/__sandbox/faults', { path: '/v1/x', status: 418 });
     expect(bad.status).toBe(400);
   });
+
+  it('a 402 fault is a decline the SDK does not retry: StripeCardError, card_declined', async () => {
+    await control(sb, '/__sandbox/faults', { path: '/v1/refunds', status: 402, count: 1 });
+    const { pi } = await paidSession(sb, stripe);
+    const err = await stripe.refunds.create({ payment_intent: pi.id }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(err).toMatchObject({ statusCode: 402, code: 'card_declined' });
+    // one use: the next refund goes through
+    expect((await stripe.refunds.create({ payment_intent: pi.id })).status).toBe('succeeded');
+  });
 });
 
 describe('webhooks', () => {

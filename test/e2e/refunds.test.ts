@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, createPaidPayment, type E2ePayment } from './fixtures';
+import { launchBrowser, openConsole, sandboxKeys, sandboxPost, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, createPaidPayment, type E2ePayment } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -316,4 +316,29 @@ it('staff refunds in part and in full, Razorpay optimum, owner approval above th
 
   expect(shotsDone.length).toBeGreaterThanOrEqual(8);
   expect(cp.errors.filter((e) => !/the server responded with a status of/.test(e))).toEqual([]);
+});
+
+it('a refund the card issuer declines: the dialog says no money moved, and staff can start a new refund from it', { timeout: 120_000 }, async () => {
+  const p = await paidPayment('stripe', '20.00', 'E2E-DECLINE', 'Eva Lind');
+  const panel = await openPayment(p);
+  // the sandbox declines the next refund request, as an issuer would (402 card_declined)
+  await sandboxPost(host, '/__sandbox/faults', { path: '/v1/refunds', status: 402, count: 1 });
+  const dialog = await startRefund(panel);
+  await dialog.getByLabel(/Amount to refund/).fill('5');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await dialog.getByRole('button', { name: 'Refund $5.00' }).click();
+  await dialog.getByText('The gateway declined this refund').waitFor({ timeout: 20_000 });
+  await dialog.getByText(/declined this request \(Paydesk Sandbox fault\)\. No money was sent\./).waitFor();
+  await shots('declined');
+  await expect.poll(() => panel.getByTestId('refundable').textContent()).toBe('$20.00');
+  // a new attempt is a new refund (a new request id), from the form, with what was typed
+  await dialog.getByRole('button', { name: 'Start a new refund' }).click();
+  await dialog.getByRole('heading', { name: 'Refund payment' }).waitFor();
+  await expect(dialog.getByLabel(/Amount to refund/).inputValue()).resolves.toBe('5');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await dialog.getByRole('button', { name: 'Refund $5.00' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await expect.poll(() => panel.getByTestId('refundable').textContent(), { timeout: 20_000 }).toBe('$15.00');
+  const refunds = await rpc<{ status: string; amountMinor: number }[]>('refunds.forPayment', { paymentId: p.id });
+  expect(refunds.map((r) => [r.status, r.amountMinor]).sort()).toEqual([['failed', 500], ['succeeded', 500]]);
 });

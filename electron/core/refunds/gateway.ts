@@ -9,6 +9,9 @@ import { isRazorpayError, isStripeError, mapRazorpayError, mapStripeError } from
 import type { Gateways } from '../gateways/gateway';
 import { withRefundIdempotency } from '../gateways/razorpay';
 
+/** A gateway's message inside one of ours: without its own closing period ("Your card was declined."). */
+const sentence = (message: string): string => message.trim().replace(/[.\s]+$/, '');
+
 export interface GatewayRefund {
   id: string;
   amount: number;
@@ -171,7 +174,7 @@ export function classifyGatewayError(gateway: 'stripe' | 'razorpay', err: unknow
       return { kind: 'refused', error: new AppError('gateway_invalid', 'Stripe says the amount is more than what is left to refund on this payment.', { field: 'amount', cause: err }) };
     }
     if (mapped.code === 'gateway_declined') {
-      return { kind: 'refused', error: new AppError('gateway_declined', `Stripe declined the ${what}${e.message ? `: ${mapped.message}` : ''}. No money was sent.`, { cause: err }) };
+      return { kind: 'refused', error: new AppError('gateway_declined', `Stripe declined the ${what}${e.message ? `: ${sentence(mapped.message)}` : ''}. No money was sent.`, { cause: err }) };
     }
     if (mapped.retryable) return { kind: 'retry', error: mapped };
     if (mapped.code === 'gateway_invalid' && !mapped.field) return { kind: 'refused', error: new AppError('gateway_invalid', mapped.message, { field: 'amount', cause: err }) };
@@ -189,7 +192,7 @@ export function classifyGatewayError(gateway: 'stripe' | 'razorpay', err: unknow
     return { kind: 'already', error: new AppError('conflict', 'Razorpay says this payment is already captured.', { cause: err }) };
   }
   if (status === 402 || mapped.code === 'gateway_declined') {
-    return { kind: 'refused', error: new AppError('gateway_declined', `Razorpay declined the ${what}${desc ? `: ${mapped.message}` : ''}. No money was sent.`, { cause: err }) };
+    return { kind: 'refused', error: new AppError('gateway_declined', `Razorpay declined the ${what}${desc ? `: ${sentence(mapped.message)}` : ''}. No money was sent.`, { cause: err }) };
   }
   if (mapped.retryable) return { kind: 'retry', error: mapped };
   if (mapped.code === 'gateway_invalid') {

@@ -43,7 +43,8 @@ export function checkAmount(text: string, p: Pick<RefundablePayment, 'currency' 
 }
 
 export function RefundDialog({ payment, preview, onClose }: { payment: Payment; preview: RefundablePayment; onClose(): void }) {
-  const [requestId] = useState(newRequestId);
+  // one refund per request id: a new attempt after a decline gets a new one (startOver)
+  const [requestId, setRequestId] = useState(newRequestId);
   const [step, setStep] = useState<'form' | 'confirm'>('form');
   const [amountText, setAmountText] = useState(() => toMajorString(preview.refundableMinor, preview.currency));
   const [amountError, setAmountError] = useState<string | undefined>();
@@ -132,6 +133,16 @@ export function RefundDialog({ payment, preview, onClose }: { payment: Payment; 
   // a final answer for this confirmation (declined, already refunded, refused): the same requestId cannot make another refund
   const finished = finalError !== null && finalError.code !== 'gateway_unreachable' && finalError.code !== 'host_unreachable' && finalError.code !== 'internal';
   const remaining = preview.refundableMinor - amountMinor;
+  // the gateway said no to this refund: staff may change the amount or details and ask again, as a new refund
+  const canStartOver = finalError?.code === 'gateway_declined';
+  const startOver = () => {
+    setRequestId(newRequestId());
+    setFinalError(null);
+    setServerWantsApproval(null);
+    setPin('');
+    create.reset();
+    setStep('form');
+  };
 
   return (
     <Dialog
@@ -150,9 +161,16 @@ export function RefundDialog({ payment, preview, onClose }: { payment: Payment; 
             </Button>
           </>
         ) : finished ? (
-          <Button variant="primary" onClick={onClose} data-autofocus="">
-            Close
-          </Button>
+          <>
+            {canStartOver && (
+              <Button variant="ghost" onClick={startOver}>
+                Start a new refund
+              </Button>
+            )}
+            <Button variant="primary" onClick={onClose} data-autofocus="">
+              Close
+            </Button>
+          </>
         ) : (
           <>
             <Button variant="ghost" onClick={() => setStep('form')} disabled={create.isPending}>
