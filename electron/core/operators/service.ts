@@ -65,7 +65,15 @@ export function createOperatorsService(d: OperatorsDeps) {
 
   const session = { current: null as string | null, lastActivity: 0 };
   let policyCache: RefundPolicy | null = null;
-  const failures = new Map<string, { fails: number; until: number }>();
+  // wrong-PIN counts, in the database so a restart does not reset the backoff (migration 008)
+  const failureGet = db.prepare('SELECT fails, until_at AS until FROM pin_failures WHERE operator_key = ?');
+  const failureSet = db.prepare('INSERT INTO pin_failures (operator_key, fails, until_at) VALUES (?, ?, ?) ON CONFLICT (operator_key) DO UPDATE SET fails = excluded.fails, until_at = excluded.until_at');
+  const failureClear = db.prepare('DELETE FROM pin_failures WHERE operator_key = ?');
+  const failures = {
+    get: (key: string) => failureGet.get(key) as { fails: number; until: number } | undefined,
+    set: (key: string, f: { fails: number; until: number }) => void failureSet.run(key, f.fails, f.until),
+    delete: (key: string) => void failureClear.run(key),
+  };
 
   const byId = (id: string): OperatorRaw | undefined => byIdStmt.get(id) as OperatorRaw | undefined;
   const activeCount = (): number => (countActiveStmt.get() as { n: number }).n;

@@ -122,6 +122,25 @@ describe('the desk', () => {
     expect(ok(await core.call('desk.signIn', { operatorId: meera.id, pin: '482913' }, ctx))).toMatchObject({ locked: false });
   });
 
+  it('a restart does not reset the wrong-PIN wait', async () => {
+    const { core, clock, dataDir } = await start();
+    const meera = ok(await core.call('operators.create', { name: 'Meera', role: 'owner', pin: '482913' }, ctx));
+    ok(await core.call('desk.lock', {}, ctx));
+    for (let i = 0; i < 5; i++) expect((await core.call('desk.signIn', { operatorId: meera.id, pin: '1111' }, ctx)).ok).toBe(false);
+    await core.close();
+    cores.splice(0);
+    const again = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), clock: { now: () => clock.t }, log: () => {} });
+    cores.push(again);
+    // the fifth wrong PIN started a 30 s wait: still waiting after the restart, right PIN or not
+    expect(await again.call('desk.signIn', { operatorId: meera.id, pin: '482913' }, ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Try again in 30 seconds/) } });
+    clock.t += 31_000;
+    expect(ok(await again.call('desk.signIn', { operatorId: meera.id, pin: '482913' }, ctx))).toMatchObject({ locked: false });
+    // a right PIN clears the count: one wrong PIN later does not make anyone wait
+    ok(await again.call('desk.lock', {}, ctx));
+    expect((await again.call('desk.signIn', { operatorId: meera.id, pin: '1111' }, ctx)).ok).toBe(false);
+    expect(ok(await again.call('desk.signIn', { operatorId: meera.id, pin: '482913' }, ctx))).toMatchObject({ locked: false });
+  });
+
   it('owner-only: operators, the refund policy and gateway keys; staff get forbidden; the API is never the owner', async () => {
     const { core } = await start();
     const meera = ok(await core.call('operators.create', { name: 'Meera', role: 'owner', pin: '482913' }, ctx));

@@ -9,6 +9,7 @@ import { migration as m004 } from './004-settlements';
 import { migration as m005 } from './005-reconciliation';
 import { migration as m006 } from './006-search-text-only';
 import { migration as m007 } from './007-list-indexes';
+import { migration as m008 } from './008-pin-failures';
 
 export type { Migration } from './types';
 
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   m005,
   m006,
   m007,
+  m008,
 ];
