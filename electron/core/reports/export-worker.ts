@@ -164,8 +164,11 @@ export function runExport(job: ExportJob, post: (m: WorkerMessage) => void, isCa
     rmSync(tmp, { force: true });
     throw err;
   } finally {
-    if (inTx && db.inTransaction) db.exec('COMMIT');
-    db.close();
+    try {
+      if (inTx && db.inTransaction) db.exec('ROLLBACK'); // a read transaction: nothing to keep
+    } finally {
+      db.close();
+    }
   }
 }
 
