@@ -101,7 +101,7 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
     if (search) {
       // text: a substring of the order ref, customer or description (FTS5 trigram from 3 characters, LIKE
       // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
-      const ids = ID_SEARCH_COLUMNS.map((c) => `(${c} >= ? AND ${c} < ?)`);
+      const ids = ID_SEARCH_COLUMNS.map((col) => `(${col} >= ? AND ${col} < ?)`);
       const idParams = ID_SEARCH_COLUMNS.flatMap(() => [search, search + PREFIX_END]);
       if ([...search].length >= 3) {
         where.push(`(rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?) OR ${ids.join(' OR ')})`);
