@@ -51,67 +51,77 @@ const ID_SEARCH_COLUMNS = ['id', 'session_id', 'plink_id', 'order_id', 'payment_
 /** Appended to a prefix for the upper bound of its range: sorts after every character (BINARY collation). */
 const PREFIX_END = '\u{10FFFF}';
 
+/**
+ * The filters and search of payments.list as SQL: `where` terms (joined with AND) and their parameters, plus
+ * `c`, which names a column so that, with a search term, the planner cannot use that column's index (the
+ * search must drive the plan; a test checks it does). Exported for that test.
+ */
+export function listFilters(input: PaymentListInput): { where: string[]; params: unknown[]; c: (column: string) => string } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const search = input.search?.trim();
+  // With a search term, the search (a few rows through the FTS and id indexes) must drive the plan: the
+  // other filters' columns get a unary + so the planner cannot pick their indexes (007's list indexes
+  // would otherwise win and every row of the mode would be checked against the search).
+  const c = (column: string): string => (search ? `+${column}` : column);
+  if (input.status && input.status.length > 0) {
+    const plain = input.status.filter((s: DisplayStatusValue) => isPaymentStatus(s));
+    const refund = input.status.filter((s) => REFUND_STATES.has(s));
+    const ors: string[] = [];
+    if (plain.length) {
+      ors.push(`(${c('refund_state')} = 'none' AND ${c('status')} IN (${plain.map(() => '?').join(', ')}))`);
+      params.push(...plain);
+    }
+    if (refund.length) {
+      ors.push(`${c('refund_state')} IN (${refund.map(() => '?').join(', ')})`);
+      params.push(...refund);
+    }
+    where.push(`(${ors.join(' OR ')})`);
+  }
+  if (input.gateway) {
+    where.push(`${c('gateway')} = ?`);
+    params.push(input.gateway);
+  }
+  if (input.accountId) {
+    where.push(`${c('account_id')} = ?`);
+    params.push(input.accountId);
+  }
+  if (input.mode) {
+    where.push(`${c('livemode')} = ?`);
+    params.push(input.mode === 'live' ? 1 : 0);
+  }
+  if (input.from !== undefined) {
+    where.push(`${c('created_at')} >= ?`);
+    params.push(input.from);
+  }
+  if (input.to !== undefined) {
+    where.push(`${c('created_at')} < ?`);
+    params.push(input.to);
+  }
+  if (search) {
+    // text: a substring of the order ref, customer or description (FTS5 trigram from 3 characters, LIKE
+    // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
+    const ids = ID_SEARCH_COLUMNS.map((col) => `(${col} >= ? AND ${col} < ?)`);
+    const idParams = ID_SEARCH_COLUMNS.flatMap(() => [search, search + PREFIX_END]);
+    if ([...search].length >= 3) {
+      where.push(`(rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?) OR ${ids.join(' OR ')})`);
+      params.push(`"${search.replace(/"/g, '""')}"`, ...idParams);
+    } else {
+      const like = `%${escapeLike(search)}%`;
+      where.push(`(order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\' OR ${ids.join(' OR ')})`);
+      params.push(like, like, like, ...idParams);
+    }
+  }
+  return { where, params, c };
+}
+
 export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
   const byId = db.prepare('SELECT * FROM payments WHERE id = ?');
   const timelineStmt = db.prepare('SELECT at, kind, source, gateway_type, changed, status_after, detail FROM payment_events WHERE payment_id = ? ORDER BY at, id LIMIT 500');
   const rawStmt = db.prepare('SELECT id, event_id, type, received_at, created_at, apply_result, raw FROM webhook_events WHERE payment_id = ? ORDER BY id LIMIT 200');
 
   function list(input: PaymentListInput): PaymentList {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const search = input.search?.trim();
-    // With a search term, the search (a few rows through the FTS and id indexes) must drive the plan: the
-    // other filters' columns get a unary + so the planner cannot pick their indexes (007's list indexes
-    // would otherwise win and every row of the mode would be checked against the search).
-    const c = (column: string): string => (search ? `+${column}` : column);
-    if (input.status && input.status.length > 0) {
-      const plain = input.status.filter((s: DisplayStatusValue) => isPaymentStatus(s));
-      const refund = input.status.filter((s) => REFUND_STATES.has(s));
-      const ors: string[] = [];
-      if (plain.length) {
-        ors.push(`(${c('refund_state')} = 'none' AND ${c('status')} IN (${plain.map(() => '?').join(', ')}))`);
-        params.push(...plain);
-      }
-      if (refund.length) {
-        ors.push(`${c('refund_state')} IN (${refund.map(() => '?').join(', ')})`);
-        params.push(...refund);
-      }
-      where.push(`(${ors.join(' OR ')})`);
-    }
-    if (input.gateway) {
-      where.push(`${c('gateway')} = ?`);
-      params.push(input.gateway);
-    }
-    if (input.accountId) {
-      where.push(`${c('account_id')} = ?`);
-      params.push(input.accountId);
-    }
-    if (input.mode) {
-      where.push(`${c('livemode')} = ?`);
-      params.push(input.mode === 'live' ? 1 : 0);
-    }
-    if (input.from !== undefined) {
-      where.push(`${c('created_at')} >= ?`);
-      params.push(input.from);
-    }
-    if (input.to !== undefined) {
-      where.push(`${c('created_at')} < ?`);
-      params.push(input.to);
-    }
-    if (search) {
-      // text: a substring of the order ref, customer or description (FTS5 trigram from 3 characters, LIKE
-      // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
-      const ids = ID_SEARCH_COLUMNS.map((col) => `(${col} >= ? AND ${col} < ?)`);
-      const idParams = ID_SEARCH_COLUMNS.flatMap(() => [search, search + PREFIX_END]);
-      if ([...search].length >= 3) {
-        where.push(`(rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?) OR ${ids.join(' OR ')})`);
-        params.push(`"${search.replace(/"/g, '""')}"`, ...idParams);
-      } else {
-        const like = `%${escapeLike(search)}%`;
-        where.push(`(order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\' OR ${ids.join(' OR ')})`);
-        params.push(like, like, like, ...idParams);
-      }
-    }
+    const { where, params, c } = listFilters(input);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // the count is for the "N payments" line, which shows the first page's: a scrolled-to page skips it
     const total = input.cursor ? null : (db.prepare(`SELECT count(*) AS n FROM payments ${filter}`).get(...params) as { n: number }).n;

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type PaydeskCore } from '../../../../electron/core/index';
 import { applyFacts } from '../../../../electron/core/payments/links';
+import { listFilters } from '../../../../electron/core/payments/overview';
 import { paymentsRepo, type PaymentRow } from '../../../../electron/core/store/repos/payments';
 import { createKeyFileProtector } from '../../../../electron/core/vault';
-import type { MethodInput, MethodName, MethodOutput } from '../../../../shared/contract';
+import type { MethodInput, MethodName, MethodOutput, PaymentListInput } from '../../../../shared/contract';
 
 let core: PaydeskCore;
 let dir: string;
@@ -93,6 +94,21 @@ describe('payments.list', () => {
     expect((await call('payments.list', { accountId: 'acc_r', from: NOW - 2.5 * DAY })).total).toBe(3);
     expect((await call('payments.list', { mode: 'live' })).total).toBe(1);
     expect((await call('payments.list', { status: ['creating'], gateway: 'stripe', mode: 'test' })).total).toBe(245);
+  });
+
+  it('a search drives the query plan (FTS and id indexes), never a pass over every payment of the mode', () => {
+    const db = core.deps!.db;
+    const plan = (input: PaymentListInput): string => {
+      const { where, params } = listFilters(input);
+      return (db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM payments WHERE ${where.join(' AND ')}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+    };
+    for (const input of [{ mode: 'test', search: 'cust1234@' }, { mode: 'test', status: ['paid'], gateway: 'stripe', search: 'ORDER-12' }] as PaymentListInput[]) {
+      const p = plan(input);
+      expect(p).toContain('MULTI-INDEX OR');
+      expect(p).not.toMatch(/payments_by_list|SCAN payments\b/);
+    }
+    // without a search, 007's covering indexes serve the count of a filter
+    expect(plan({ mode: 'test', status: ['paid'] })).toMatch(/COVERING INDEX payments_by_list_status/);
   });
 
   it('search by order reference, email, name (FTS), a Paydesk or gateway id (whole or its beginning) and short text', async () => {
