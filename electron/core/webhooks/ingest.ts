@@ -110,9 +110,8 @@ interface PendingInsert {
   resolve: (r: DeliveryResponse) => void;
 }
 
+/** what applying an event needs; its row id comes from `store` (applyOne), or is known for a stored event */
 interface ApplyItem {
-  /** null while the event is being stored by the group commit */
-  id: number | null;
   gateway: WebhookGateway;
   accountId: string;
   type: string;
@@ -349,7 +348,7 @@ export function createIngest(opts: IngestOptions): Ingest {
    * moment ago: a foreign key) fails this row only; the batch goes on.
    */
   function storeAndApply(p: PendingInsert, changes: Map<string, PaymentChange>, at: number): number | null | Error {
-    const item: ApplyItem = { id: null, gateway: p.row.gateway, accountId: p.row.accountId, type: p.row.type, parsed: p.parsed };
+    const item: ApplyItem = { gateway: p.row.gateway, accountId: p.row.accountId, type: p.row.type, parsed: p.parsed };
     try {
       let id: number | null = null;
       applyOneTx(item, changes, at, (result, paymentId) => (id = events.insert(p.row, { at, result, paymentId })));
