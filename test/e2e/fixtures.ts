@@ -210,6 +210,17 @@ export async function sandboxKeys(host: Host): Promise<Record<'STRIPE_SECRET_KEY
 /** Where screenshots go (looked at by people, not asserted on). */
 export const SHOTS_DIR = process.env.PAYDESK_SHOTS_DIR ?? join(tmpdir(), 'shots');
 
+/** Screenshots the page as it is now in light and dark: SHOTS_DIR/<name>-light.png and -dark.png. */
+export async function shotsLightDark(page: Page, name: string, opts: { fullPage?: boolean; settleMs?: number } = {}): Promise<void> {
+  const settle = opts.settleMs ?? 200;
+  await page.waitForTimeout(settle);
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}-light.png`), fullPage: opts.fullPage });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(settle);
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}-dark.png`), fullPage: opts.fullPage });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 /** Calls the console's RPC from inside the page, as the renderer does (same origin: the HttpOnly cookie carries the token). */
 export async function pageRpc<T>(page: Page, method: string, input: unknown): Promise<T> {
   const env = await page.evaluate(

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, sandboxPost, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, createPaidPayment, type E2ePayment } from './fixtures';
+import { launchBrowser, openConsole, sandboxKeys, sandboxPost, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host, pageRpc, createPaidPayment, type E2ePayment } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -34,12 +34,7 @@ const paidPayment = (gateway: 'stripe' | 'razorpay', amount: string, orderRef: s
 const shotsDone: string[] = [];
 /** light and dark screenshots of the page as it is now */
 async function shots(name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: join(SHOTS_DIR, `refunds-${name}-light.png`) });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: join(SHOTS_DIR, `refunds-${name}-dark.png`) });
-  await page.emulateMedia({ colorScheme: 'light' });
+  await shotsLightDark(page, `refunds-${name}`, { settleMs: 150 });
   shotsDone.push(name);
 }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PRESETS } from '../../electron/core/reports/columns';
 import type { Summary } from '../../shared/contract';
-import { launchBrowser, openConsole, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxPost, createPaidPayment, type E2ePayment, sandboxAccountIds } from './fixtures';
+import { launchBrowser, openConsole, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host, pageRpc, sandboxPost, createPaidPayment, type E2ePayment, sandboxAccountIds } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -41,14 +41,7 @@ async function refundPart(p: PaymentLite, amount: string): Promise<void> {
   throw new Error(`refund of ${p.orderRef} did not succeed`);
 }
 
-async function shots(name: string): Promise<void> {
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS_DIR, `reports-${name}-light.png`), fullPage: true });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS_DIR, `reports-${name}-dark.png`), fullPage: true });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shots = (name: string): Promise<void> => shotsLightDark(page, `reports-${name}`, { fullPage: true });
 
 const dayIn = (tz: string, ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, startHost, type ConsolePage, type Host, pageRpc, sandboxAccountIds } from './fixtures';
+import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host, pageRpc, sandboxAccountIds } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -19,14 +19,7 @@ const ids = { stripe: '', razorpay: '' };
 
 const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(page, method, input);
 
-async function shots(name: string): Promise<void> {
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS_DIR, `webhooks-${name}-light.png`) });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS_DIR, `webhooks-${name}-dark.png`) });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shots = (name: string): Promise<void> => shotsLightDark(page, `webhooks-${name}`);
 
 beforeAll(async () => {
   host = await startHost();
