@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { isMethodName, methods, type MethodName, type MethodOutput, type MethodParsedInput, type Methods } from '../../shared/contract';
 import { AppError, type Envelope, type WireError } from '../../shared/errors';
+import { checkAccess } from './access';
 import type { Log } from './log';
 import type { CallContext } from './types';
 
@@ -24,7 +25,7 @@ export interface RpcOptions {
   parseOutput?: boolean;
   /** refuse a method before it runs (e.g. degraded start-up); returns the error to send */
   gate?: (method: MethodName) => AppError | null;
-  /** who is calling: returns the context handlers receive (with `operator`), or throws AppError ('locked') */
+  /** who is calling: returns the context handlers receive, with `operator` unless the desk is locked; the method's declared role is then checked against it */
   authorize?: (method: MethodName, ctx: CallContext) => CallContext;
 }
 
@@ -60,6 +61,7 @@ export function createRpc(opts: RpcOptions) {
       const gated = opts.gate?.(method);
       if (gated) return { ok: false, error: gated.toWire() };
       const callCtx = opts.authorize ? opts.authorize(method, ctx) : ctx;
+      checkAccess(method, callCtx.operator);
 
       const def = methods[method] as { input: z.ZodType; output: z.ZodType };
       const parsed = def.input.safeParse(input);

@@ -16,8 +16,8 @@ export interface CallContext {
   transport: 'ipc' | 'http' | 'api' | 'internal';
   /**
    * Who is at the desk. Set by core (rpc `authorize`, from the desk session) before every handler runs;
-   * whatever a transport puts here is overwritten. Handlers read it for attribution and role checks
-   * (`requireOwner(ctx)` in core/operators).
+   * whatever a transport puts here is overwritten. Absent while the desk is locked. Handlers read it for
+   * attribution; who may call what is the contract's role table, checked once in core/access.ts.
    */
   operator?: OperatorRef;
 }
@@ -57,8 +57,15 @@ export interface CoreOptions {
   protector?: KeyProtector;
   clock?: Clock;
   shell: 'electron' | 'browser';
-  /** base URL of the embedded Paydesk Sandbox and its keys, when it runs; null when switched off */
-  sandbox?: { url: string; keys: { STRIPE_SECRET_KEY: string; STRIPE_PUBLISHABLE_KEY: string; RAZORPAY_KEY_ID: string; RAZORPAY_KEY_SECRET: string } } | null;
+  /**
+   * base URL of the embedded Paydesk Sandbox, its keys, and the bearer token its control API (/__sandbox/…)
+   * demands, when it runs; null when switched off
+   */
+  sandbox?: {
+    url: string;
+    keys: { STRIPE_SECRET_KEY: string; STRIPE_PUBLISHABLE_KEY: string; RAZORPAY_KEY_ID: string; RAZORPAY_KEY_SECRET: string };
+    controlToken: string;
+  } | null;
   /** port for the webhook listener (0 = any free port); default 0 */
   webhookPort?: number;
   /** log sink; secrets are redacted before anything reaches it */

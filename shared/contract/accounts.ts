@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mutation, query, EmptySchema, OkSchema } from './define';
+import { mutation, query, EmptySchema, OkSchema, STAFF, owner } from './define';
 
 export const GatewaySchema = z.enum(['stripe', 'razorpay']);
 export type Gateway = z.infer<typeof GatewaySchema>;
@@ -52,11 +52,11 @@ export const AccountUpdateSchema = z.object({
 });
 
 export const accountMethods = {
-  'accounts.list': query(EmptySchema, z.array(AccountSchema)),
-  'accounts.create': mutation(AccountInputSchema, AccountSchema),
-  'accounts.update': mutation(AccountUpdateSchema, AccountSchema),
-  'accounts.verify': mutation(z.object({ id: z.string() }), AccountSchema),
-  'accounts.remove': mutation(z.object({ id: z.string() }), OkSchema),
+  'accounts.list': query(EmptySchema, z.array(AccountSchema), STAFF),
+  'accounts.create': mutation(AccountInputSchema, AccountSchema, owner('add gateway keys')),
+  'accounts.update': mutation(AccountUpdateSchema, AccountSchema, owner('change gateway keys')),
+  'accounts.verify': mutation(z.object({ id: z.string() }), AccountSchema, owner('check gateway keys')),
+  'accounts.remove': mutation(z.object({ id: z.string() }), OkSchema, owner('remove gateway keys')),
 };
 
 export const accountEvents = {

@@ -2,7 +2,7 @@
 // (owner-only management), the refund policy (staff limit per currency, idle lock) and the audit log.
 // PIN hashes never leave core; PINs only travel in (signIn, approval, create/update).
 import { z } from 'zod';
-import { mutation, query, EmptySchema } from './define';
+import { mutation, query, EmptySchema, OPEN, STAFF, owner, ownerReads } from './define';
 
 export const OperatorRoleSchema = z.enum(['owner', 'staff']);
 export type OperatorRole = z.infer<typeof OperatorRoleSchema>;
@@ -92,23 +92,23 @@ export const AuditListInputSchema = z.object({
 export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() });
 
 export const operatorsMethods = {
-  'desk.status': query(EmptySchema, DeskStatusSchema),
+  'desk.status': query(EmptySchema, DeskStatusSchema, OPEN),
   /** sign in or switch operator: one call with a PIN; wrong PINs are limited (backoff) */
-  'desk.signIn': mutation(SignInInputSchema, DeskStatusSchema),
-  'desk.lock': mutation(EmptySchema, DeskStatusSchema),
+  'desk.signIn': mutation(SignInInputSchema, DeskStatusSchema, OPEN),
+  'desk.lock': mutation(EmptySchema, DeskStatusSchema, OPEN),
   /** the person is working (key press, click, scroll; throttled by the UI to ~1 per 30 s): postpones the idle lock.
    *  Mutations count as activity too; queries (list refetches after events) do not. */
-  'desk.activity': mutation(EmptySchema, z.object({ locksAt: z.number().int().nullable() })),
+  'desk.activity': mutation(EmptySchema, z.object({ locksAt: z.number().int().nullable() }), STAFF),
   /** owner only; every operator including disabled ones */
-  'operators.list': query(EmptySchema, z.array(OperatorSchema)),
+  'operators.list': query(EmptySchema, z.array(OperatorSchema), ownerReads('see the people list')),
   /** owner only (anyone in single-user mode); the first operator must be an owner and is signed in at once */
-  'operators.create': mutation(OperatorCreateSchema, OperatorSchema),
-  'operators.update': mutation(OperatorUpdateSchema, OperatorSchema),
-  'operators.disable': mutation(z.object({ id: z.string().min(1).max(64) }), OperatorSchema),
-  'settings.getRefundPolicy': query(EmptySchema, RefundPolicySchema),
+  'operators.create': mutation(OperatorCreateSchema, OperatorSchema, owner('add people')),
+  'operators.update': mutation(OperatorUpdateSchema, OperatorSchema, owner('change people')),
+  'operators.disable': mutation(z.object({ id: z.string().min(1).max(64) }), OperatorSchema, owner('disable people')),
+  'settings.getRefundPolicy': query(EmptySchema, RefundPolicySchema, STAFF),
   /** owner only */
-  'settings.setRefundPolicy': mutation(RefundPolicySchema, RefundPolicySchema),
-  'audit.list': query(AuditListInputSchema, AuditPageSchema),
+  'settings.setRefundPolicy': mutation(RefundPolicySchema, RefundPolicySchema, owner('change the refund limits and the idle lock')),
+  'audit.list': query(AuditListInputSchema, AuditPageSchema, STAFF),
 };
 
 export const operatorsEvents = {

@@ -7,7 +7,7 @@
 // wrong value with an `invalid_input` error whose `field` names the input field (e.g. `amount`).
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../status';
-import { mutation, query } from './define';
+import { mutation, query, STAFF, STAFF_AUDITED } from './define';
 import { GatewaySchema, ModeSchema } from './accounts';
 import { PaymentStatusSchema } from './links';
 
@@ -222,15 +222,15 @@ const IdSchema = z.object({ id: z.string().trim().min(1) });
 
 export const paymentsMethods = {
   /** create a payment link (Stripe Checkout Session / Payment Link, Razorpay Payment Link / Order) */
-  'links.create': mutation(LinkCreateInputSchema, PaymentSchema),
+  'links.create': mutation(LinkCreateInputSchema, PaymentSchema, STAFF_AUDITED),
   /** cancel / expire an unpaid link at the gateway */
-  'links.cancel': mutation(IdSchema, PaymentSchema),
+  'links.cancel': mutation(IdSchema, PaymentSchema, STAFF_AUDITED),
   /** ask the gateway now (the manual status check): runs the catch-up sync for this payment */
-  'links.checkStatus': mutation(IdSchema, PaymentSchema),
+  'links.checkStatus': mutation(IdSchema, PaymentSchema, STAFF),
   /** the link's URL as a QR code, drawn locally */
-  'links.qr': query(IdSchema, QrSchema),
-  'payments.list': query(PaymentListInputSchema, PaymentListSchema),
-  'payments.get': query(IdSchema, PaymentDetailSchema),
-  'overview.get': query(z.object({ mode: ModeSchema }), OverviewSchema),
+  'links.qr': query(IdSchema, QrSchema, STAFF),
+  'payments.list': query(PaymentListInputSchema, PaymentListSchema, STAFF),
+  'payments.get': query(IdSchema, PaymentDetailSchema, STAFF),
+  'overview.get': query(z.object({ mode: ModeSchema }), OverviewSchema, STAFF),
 };
 export const paymentsEvents = {};

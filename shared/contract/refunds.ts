@@ -2,7 +2,7 @@
 // per-payment serialisation in core). Amounts travel as minor-unit integers out, and as the text the
 // person typed in (parsed in core with the currency's exponent, so the message lands at the field).
 import { z } from 'zod';
-import { mutation, query } from './define';
+import { mutation, query, STAFF, STAFF_AUDITED } from './define';
 import { GatewaySchema } from './accounts';
 import { PaymentStatusSchema } from './links';
 import { PinAttemptSchema } from './operators';
@@ -114,14 +114,14 @@ export const CaptureInputSchema = z.object({
 
 export const refundsMethods = {
   /** the payment's refundable amounts, limit and (Razorpay) time left before the automatic refund */
-  'refunds.preview': query(z.object({ paymentId: z.string().min(1).max(100) }), RefundablePaymentSchema),
-  'refunds.create': mutation(RefundCreateInputSchema, RefundSchema),
-  'refunds.list': query(RefundListInputSchema, RefundPageSchema),
-  'refunds.forPayment': query(z.object({ paymentId: z.string().min(1).max(100) }), z.array(RefundSchema)),
+  'refunds.preview': query(z.object({ paymentId: z.string().min(1).max(100) }), RefundablePaymentSchema, STAFF),
+  'refunds.create': mutation(RefundCreateInputSchema, RefundSchema, STAFF_AUDITED),
+  'refunds.list': query(RefundListInputSchema, RefundPageSchema, STAFF),
+  'refunds.forPayment': query(z.object({ paymentId: z.string().min(1).max(100) }), z.array(RefundSchema), STAFF),
   /** ask the gateway now: refund statuses and amounts of one payment; retries interrupted refunds with their keys */
-  'refunds.sync': mutation(z.object({ paymentId: z.string().min(1).max(100) }), RefundablePaymentSchema),
+  'refunds.sync': mutation(z.object({ paymentId: z.string().min(1).max(100) }), RefundablePaymentSchema, STAFF),
   /** Razorpay: capture an authorized payment (full, or the amount given) */
-  'payments.capture': mutation(CaptureInputSchema, RefundablePaymentSchema),
+  'payments.capture': mutation(CaptureInputSchema, RefundablePaymentSchema, STAFF_AUDITED),
 };
 
 export const refundsEvents = {

@@ -2,7 +2,7 @@
 // Reports screen's summary. Money is always integer minor units + ISO currency, never summed across
 // currencies; dates in inputs are the merchant's LOCAL days ('YYYY-MM-DD' in the reports time zone).
 import { z } from 'zod';
-import { EmptySchema, mutation, query } from './define';
+import { EmptySchema, mutation, query, STAFF, STAFF_AUDITED, owner } from './define';
 import { GatewaySchema, ModeSchema } from './accounts';
 
 const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD');
@@ -282,20 +282,20 @@ export type ExportProgress = z.infer<typeof ExportProgressSchema>;
 
 export const reportsMethods = {
   /** fetch fees, settlements/payouts and recon from the gateways now, then match (one account or all) */
-  'reports.refresh': mutation(RefreshInputSchema, RefreshResultSchema),
+  'reports.refresh': mutation(RefreshInputSchema, RefreshResultSchema, STAFF),
   /** last refresh per account, and whether one is running */
-  'reports.status': query(EmptySchema, ReportsStatusSchema),
-  'reports.summary': query(SummaryInputSchema, SummarySchema),
+  'reports.status': query(EmptySchema, ReportsStatusSchema, STAFF),
+  'reports.summary': query(SummaryInputSchema, SummarySchema, STAFF),
   /** one settlement/payout with its items, each matched to a payment/refund or flagged */
-  'reports.settlement': query(z.object({ id: z.string().trim().min(1) }).strict(), SettlementDetailSchema),
+  'reports.settlement': query(z.object({ id: z.string().trim().min(1) }).strict(), SettlementDetailSchema, STAFF),
   /** open reconciliation flags (newest first), e.g. paid here but unknown at the gateway, not settled */
-  'reports.flags': query(FlagsInputSchema, z.object({ rows: z.array(FlagRowSchema), total: z.number().int() })),
-  'reports.settings.get': query(EmptySchema, ReportsSettingsSchema),
-  'reports.settings.set': mutation(ReportsSettingsInputSchema, ReportsSettingsSchema),
+  'reports.flags': query(FlagsInputSchema, z.object({ rows: z.array(FlagRowSchema), total: z.number().int() }), STAFF),
+  'reports.settings.get': query(EmptySchema, ReportsSettingsSchema, STAFF),
+  'reports.settings.set': mutation(ReportsSettingsInputSchema, ReportsSettingsSchema, owner('change the reports time zone')),
   /** start a CSV export (worker thread); progress arrives as reports.exportProgress events */
-  'reports.export.start': mutation(ExportStartInputSchema, ExportStartedSchema),
-  'reports.export.cancel': mutation(ExportIdInputSchema, ExportStatusSchema),
-  'reports.export.status': query(ExportIdInputSchema, ExportStatusSchema),
+  'reports.export.start': mutation(ExportStartInputSchema, ExportStartedSchema, STAFF_AUDITED),
+  'reports.export.cancel': mutation(ExportIdInputSchema, ExportStatusSchema, STAFF),
+  'reports.export.status': query(ExportIdInputSchema, ExportStatusSchema, STAFF),
 };
 
 export const reportsEvents = {

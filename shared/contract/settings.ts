@@ -2,7 +2,7 @@
 // So far: the merchant HTTP API (the seed's API for the merchant's own shop or scripts): off by default,
 // served on its own loopback port, bearer tokens shown once and stored hashed.
 import { z } from 'zod';
-import { EmptySchema, mutation, OkSchema, query } from './define';
+import { EmptySchema, mutation, OkSchema, query, STAFF, owner } from './define';
 import { ModeSchema } from './accounts';
 
 export const ApiStatusSchema = z.object({
@@ -37,19 +37,19 @@ export const ApiTokenCreatedSchema = z.object({
 });
 
 export const settingsMethods = {
-  'api.status': query(EmptySchema, ApiStatusSchema),
+  'api.status': query(EmptySchema, ApiStatusSchema, STAFF),
   /** switch the API on (port 0 or omitted = any free port, remembered afterwards) */
-  'api.enable': mutation(z.object({ port: z.number().int().min(0, 'Choose a port between 1024 and 65535').max(65535, 'Choose a port between 1024 and 65535').optional() }), ApiStatusSchema),
-  'api.disable': mutation(EmptySchema, ApiStatusSchema),
+  'api.enable': mutation(z.object({ port: z.number().int().min(0, 'Choose a port between 1024 and 65535').max(65535, 'Choose a port between 1024 and 65535').optional() }), ApiStatusSchema, owner('switch on the API')),
+  'api.disable': mutation(EmptySchema, ApiStatusSchema, owner('switch off the API')),
   'api.tokens.create': mutation(
     z.object({
       name: z.string().trim().min(1, 'Name the token (e.g. the shop that uses it)').max(60, 'Keep the name under 60 characters'),
       mode: ModeSchema.optional(),
     }),
-    ApiTokenCreatedSchema,
+    ApiTokenCreatedSchema, owner('create API tokens')
   ),
-  'api.tokens.list': query(EmptySchema, z.array(ApiTokenSchema)),
-  'api.tokens.revoke': mutation(z.object({ id: z.string().trim().min(1) }), OkSchema),
+  'api.tokens.list': query(EmptySchema, z.array(ApiTokenSchema), STAFF),
+  'api.tokens.revoke': mutation(z.object({ id: z.string().trim().min(1) }), OkSchema, owner('revoke API tokens')),
 };
 
 export const settingsEvents = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmptySchema, query } from './define';
+import { EmptySchema, query, OPEN } from './define';
 
 export const AppInfoSchema = z.object({
   version: z.string(),
@@ -14,8 +14,8 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 export const systemMethods = {
-  'system.ping': query(EmptySchema, z.object({ pong: z.literal(true), at: z.number().int() })),
-  'system.info': query(EmptySchema, AppInfoSchema),
+  'system.ping': query(EmptySchema, z.object({ pong: z.literal(true), at: z.number().int() }), OPEN),
+  'system.info': query(EmptySchema, AppInfoSchema, OPEN),
 };
 
 export const systemEvents = {};

@@ -5,7 +5,7 @@
 // generated Razorpay webhook secret exactly once, because the merchant must paste it into the
 // Razorpay Dashboard (Razorpay offers no API for that to ordinary merchants).
 import { z } from 'zod';
-import { mutation, query, EmptySchema } from './define';
+import { mutation, query, EmptySchema, STAFF, owner } from './define';
 import { ModeSchema } from './accounts';
 
 export const TunnelStateSchema = z.enum(['offline', 'connecting', 'online', 'error']);
@@ -177,17 +177,17 @@ export const DeliveriesSchema = z.object({
 export type Deliveries = z.infer<typeof DeliveriesSchema>;
 
 export const webhooksMethods = {
-  'tunnel.status': query(EmptySchema, TunnelOverviewSchema),
-  'tunnel.start': mutation(TunnelStartInputSchema, TunnelStatusSchema),
-  'tunnel.stop': mutation(EmptySchema, TunnelStatusSchema),
-  'tunnel.configure': mutation(TunnelConfigureInputSchema, TunnelOverviewSchema),
-  'webhooks.setup': query(EmptySchema, WebhooksSetupSchema),
+  'tunnel.status': query(EmptySchema, TunnelOverviewSchema, STAFF),
+  'tunnel.start': mutation(TunnelStartInputSchema, TunnelStatusSchema, owner('start the public tunnel')),
+  'tunnel.stop': mutation(EmptySchema, TunnelStatusSchema, owner('stop the public tunnel')),
+  'tunnel.configure': mutation(TunnelConfigureInputSchema, TunnelOverviewSchema, owner('set up the tunnel')),
+  'webhooks.setup': query(EmptySchema, WebhooksSetupSchema, STAFF),
   /** register (or re-check) the Stripe endpoints now: one account, or all */
-  'webhooks.registerStripe': mutation(z.object({ accountId: z.string().optional() }), WebhooksSetupSchema),
+  'webhooks.registerStripe': mutation(z.object({ accountId: z.string().optional() }), WebhooksSetupSchema, owner('register Stripe webhook endpoints')),
   /** generate a new Razorpay webhook secret for one account, store it, return it once */
-  'webhooks.razorpaySecret': mutation(z.object({ accountId: z.string() }), RazorpaySecretSchema),
+  'webhooks.razorpaySecret': mutation(z.object({ accountId: z.string() }), RazorpaySecretSchema, owner('generate a Razorpay webhook secret')),
   /** received webhook deliveries, newest first: verified events and refused ones (metadata only) */
-  'webhooks.deliveries': query(DeliveriesInputSchema, DeliveriesSchema),
+  'webhooks.deliveries': query(DeliveriesInputSchema, DeliveriesSchema, STAFF),
 };
 
 export const webhooksEvents = {

@@ -2,7 +2,6 @@
 import type { CoreDeps } from '../deps';
 import type { Handlers } from '../rpc';
 import { apiOf } from '../api';
-import { requireOwner } from '../operators';
 import { recordAudit } from '../audit';
 
 export function apiHandlers(d: CoreDeps): Handlers<'api.'> {
@@ -10,19 +9,16 @@ export function apiHandlers(d: CoreDeps): Handlers<'api.'> {
   return {
     'api.status': () => api().status(),
     'api.enable': async ({ port }, ctx) => {
-      requireOwner(ctx, 'switch on the API');
       const status = await api().enable(port);
       recordAudit(d.db, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api', id: 'merchant_api' }, details: { change: 'API switched on', port: status.port }, at: d.clock.now() });
       return status;
     },
     'api.disable': async (_input, ctx) => {
-      requireOwner(ctx, 'switch off the API');
       const status = await api().disable();
       recordAudit(d.db, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api', id: 'merchant_api' }, details: { change: 'API switched off' }, at: d.clock.now() });
       return status;
     },
     'api.tokens.create': ({ name, mode }, ctx) => {
-      requireOwner(ctx, 'create API tokens');
       const created = api().tokens.create(name, mode ?? 'test');
       recordAudit(d.db, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api_token', id: created.token.id }, details: { change: 'API token created', name, mode: created.token.mode, last4: created.token.last4 }, livemode: created.token.mode === 'live', at: d.clock.now() });
       d.events.emit('api.changed', {});
@@ -30,7 +26,6 @@ export function apiHandlers(d: CoreDeps): Handlers<'api.'> {
     },
     'api.tokens.list': () => api().tokens.list(),
     'api.tokens.revoke': ({ id }, ctx) => {
-      requireOwner(ctx, 'revoke API tokens');
       api().tokens.revoke(id);
       recordAudit(d.db, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api_token', id }, details: { change: 'API token revoked' }, at: d.clock.now() });
       d.events.emit('api.changed', {});

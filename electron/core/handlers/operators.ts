@@ -1,15 +1,12 @@
 import type { AllHandlers, Handlers } from '../rpc';
 import type { CoreDeps } from '../deps';
-import { actorOf, operatorsOf, requireOwner } from '../operators';
+import { actorOf, operatorsOf } from '../operators';
 
-/** operators.* (owner only) and the refund policy (settings.getRefundPolicy / settings.setRefundPolicy) */
+/** operators.* and the refund policy (settings.getRefundPolicy / settings.setRefundPolicy) */
 export function operatorsHandlers(d: CoreDeps): Handlers<'operators.'> & Pick<AllHandlers, 'settings.getRefundPolicy' | 'settings.setRefundPolicy'> {
   const ops = operatorsOf(d);
   return {
-    'operators.list': (_input, ctx) => {
-      requireOwner(ctx, 'manage operators');
-      return ops.list();
-    },
+    'operators.list': () => ops.list(),
     'operators.create': (input, ctx) => ops.create(input, actorOf(ctx)),
     'operators.update': (input, ctx) => ops.update(input, actorOf(ctx)),
     'operators.disable': ({ id }, ctx) => ops.disable(id, actorOf(ctx)),

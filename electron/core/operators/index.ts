@@ -4,7 +4,7 @@ import { onAudit } from '../audit';
 import type { CoreDeps } from '../deps';
 import { createOperatorsService, type OperatorsService } from './service';
 
-export { requireOwner, actorOf, SINGLE_USER_OWNER, API_ACTOR, DEFAULT_POLICY, type OperatorsService } from './service';
+export { actorOf, SINGLE_USER_OWNER, API_ACTOR, DEFAULT_POLICY, type OperatorsService } from './service';
 export { hashPin, verifyPin } from './pin';
 
 const services = new WeakMap<CoreDeps, OperatorsService>();

@@ -4,7 +4,7 @@
 // keeps ONE desk session in memory (who is signed in, the last activity): restarting Paydesk locks it.
 //
 // Every RPC call passes through `authorize`, which puts the operator into ctx (overwriting whatever a
-// transport sent), refuses everything but desk.* and system.* while locked, and counts activity.
+// transport sent) and counts activity; rpc.ts then checks the method's declared role against it.
 import { randomBytes } from 'node:crypto';
 import type { DeskStatus, MethodName, Operator, OperatorRole, RefundPolicy } from '../../../shared/contract';
 import { methods, RefundPolicySchema } from '../../../shared/contract';
@@ -22,8 +22,6 @@ export const API_ACTOR: OperatorRef = { id: null, name: 'API', role: 'staff' };
 export const DEFAULT_POLICY: RefundPolicy = { staffLimits: {}, idleMinutes: 10 };
 const POLICY_KEY = 'refunds.policy';
 
-/** methods that work while the desk is locked */
-const OPEN_WHEN_LOCKED = new Set<string>(['desk.status', 'desk.signIn', 'desk.lock']);
 /** what counts as someone working at the desk: their changes and the UI's explicit activity signal, never
  *  queries (the UI refetches lists whenever an event arrives, with nobody at the desk) */
 const isActivity = (method: MethodName): boolean => method !== 'desk.lock' && methods[method].kind === 'mutation';
@@ -36,12 +34,6 @@ interface OperatorRaw { id: string; name: string; role: OperatorRole; pin_hash: 
 
 const toDto = (r: OperatorRaw): Operator => ({ id: r.id, name: r.name, role: r.role, disabled: r.disabled_at !== null, createdAt: r.created_at, updatedAt: r.updated_at });
 const toRef = (r: OperatorRaw): OperatorRef => ({ id: r.id, name: r.name, role: r.role });
-
-/** Throws `forbidden` unless the caller is an owner (single-user mode counts as the owner). */
-export function requireOwner(ctx: CallContext | OperatorRef | undefined, what = 'do this'): void {
-  const op = ctx && 'transport' in ctx ? ctx.operator : (ctx as OperatorRef | undefined);
-  if (!op || op.role !== 'owner') throw new AppError('forbidden', `Only an owner can ${what}. Ask an owner to sign in.`);
-}
 
 /** The operator of a call; handlers running outside rpc (tests, internal) fall back to the single-user owner. */
 export const actorOf = (ctx: CallContext): OperatorRef => ctx.operator ?? SINGLE_USER_OWNER;
@@ -129,9 +121,9 @@ export function createOperatorsService(d: OperatorsDeps) {
       return { ...ctx, operator: toRef(cur) };
     }
     if (session.current) lockNow('operator disabled');
+    // nobody at the desk: no operator, so only `open` methods pass the role check (core/access.ts)
     const { operator: _ignored, ...rest } = ctx;
-    if (OPEN_WHEN_LOCKED.has(method) || method.startsWith('system.')) return rest;
-    throw new AppError('locked', 'The console is locked. Choose who is at the desk and enter the PIN.');
+    return rest;
   }
 
   /** checks an operator's PIN with a small attempt limit: after 4 wrong PINs, 30 s, then doubling up to 15 min */
@@ -179,7 +171,6 @@ export function createOperatorsService(d: OperatorsDeps) {
   const uniqueName = (err: unknown): boolean => (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
   async function create(input: { name: string; role: OperatorRole; pin: string }, actor: OperatorRef): Promise<Operator> {
-    requireOwner(actor, 'add operators');
     const first = activeCount() === 0;
     if (first && input.role !== 'owner') throw invalid('role', 'The first operator must be an owner, so someone can manage the desk.');
     const hash = await hashPin(input.pin);
@@ -204,7 +195,6 @@ export function createOperatorsService(d: OperatorsDeps) {
   }
 
   async function update(input: { id: string; name?: string | undefined; role?: OperatorRole | undefined; pin?: string | undefined; enabled?: true | undefined }, actor: OperatorRef): Promise<Operator> {
-    requireOwner(actor, 'change operators');
     const row = byId(input.id);
     if (!row) throw new AppError('not_found', 'No such operator.');
     const hash = input.pin ? await hashPin(input.pin) : null;
@@ -241,7 +231,6 @@ export function createOperatorsService(d: OperatorsDeps) {
   }
 
   function disable(id: string, actor: OperatorRef): Operator {
-    requireOwner(actor, 'disable operators');
     const now = clock.now();
     db.transaction(() => {
       const cur = byId(id);
@@ -259,7 +248,6 @@ export function createOperatorsService(d: OperatorsDeps) {
   }
 
   function setPolicy(p: RefundPolicy, actor: OperatorRef): RefundPolicy {
-    requireOwner(actor, 'change the refund limit and the idle lock');
     const before = policy();
     const now = clock.now();
     db.transaction(() => {
