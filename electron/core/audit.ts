@@ -23,11 +23,18 @@ export const AUDIT_ACTIONS = [
   'account.key_added',
   'account.key_changed',
   'account.key_removed',
+  'account.verified',
   'operator.added',
   'operator.changed',
   'export.made',
   'mode.live_switched',
   'settings.changed',
+  /** the public tunnel: where gateways and the shop's website reach this desk */
+  'tunnel.started',
+  'tunnel.stopped',
+  'tunnel.configured',
+  'webhook.secret_generated',
+  'webhook.endpoint_registered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,7 @@
 import { AppError } from '../../../shared/errors';
+import { recordAudit } from '../audit';
 import type { CoreDeps } from '../deps';
+import { tx } from '../store/db';
 import { reportsService, writeReportsSettings } from '../reports/settlements';
 import { listFlags, settlementDetail, summarize } from '../reports/summary';
 import type { Handlers } from '../rpc';
@@ -23,9 +25,17 @@ export function reportsHandlers(d: CoreDeps): Handlers<'reports.'> {
     'reports.settlement': ({ id }) => settlementDetail(d, id),
     'reports.flags': (input) => listFlags(d, input),
     'reports.settings.get': () => svc.settings(),
-    'reports.settings.set': (input) => {
+    'reports.settings.set': (input, ctx) => {
       const before = svc.settings();
-      const after = writeReportsSettings(d.repos.settings, input);
+      const after = tx(d.db, () => {
+        const next = writeReportsSettings(d.repos.settings, input);
+        recordAudit(d.db, {
+          operator: ctx.operator, action: 'settings.changed', subject: { type: 'settings', id: 'reports' },
+          details: { setting: 'reports', before: { timeZone: before.timeZone, unsettledAfterDays: before.unsettledAfterDays }, after: { timeZone: next.timeZone, unsettledAfterDays: next.unsettledAfterDays } },
+          at: d.clock.now(),
+        });
+        return next;
+      });
       if (after.unsettledAfterDays !== before.unsettledAfterDays) svc.rematchAll();
       if (after.timeZone !== before.timeZone || after.unsettledAfterDays !== before.unsettledAfterDays) d.events.emit('reports.changed', { accountIds: [] });
       return after;

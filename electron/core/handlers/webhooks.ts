@@ -1,20 +1,57 @@
 import type { Handlers } from '../rpc';
 import type { CoreDeps } from '../deps';
+import { recordAudit } from '../audit';
 import { duplicateCounter, listDeliveries } from '../webhooks/deliveries';
 
-/** The tunnel (public URL) and gateway webhook set-up; the work is in tunnel/service.ts. */
+/**
+ * The tunnel (public URL) and gateway webhook set-up; the work is in tunnel/service.ts. These changes
+ * go through the network (ngrok, the gateway) rather than one database transaction, so each is recorded
+ * right after it succeeded: a refused or failed call leaves no row.
+ */
 export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'webhooks.'> {
   const t = d.tunnel;
   // start counting acknowledged duplicates now, not at the first deliveries query
   duplicateCounter(d.events);
   return {
     'tunnel.status': () => t.overview(),
-    'tunnel.start': (input) => t.start(input),
-    'tunnel.stop': () => t.stop(),
-    'tunnel.configure': (input) => t.configure(input),
+    'tunnel.start': async (input, ctx) => {
+      const status = await t.start(input);
+      recordAudit(d.db, {
+        operator: ctx.operator, action: 'tunnel.started', subject: { type: 'tunnel', id: input.provider },
+        details: { provider: input.provider, url: status.url ?? input.ownUrl ?? null, state: status.state, problem: status.error }, at: d.clock.now(),
+      });
+      return status;
+    },
+    'tunnel.stop': async (_input, ctx) => {
+      const before = t.status();
+      const status = await t.stop();
+      recordAudit(d.db, { operator: ctx.operator, action: 'tunnel.stopped', subject: { type: 'tunnel', id: before.provider ?? 'none' }, details: { provider: before.provider, url: before.url }, at: d.clock.now() });
+      return status;
+    },
+    'tunnel.configure': async (input, ctx) => {
+      const overview = await t.configure(input);
+      const authtoken = input.authtoken === undefined ? null : input.authtoken === null ? 'removed' : 'replaced';
+      const domain = input.domain === undefined ? null : input.domain === null ? 'removed' : input.domain;
+      recordAudit(d.db, { operator: ctx.operator, action: 'tunnel.configured', subject: { type: 'tunnel', id: 'ngrok' }, details: { authtokenChange: authtoken, domain }, at: d.clock.now() });
+      return overview;
+    },
     'webhooks.setup': () => t.setup(),
-    'webhooks.registerStripe': ({ accountId }) => t.registerStripe(accountId),
-    'webhooks.razorpaySecret': ({ accountId }) => t.razorpaySecret(accountId),
+    'webhooks.registerStripe': async ({ accountId }, ctx) => {
+      const setup = await t.registerStripe(accountId);
+      const endpoints = setup.stripe.filter((s) => accountId === undefined || s.accountId === accountId)
+        .map((s) => ({ account: s.label, url: s.registeredUrl ?? s.url, result: s.registration, problem: s.error }));
+      recordAudit(d.db, { operator: ctx.operator, action: 'webhook.endpoint_registered', subject: accountId ? { type: 'account', id: accountId } : null, details: { endpoints }, at: d.clock.now() });
+      return setup;
+    },
+    'webhooks.razorpaySecret': async ({ accountId }, ctx) => {
+      const made = await t.razorpaySecret(accountId);
+      const account = d.repos.accounts.get(accountId);
+      recordAudit(d.db, {
+        operator: ctx.operator, action: 'webhook.secret_generated', subject: { type: 'account', id: accountId },
+        details: { account: account?.label ?? accountId, gateway: 'razorpay', endsWith: made.last4 }, livemode: account?.livemode ?? false, at: d.clock.now(),
+      });
+      return made;
+    },
     'webhooks.deliveries': (input) => listDeliveries(d.db, d.events, d.runtime.webhookListenerPort, input),
   };
 }
