@@ -9,3 +9,4 @@ export * from './Money';
 export * from './StatusChip';
 export * from './Toast';
 export * from './Page';
+export * from './RoleNote';

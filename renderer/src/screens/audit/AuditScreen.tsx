@@ -5,31 +5,12 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { AuditEntryDto, MethodInput } from '../../../../shared/contract';
 import { useRpcQuery, useTransport } from '../../api/hooks';
 import type { ApiError } from '../../api/errors';
-import { Banner, Button, EmptyState, Icon, Page, StatusChip, type ChipTone } from '../../components';
+import { Banner, Button, EmptyState, Icon, Page, StatusChip } from '../../components';
 import { formatDateTime, formatRelative, isoString } from '../../format/dates';
-import { displayMoney } from '../../format/money';
 import { hrefFor } from '../../router';
+import { actionLabel, actionTone, auditFacts, describeAudit } from './describe';
 
 const PAGE = 50;
-
-/** action -> words; unknown actions show as they are */
-const ACTION_LABEL: Record<string, string> = {
-  'link.created': 'Link created',
-  'link.cancelled': 'Link cancelled',
-  'refund.requested': 'Refund requested',
-  'refund.succeeded': 'Refund succeeded',
-  'refund.failed': 'Refund failed',
-  'refund.refused': 'Refund refused',
-  'payment.captured': 'Payment captured',
-  'account.key_added': 'Key added',
-  'account.key_changed': 'Key changed',
-  'account.key_removed': 'Key removed',
-  'operator.added': 'Operator added',
-  'operator.changed': 'Operator changed',
-  'export.made': 'Export made',
-  'mode.live_switched': 'Live mode switched',
-  'settings.changed': 'Settings changed',
-};
 
 const DOMAINS: { value: string; label: string }[] = [
   { value: 'refund', label: 'Refunds' },
@@ -40,22 +21,9 @@ const DOMAINS: { value: string; label: string }[] = [
   { value: 'settings', label: 'Settings' },
   { value: 'export', label: 'Exports' },
   { value: 'mode', label: 'Live mode' },
+  { value: 'tunnel', label: 'Public address' },
+  { value: 'webhook', label: 'Webhook set-up' },
 ];
-
-function actionLabel(a: string): string {
-  if (ACTION_LABEL[a]) return ACTION_LABEL[a];
-  const [d, verb] = a.split('.');
-  const s = `${d ?? a} ${(verb ?? '').replace(/_/g, ' ')}`.trim();
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function actionTone(a: string): ChipTone {
-  if (/(failed|refused|removed)$/.test(a)) return 'danger';
-  if (/cancelled$/.test(a)) return 'warning';
-  if (/(succeeded|captured|added|created)$/.test(a)) return 'success';
-  if (/requested$/.test(a)) return 'info';
-  return 'neutral';
-}
 
 function dayStart(s: string, end = false): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
@@ -164,7 +132,7 @@ export function AuditScreen() {
         </Banner>
       ) : rows.length === 0 ? (
         <EmptyState icon="shield" title={filtered ? 'Nothing matches' : 'Nothing recorded yet'}>
-          <p>{filtered ? 'Try another action, person or date.' : 'Links, refunds, captures, key changes and changes to the people at the desk are recorded here as they happen.'}</p>
+          <p>{filtered ? 'Try another action, person or date.' : 'Links, refunds, captures, exports, key and webhook changes, the public address and changes to the people at the desk are recorded here as they happen.'}</p>
         </EmptyState>
       ) : (
         <div className="table-card">
@@ -200,23 +168,10 @@ function subjectHref(e: AuditEntryDto): string | null {
   return paymentId ? hrefFor('payments', paymentId) : null;
 }
 
-function summary(e: AuditEntryDto): string | null {
-  const d = e.details;
-  const cur = typeof d.currency === 'string' ? d.currency : null;
-  const amt = typeof d.amountMinor === 'number' ? d.amountMinor : null;
-  const parts: string[] = [];
-  if (amt !== null && cur) parts.push(displayMoney(amt, cur));
-  if (typeof d.orderRef === 'string') parts.push(d.orderRef);
-  if (typeof d.name === 'string') parts.push(d.name + (typeof d.role === 'string' ? ` (${d.role})` : ''));
-  if (typeof d.approvedBy === 'string') parts.push(`approved by ${d.approvedBy}`);
-  if (typeof d.message === 'string') parts.push(d.message);
-  return parts.length ? parts.join(' · ') : null;
-}
-
 function AuditRow({ e }: { e: AuditEntryDto }) {
   const [open, setOpen] = useState(false);
   const href = subjectHref(e);
-  const sum = summary(e);
+  const sum = describeAudit(e);
   const detailId = `audit-${e.id}-details`;
   return (
     <li className={open ? 'audit-item is-open' : 'audit-item'} data-action={e.action}>
@@ -232,15 +187,15 @@ function AuditRow({ e }: { e: AuditEntryDto }) {
         </span>
         <span className="small">{e.operatorName}</span>
         <span className="small audit-subject">
-          {sum ? <span className="truncate">{sum}</span> : <span className="muted truncate">{e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '—'}</span>}
+          <span className="truncate" title={sum}>{sum}</span>
         </span>
       </button>
       {open && (
         <div className="audit-details" id={detailId}>
           <dl className="facts">
             <div>
-              <dt>Action</dt>
-              <dd className="mono small">{e.action}</dd>
+              <dt>What happened</dt>
+              <dd>{sum}</dd>
             </div>
             <div>
               <dt>Subject</dt>
@@ -267,16 +222,12 @@ function AuditRow({ e }: { e: AuditEntryDto }) {
               <dt>Data</dt>
               <dd>{e.livemode ? 'Live' : 'Test'}</dd>
             </div>
-            {Object.entries(e.details)
-              .filter(([, v]) => v !== null && v !== undefined && v !== '')
-              .map(([k, v]) => (
-                <div key={k}>
-                  <dt>{k}</dt>
-                  <dd className="mono small">
-                    {/Minor$/.test(k) && typeof v === 'number' && typeof e.details.currency === 'string' ? `${displayMoney(v, e.details.currency)} (${v})` : typeof v === 'string' ? v : JSON.stringify(v)}
-                  </dd>
-                </div>
-              ))}
+            {auditFacts(e).map((f) => (
+              <div key={f.label}>
+                <dt>{f.label}</dt>
+                <dd>{f.value}</dd>
+              </div>
+            ))}
           </dl>
         </div>
       )}

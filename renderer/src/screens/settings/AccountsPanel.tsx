@@ -2,8 +2,9 @@
 // "•••• last4" / "not set"; they can be replaced or removed, never read back.
 import { useState } from 'react';
 import type { Account } from '../../../../shared/contract';
+import { useCan } from '../../api/access';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
-import { Banner, Button, Card, ConfirmDialog, Drawer, EmptyState, StatusChip, toast } from '../../components';
+import { Banner, Button, Card, ConfirmDialog, Drawer, EmptyState, RoleNote, StatusChip, toast } from '../../components';
 import { formatDateTime, formatRelative, isoString } from '../../format/dates';
 import { ConnectAccountForm, CONNECT_FORM_ID } from './ConnectAccountForm';
 import { ManageAccount } from './ManageAccount';
@@ -17,6 +18,8 @@ export function AccountsPanel() {
   const [removing, setRemoving] = useState<Account | null>(null);
   const remove = useRpcMutation('accounts.remove');
   const managed = accounts.data?.find((a) => a.id === managing) ?? null;
+  const canConnect = useCan('accounts.create');
+  const canManage = useCan('accounts.update');
 
   return (
     <Card
@@ -24,11 +27,14 @@ export function AccountsPanel() {
       title="Payment accounts"
       description="The Stripe and Razorpay accounts Paydesk takes payments through. Keys are checked with a read-only call; nothing is charged."
       actions={
-        <Button variant="primary" icon="plus" onClick={() => setConnecting(true)}>
-          Connect account
-        </Button>
+        canConnect.allowed ? (
+          <Button variant="primary" icon="plus" onClick={() => setConnecting(true)}>
+            Connect account
+          </Button>
+        ) : undefined
       }
     >
+      <RoleNote permission={canManage} className="card-note" />
       {accounts.isPending ? (
         <div className="skeleton-list" aria-busy="true" aria-label="Loading accounts">
           <div className="skeleton" />
@@ -39,13 +45,13 @@ export function AccountsPanel() {
           {accounts.error.message}
         </Banner>
       ) : accounts.data.length === 0 ? (
-        <EmptyState icon="plug" title="No accounts connected" action={<Button variant="primary" icon="plus" onClick={() => setConnecting(true)}>Connect account</Button>}>
+        <EmptyState icon="plug" title="No accounts connected" action={canConnect.allowed ? <Button variant="primary" icon="plus" onClick={() => setConnecting(true)}>Connect account</Button> : undefined}>
           <p>Connect a Stripe or Razorpay account to create payment links. Start with test keys: nothing real is charged.</p>
         </EmptyState>
       ) : (
         <ul className="account-list" aria-label="Connected accounts">
           {accounts.data.map((a) => (
-            <AccountRow key={a.id} account={a} onManage={() => setManaging(a.id)} onRemove={() => setRemoving(a)} />
+            <AccountRow key={a.id} account={a} canManage={canManage.allowed} onManage={() => setManaging(a.id)} onRemove={() => setRemoving(a)} />
           ))}
         </ul>
       )}
@@ -111,7 +117,7 @@ export function AccountsPanel() {
   );
 }
 
-function AccountRow({ account: a, onManage, onRemove }: { account: Account; onManage(): void; onRemove(): void }) {
+function AccountRow({ account: a, canManage, onManage, onRemove }: { account: Account; canManage: boolean; onManage(): void; onRemove(): void }) {
   const verify = useRpcMutation('accounts.verify');
   const v = a.verification;
   return (
@@ -163,6 +169,7 @@ function AccountRow({ account: a, onManage, onRemove }: { account: Account; onMa
         {verify.error && <p className="account-message tone-danger-text" role="alert">{verify.error.message}</p>}
       </div>
 
+      {canManage && (
       <div className="account-actions">
         <Button
           size="sm"
@@ -187,6 +194,7 @@ function AccountRow({ account: a, onManage, onRemove }: { account: Account; onMa
         </Button>
         <Button size="sm" variant="ghost" icon="trash" onClick={onRemove} aria-label={`Remove ${a.label}`} title="Remove account" className="btn-danger-ghost btn-icon-only" />
       </div>
+      )}
     </li>
   );
 }

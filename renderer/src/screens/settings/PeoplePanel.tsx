@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { CURRENCIES, parseAmount, toMajorString } from '../../../../shared/money';
 import type { Operator, OperatorRole, RefundPolicy } from '../../../../shared/contract';
+import { useCan } from '../../api/access';
 import { fieldError, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, Card, ConfirmDialog, Drawer, EmptyState, Money, Segmented, StatusChip, TextField, toast } from '../../components';
 import { formatDate } from '../../format/dates';
@@ -28,7 +29,7 @@ const ROLE_HINT: Record<OperatorRole, string> = {
 export function PeoplePanel() {
   const desk = useRpcQuery('desk.status', {});
   const d = desk.data;
-  const isOwner = d?.current?.role === 'owner';
+  const isOwner = useCan('operators.create').allowed;
   const single = d?.mode === 'single_user';
   const [adding, setAdding] = useState(false);
 

@@ -1,8 +1,9 @@
 // Settings → Reports: the time zone that decides which day (and month) a payment belongs to, and after how
 // many days a paid payment with no payout or settlement is flagged.
 import { useEffect, useId, useState } from 'react';
+import { useCan } from '../../api/access';
 import { fieldError, useRpcMutation, useRpcQuery } from '../../api/hooks';
-import { Button, Card, Field, TextField, toast } from '../../components';
+import { Button, Card, Field, RoleNote, TextField, toast } from '../../components';
 
 function zones(): string[] {
   try {
@@ -29,6 +30,27 @@ export function ReportsPanel() {
 
   const all = zones();
   const n = Number(days);
+  const can = useCan('reports.settings.set');
+
+  if (!can.allowed) {
+    return (
+      <Card id="reports" title="Reports" description="How Reports count days, and when a payment that has not reached your bank needs a look.">
+        <RoleNote permission={can} className="card-note" />
+        {q.data && (
+          <dl className="facts">
+            <div>
+              <dt>Time zone</dt>
+              <dd>{q.data.timeZoneIsSystem ? `This computer’s (${q.data.systemTimeZone})` : q.data.timeZone}</dd>
+            </div>
+            <div>
+              <dt>Flag as not settled after</dt>
+              <dd>{q.data.unsettledAfterDays} days</dd>
+            </div>
+          </dl>
+        )}
+      </Card>
+    );
+  }
 
   return (
     <Card id="reports" title="Reports" description="How Reports count days, and when a payment that has not reached your bank needs a look.">

@@ -2,8 +2,9 @@
 // has no API for that, so the merchant pastes the URL and a generated secret into the Razorpay Dashboard.
 import { useState } from 'react';
 import type { RazorpaySecret, RazorpayWebhookSetup, StripeWebhookSetup } from '../../../../shared/contract';
+import { useCan } from '../../api/access';
 import { useRpcMutation } from '../../api/hooks';
-import { Banner, Button, Card, StatusChip } from '../../components';
+import { Banner, Button, Card, RoleNote, StatusChip } from '../../components';
 import { CopyButton } from '../../components/CopyButton';
 import { formatRelative } from '../../format/dates';
 import { GatewayMark, ModeChip } from '../settings/account-labels';
@@ -17,8 +18,10 @@ const REG: Record<StripeWebhookSetup['registration'], { word: string; tone: 'suc
 
 export function StripeSetupCard({ accounts }: { accounts: StripeWebhookSetup[] }) {
   const retry = useRpcMutation('webhooks.registerStripe');
+  const can = useCan('webhooks.registerStripe');
   return (
     <Card id="stripe-webhooks" title="Stripe" description="Paydesk registers its webhook endpoint with Stripe by itself, and keeps it up to date when the address changes.">
+      <RoleNote permission={can} className="card-note" />
       <ul className="setup-list">
         {accounts.map((a) => {
           const r = REG[a.registration];
@@ -30,9 +33,11 @@ export function StripeSetupCard({ accounts }: { accounts: StripeWebhookSetup[] }
                 <ModeChip mode={a.mode} />
                 <StatusChip tone={r.tone}>{r.word}</StatusChip>
                 <span className="setup-spacer" />
-                <Button size="sm" variant="ghost" icon="refresh" busy={retry.isPending && retry.variables?.accountId === a.accountId} disabled={!a.url} onClick={() => retry.mutate({ accountId: a.accountId })}>
-                  {a.registration === 'failed' ? 'Retry' : 'Check again'}
-                </Button>
+                {can.allowed && (
+                  <Button size="sm" variant="ghost" icon="refresh" busy={retry.isPending && retry.variables?.accountId === a.accountId} disabled={!a.url} onClick={() => retry.mutate({ accountId: a.accountId })}>
+                    {a.registration === 'failed' ? 'Retry' : 'Check again'}
+                  </Button>
+                )}
               </div>
               <dl className="facts facts-inline setup-facts">
                 <div>
@@ -67,18 +72,20 @@ export function StripeSetupCard({ accounts }: { accounts: StripeWebhookSetup[] }
 }
 
 export function RazorpaySetupCard({ accounts }: { accounts: RazorpayWebhookSetup[] }) {
+  const can = useCan('webhooks.razorpaySecret');
   return (
     <Card id="razorpay-webhooks" title="Razorpay" description="Razorpay has no way for Paydesk to register itself, so set it up once in the Razorpay Dashboard: about two minutes.">
+      <RoleNote permission={can} className="card-note" />
       <div className="stack-lg">
         {accounts.map((a) => (
-          <RazorpayWalkthrough key={a.accountId} a={a} />
+          <RazorpayWalkthrough key={a.accountId} a={a} canGenerate={can.allowed} />
         ))}
       </div>
     </Card>
   );
 }
 
-function RazorpayWalkthrough({ a }: { a: RazorpayWebhookSetup }) {
+function RazorpayWalkthrough({ a, canGenerate }: { a: RazorpayWebhookSetup; canGenerate: boolean }) {
   const [secret, setSecret] = useState<RazorpaySecret | null>(null);
   const gen = useRpcMutation('webhooks.razorpaySecret', { onSuccess: (s) => setSecret(s) });
   const blocking = a.warnings.filter((w) => w.blocking);
@@ -140,6 +147,8 @@ function RazorpayWalkthrough({ a }: { a: RazorpayWebhookSetup }) {
                 I’ve pasted it
               </Button>
             </div>
+          ) : !canGenerate ? (
+            <span className="muted small">An owner generates it.</span>
           ) : (
             <div>
               <Button size="sm" icon="key" busy={gen.isPending} onClick={() => gen.mutate({ accountId: a.accountId })}>

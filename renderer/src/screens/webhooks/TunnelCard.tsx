@@ -2,8 +2,9 @@
 // runs themselves; Start/Stop; a status light with the reason in words; the URL with Copy; the local listener.
 import { useEffect, useState } from 'react';
 import type { TunnelOverview, TunnelProviderKind, TunnelStatus } from '../../../../shared/contract';
+import { useCan } from '../../api/access';
 import { fieldError, useRpcMutation, useRpcQuery } from '../../api/hooks';
-import { Banner, Button, Card, Segmented, TextField } from '../../components';
+import { Banner, Button, Card, RoleNote, Segmented, TextField } from '../../components';
 import { CopyButton } from '../../components/CopyButton';
 import { formatRelative } from '../../format/dates';
 
@@ -51,6 +52,7 @@ export function TunnelCard({ overview, listenerUrl, sandbox }: { overview: Tunne
     },
   });
   const running = status.state === 'online' || status.state === 'connecting';
+  const can = useCan('tunnel.configure');
 
   return (
     <Card id="tunnel" title="Public address" description="Stripe and Razorpay send webhooks to a public https address that forwards to Paydesk on this computer.">
@@ -65,6 +67,10 @@ export function TunnelCard({ overview, listenerUrl, sandbox }: { overview: Tunne
             </div>
           </div>
         )}
+        {!can.allowed ? (
+          <RoleNote permission={can} />
+        ) : (
+        <>
         <Segmented
           legend="How Paydesk gets its public address"
           name="tunnel-provider"
@@ -166,8 +172,10 @@ export function TunnelCard({ overview, listenerUrl, sandbox }: { overview: Tunne
             {(start.error ?? stop.error)?.message}
           </Banner>
         ) : null}
+        </>
+        )}
         <div className="tunnel-actions">
-          {running ? (
+          {!can.allowed ? null : running ? (
             <Button variant="secondary" busy={stop.isPending} onClick={() => stop.mutate({})}>
               Stop
             </Button>
