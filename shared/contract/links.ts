@@ -6,7 +6,7 @@ import { GatewaySchema } from './accounts';
 
 export const PaymentStatusSchema = z.enum(PAYMENT_STATUSES);
 
-export const WebhookRejectionSchema = z.enum(['missing_signature', 'bad_signature', 'stale_signature', 'replayed', 'malformed', 'mode_mismatch', 'secret_missing']);
+export const WebhookRejectionSchema = z.enum(['missing_signature', 'bad_signature', 'stale_signature', 'future_timestamp', 'replayed', 'malformed', 'mode_mismatch', 'secret_missing']);
 export type WebhookRejection = z.infer<typeof WebhookRejectionSchema>;
 
 export const linksMethods = {};
@@ -19,7 +19,7 @@ export const linksEvents = {
     accountId: z.string(),
     stored: z.number().int().nonnegative(),
     duplicates: z.number().int().nonnegative(),
-    /** refused: bad, missing, stale or replayed signature, or no secret configured (see lastRejection) */
+    /** refused: bad, missing, stale, forward-dated or replayed signature, or no secret configured (see lastRejection) */
     rejected: z.number().int().nonnegative(),
     lastType: z.string().nullable(),
     lastRejection: WebhookRejectionSchema.nullable(),

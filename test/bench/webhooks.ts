@@ -142,8 +142,9 @@ function nextRequest(): Req {
     return { path: `/webhooks/stripe/${STRIPE_ACCOUNT}`, headers: { 'content-type': 'application/json', 'stripe-signature': `t=${ts},v1=${sig}` }, body, id };
   }
   const id = `rzevt_${runTag}_${n}`;
+  // bench_seq keeps every body unique: the same signed body under another event id is a duplicate (a replay)
   const pd = `pd_r${p}`;
-  const body = `{"entity":"event","account_id":"acc_BenchRzp","event":"payment.captured","contains":["payment"],"payload":{"payment":{"entity":{"id":"pay_${pd}","entity":"payment","amount":50000,"currency":"INR","status":"captured","order_id":"order_${pd}","method":"upi","captured":true,"notes":{"paydesk_id":"${pd}"},"fee":1180,"tax":180,"created_at":${ts}}}},"created_at":${ts}}`;
+  const body = `{"entity":"event","account_id":"acc_BenchRzp","event":"payment.captured","contains":["payment"],"payload":{"payment":{"entity":{"id":"pay_${pd}","entity":"payment","amount":50000,"currency":"INR","status":"captured","order_id":"order_${pd}","method":"upi","captured":true,"notes":{"paydesk_id":"${pd}","bench_seq":"${n}"},"fee":1180,"tax":180,"created_at":${ts}}}},"created_at":${ts}}`;
   const sig = createHmac('sha256', RAZORPAY_SECRET).update(body).digest('hex');
   return { path: `/webhooks/razorpay/${RAZORPAY_ACCOUNT}`, headers: { 'content-type': 'application/json', 'x-razorpay-signature': sig, 'x-razorpay-event-id': id }, body, id };
 }

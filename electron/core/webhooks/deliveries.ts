@@ -59,6 +59,7 @@ const REFUSAL_WORDS: Record<string, string> = {
   missing_signature: 'No signature header',
   bad_signature: 'The signature did not match the webhook secret',
   stale_signature: 'The signature was too old (replay protection)',
+  future_timestamp: "Dated more than 5 minutes ahead of this computer's clock (replay protection): check the clock",
   replayed: 'Already seen with another signature (replay)',
   malformed: 'The body was not a gateway event',
   mode_mismatch: 'A test event sent to a live account, or the reverse',

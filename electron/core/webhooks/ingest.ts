@@ -1,9 +1,11 @@
 // Webhook ingest: verify -> persist + apply -> ack.
 //
 // 1. verify with the SDKs' own functions (Stripe constructEvent with a 300 s tolerance; Razorpay
-//    validateWebhookSignature + the event's age); a bad, missing, stale or replayed signature is
-//    answered 400, counted in security_events and changes nothing else.
-// 2. persist the raw event in webhook_events (UNIQUE per gateway+account+event id) with GROUP COMMIT:
+//    validateWebhookSignature + the event's age), and refuse a signature or event time more than 300 s
+//    (maxClockSkewSec) ahead of Paydesk's clock (replay.ts); a bad, missing, stale, forward-dated or
+//    replayed signature is answered 400, counted in security_events and changes nothing else.
+// 2. persist the raw event in webhook_events (UNIQUE per gateway+account+event id, and for Razorpay per
+//    account+body hash: its event id is not signed, see replay.ts) with GROUP COMMIT:
 //    requests that arrive while a commit is running go into the next transaction, so one fsync covers
 //    a whole batch. A batch is flushed from setImmediate, right after the event loop has read every
 //    request that was ready: light traffic commits each event at once (no timer), heavy traffic batches.
@@ -13,14 +15,14 @@
 //    and a crash can never leave an acknowledged event unapplied. (Applying after the ack, in a second
 //    transaction, cost a second commit and an UPDATE round per event: bench:webhooks measured it.)
 // 4. ack: each request's 2xx is sent only after its batch committed (synchronous=FULL). A duplicate
-//    event id is acknowledged and ignored. Then `onApplied` (core emits payment.changed).
+//    (event id or body) is acknowledged and ignored. Then `onApplied` (core emits payment.changed).
 // Rows with applied_at NULL (written by an older version that applied after the ack) are applied by
-// applyPending() at start.
+// applyPending() at start; Razorpay rows an older version stored without a body hash are hashed when the
+// ingest is created (those still inside the replay window).
 //
 // No webhook secret configured for the account: 503 + Retry-After (the gateway keeps retrying while
 // the merchant configures it; a 4xx would make Razorpay disable the webhook sooner), counted as a
 // `secret_missing` security event so the UI can say what to configure.
-import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import Razorpay from 'razorpay';
 import { applyPaymentEvent, paymentStatusOf, type PaymentStatus, type DisplayStatus } from '../../../shared/status';
@@ -30,6 +32,7 @@ import { webhookEventsRepo, type SecurityKind, type WebhookEventInsert, type Web
 import { GATEWAY_ID_KEYS, normalizeRaw, type GatewayIds } from '../payments/normalize';
 import type { Clock } from '../types';
 import type { DeliveryResponse, WebhookDelivery, WebhookGateway } from './listener';
+import { DEFAULT_MAX_SKEW_SEC, bodySha256, hashStoredBodies, isAhead, stripeSignedAtSec } from './replay';
 
 /** The webhook secret(s) of one account: the current one first, then older ones kept during a rotation. */
 export interface WebhookSecrets {
@@ -72,6 +75,8 @@ export interface IngestOptions {
    * Default 7 days + 1 hour: Razorpay retries for 24 h and the Dashboard replays events up to 7 days old.
    */
   razorpayMaxAgeSec?: number;
+  /** a Stripe signature `t` or a Razorpay `created_at` more than this ahead of the clock is refused; default 300 */
+  maxClockSkewSec?: number;
   /** stored-but-unapplied events applied per transaction by applyPending(); default 256 */
   applyBatchSize?: number;
   /** max distinct (kind, account) security rows per minute before they are folded into account '*'; default 100 */
@@ -140,13 +145,14 @@ const header = (h: WebhookDelivery['headers'], name: string): string | undefined
   return Array.isArray(v) ? v[0] : v;
 };
 
-const SECURITY_KINDS: SecurityKind[] = ['missing_signature', 'bad_signature', 'stale_signature', 'replayed', 'malformed', 'mode_mismatch', 'secret_missing'];
+const SECURITY_KINDS: SecurityKind[] = ['missing_signature', 'bad_signature', 'stale_signature', 'future_timestamp', 'replayed', 'malformed', 'mode_mismatch', 'secret_missing'];
 
 export function createIngest(opts: IngestOptions): Ingest {
   const { db } = opts;
   const now = (): number => (opts.clock ?? Date).now();
   const stripeTolerance = opts.stripeToleranceSec ?? 300;
   const razorpayMaxAgeMs = (opts.razorpayMaxAgeSec ?? 7 * 24 * 3600 + 3600) * 1000;
+  const maxSkewSec = opts.maxClockSkewSec ?? DEFAULT_MAX_SKEW_SEC;
   const applyBatchSize = opts.applyBatchSize ?? 256;
   const securityKeysPerMinute = opts.securityKeysPerMinute ?? 100;
   const log = opts.log ?? (() => undefined);
@@ -157,6 +163,10 @@ export function createIngest(opts: IngestOptions): Ingest {
 
   const syncFull = db.prepare('PRAGMA synchronous = FULL');
   const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+
+  // Razorpay rows an older version stored without a body hash, still inside the replay window
+  const hashed = hashStoredBodies(db, events, now() - razorpayMaxAgeMs);
+  if (hashed > 0) log('info', `hashed ${hashed} stored Razorpay webhook bodies`);
 
   const stats: IngestStats = {
     stored: 0,
@@ -244,6 +254,11 @@ export function createIngest(opts: IngestOptions): Ingest {
       else reject('bad_signature', d, 'Stripe-Signature does not match the webhook secret');
       return { ok: false, response: REJECTED };
     }
+    // the SDK checks only how old `t` is
+    if (isAhead(stripeSignedAtSec(sig), d.receivedAt, maxSkewSec)) {
+      reject('future_timestamp', d, `Stripe-Signature timestamp more than ${maxSkewSec} s ahead of Paydesk's clock`);
+      return { ok: false, response: REJECTED };
+    }
     if (typeof event.id !== 'string' || typeof event.type !== 'string' || !event.data || typeof event.data.object !== 'object') {
       reject('malformed', d, 'Signed body is not a Stripe event');
       return { ok: false, response: MALFORMED };
@@ -262,6 +277,7 @@ export function createIngest(opts: IngestOptions): Ingest {
         type: event.type,
         livemode: event.livemode,
         raw: d.body,
+        bodySha256: null, // the event id is inside the signed body (replay.ts)
         signature: which === 0 ? 'valid' : 'valid_previous_secret',
         createdAt: typeof event.created === 'number' ? event.created * 1000 : null,
         receivedAt: d.receivedAt,
@@ -304,7 +320,12 @@ export function createIngest(opts: IngestOptions): Ingest {
       reject('replayed', d, createdAt === null ? 'Razorpay event without created_at' : 'Razorpay event older than the replay window');
       return { ok: false, response: REJECTED };
     }
-    const eventId = header(d.headers, 'x-razorpay-event-id') ?? `sha256:${createHash('sha256').update(d.body).digest('hex')}`;
+    if (isAhead(createdAt / 1000, d.receivedAt, maxSkewSec)) {
+      reject('future_timestamp', d, `Razorpay event created_at more than ${maxSkewSec} s ahead of Paydesk's clock`);
+      return { ok: false, response: REJECTED };
+    }
+    const hash = bodySha256(d.body);
+    const eventId = header(d.headers, 'x-razorpay-event-id') ?? `sha256:${hash.toString('hex')}`;
     return {
       ok: true,
       parsed,
@@ -315,6 +336,7 @@ export function createIngest(opts: IngestOptions): Ingest {
         type: parsed.event,
         livemode: cfg.livemode,
         raw: d.body,
+        bodySha256: hash,
         signature: which === 0 ? 'valid' : 'valid_previous_secret',
         createdAt,
         receivedAt: d.receivedAt,

@@ -10,6 +10,7 @@ import { migration as m005 } from './005-reconciliation';
 import { migration as m006 } from './006-search-text-only';
 import { migration as m007 } from './007-list-indexes';
 import { migration as m008 } from './008-pin-failures';
+import { migration as m009 } from './009-webhook-replay-guards';
 
 export type { Migration } from './types';
 
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   m006,
   m007,
   m008,
+  m009,
 ];

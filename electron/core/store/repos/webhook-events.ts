@@ -4,7 +4,7 @@ import type { Db } from '../db';
 
 export type WebhookGatewayName = 'stripe' | 'razorpay';
 export type ApplyResult = 'changed' | 'unchanged' | 'unmatched' | 'ignored' | 'error';
-export type SecurityKind = 'missing_signature' | 'bad_signature' | 'stale_signature' | 'replayed' | 'malformed' | 'mode_mismatch' | 'secret_missing';
+export type SecurityKind = 'missing_signature' | 'bad_signature' | 'stale_signature' | 'future_timestamp' | 'replayed' | 'malformed' | 'mode_mismatch' | 'secret_missing';
 
 export interface WebhookEventInsert {
   gateway: WebhookGatewayName;
@@ -13,6 +13,8 @@ export interface WebhookEventInsert {
   type: string;
   livemode: boolean;
   raw: Buffer;
+  /** SHA-256 of `raw`, unique per account; null for Stripe, whose event id is already inside the signed bytes */
+  bodySha256: Buffer | null;
   signature: 'valid' | 'valid_previous_secret';
   createdAt: number | null;
   receivedAt: number;
@@ -33,6 +35,7 @@ export interface WebhookEventRow {
   apply_result: ApplyResult | null;
   payment_id: string | null;
   error: string | null;
+  body_sha256: Buffer | null;
 }
 
 export interface SecurityEventRow {
@@ -48,15 +51,20 @@ export interface SecurityEventRow {
 }
 
 export function webhookEventsRepo(db: Db) {
+  // a duplicate by either key: the same event id, or the same signed body under another id (a replay)
   const insertStmt = db.prepare(`INSERT INTO webhook_events
-      (gateway, account_id, event_id, type, livemode, raw, signature, created_at, received_at, applied_at, apply_result, payment_id, error)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (gateway, account_id, event_id) DO NOTHING`);
+      (gateway, account_id, event_id, type, livemode, raw, body_sha256, signature, created_at, received_at, applied_at, apply_result, payment_id, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO NOTHING`);
   const markAppliedStmt = db.prepare('UPDATE webhook_events SET applied_at = ?, apply_result = ?, payment_id = ?, error = ? WHERE id = ?');
   const unappliedStmt = db.prepare('SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY id LIMIT ?');
   const unmatchedStmt = db.prepare("SELECT * FROM webhook_events WHERE account_id = ? AND apply_result = 'unmatched' ORDER BY id LIMIT ?");
   const byIdStmt = db.prepare('SELECT * FROM webhook_events WHERE id = ?');
   const byEventIdStmt = db.prepare('SELECT * FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?');
+  const unhashedStmt = db.prepare("SELECT id FROM webhook_events WHERE gateway = 'razorpay' AND body_sha256 IS NULL AND created_at >= ? ORDER BY created_at");
+  const rawStmt = db.prepare('SELECT raw FROM webhook_events WHERE id = ?').pluck();
+  // OR IGNORE: two old rows with the same body (a replay stored before the hash existed) keep the first hash only
+  const setHashStmt = db.prepare('UPDATE OR IGNORE webhook_events SET body_sha256 = ? WHERE id = ?');
   const securityStmt = db.prepare(`INSERT INTO security_events (kind, gateway, account_id, bucket, count, first_at, last_at, detail)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (kind, gateway, account_id, bucket) DO UPDATE SET
@@ -72,7 +80,7 @@ export function webhookEventsRepo(db: Db) {
      */
     insert(e: WebhookEventInsert, applied: { at: number; result: ApplyResult; paymentId: string | null; error?: string | null } | null = null): number | null {
       const r = insertStmt.run(
-        e.gateway, e.accountId, e.eventId, e.type, e.livemode ? 1 : 0, e.raw, e.signature, e.createdAt, e.receivedAt,
+        e.gateway, e.accountId, e.eventId, e.type, e.livemode ? 1 : 0, e.raw, e.bodySha256, e.signature, e.createdAt, e.receivedAt,
         applied?.at ?? null, applied?.result ?? null, applied?.paymentId ?? null, applied?.error ?? null,
       );
       return r.changes > 0 ? Number(r.lastInsertRowid) : null;
@@ -92,6 +100,17 @@ export function webhookEventsRepo(db: Db) {
     },
     byEventId(gateway: WebhookGatewayName, accountId: string, eventId: string): WebhookEventRow | undefined {
       return byEventIdStmt.get(gateway, accountId, eventId) as WebhookEventRow | undefined;
+    },
+    /** ids of Razorpay rows stored without a body hash (before migration 009) whose event time is at or after `sinceMs` */
+    unhashedRazorpay(sinceMs: number): number[] {
+      return (unhashedStmt.all(sinceMs) as { id: number }[]).map((r) => r.id);
+    },
+    rawOf(id: number): Buffer | undefined {
+      return rawStmt.get(id) as Buffer | undefined;
+    },
+    /** false when another row already holds this hash (the row keeps NULL) */
+    setBodyHash(id: number, hash: Buffer): boolean {
+      return setHashStmt.run(hash, id).changes > 0;
     },
     addSecurity(kind: SecurityKind, gateway: WebhookGatewayName, accountId: string, bucket: number, count: number, firstAt: number, lastAt: number, detail: string | null): void {
       securityStmt.run(kind, gateway, accountId, bucket, count, firstAt, lastAt, detail);
