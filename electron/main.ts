@@ -7,8 +7,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { TunnelStatus } from '../shared/contract';
 import { createSandbox } from '../sandbox/index';
-import { APP_ENTRY_URL } from './core/external-url';
+import { externalLinkSources } from './core/external-hosts';
+import { APP_ENTRY_URL, type ExternalUrlPolicy } from './core/external-url';
 import { createCore, type PaydeskCore } from './core/index';
+import { parseSandboxSwitch, readSandboxSetting, sandboxDecision } from './core/sandbox-policy';
 import type { CoreOptions } from './core/types';
 import { withExportSaveDialog } from './export-dialog';
 import { registerIpc } from './ipc';
@@ -32,13 +34,10 @@ const RENDERER_ROOT = path.join(__dirname, '..', 'renderer');
 const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
 const ICON_PATH = path.join(__dirname, 'icon.png');
 
-/** The sandbox runs unless `PAYDESK_SANDBOX=off` or `--sandbox=off` says otherwise. */
-function sandboxWanted(): boolean {
-  const off = new Set(['off', '0', 'false', 'no']);
-  const env = process.env.PAYDESK_SANDBOX?.trim().toLowerCase();
-  if (env && off.has(env)) return false;
+/** This launch's own choice: `--sandbox=on|off`, else `PAYDESK_SANDBOX=on|off`; null when neither says. */
+function sandboxOverride(): boolean | null {
   const flag = process.argv.find((a) => a.startsWith('--sandbox='));
-  return !(flag && off.has(flag.slice('--sandbox='.length).toLowerCase()));
+  return parseSandboxSwitch(flag?.slice('--sandbox='.length)) ?? parseSandboxSwitch(process.env.PAYDESK_SANDBOX);
 }
 
 // Per-test / per-profile data dir (e2e fixtures): must be set before the lock and before 'ready'.
@@ -56,6 +55,8 @@ const trayFacts: { tunnel: TunnelStatus | null; lastPayment: LastPayment | null 
 const NOTIFY_SETTING = 'desktop.notifications';
 let sandbox: Sandbox | null = null;
 let sandboxPort: number | null = null;
+/** what core knows for the URL policy: the owner-added hosts and the payment links Paydesk made */
+let linkSources: (() => Pick<ExternalUrlPolicy, 'ownerHosts' | 'isPaydeskLink'>) | null = null;
 let disposeIpc: (() => void) | null = null;
 let quitting = false;
 let shutDown = false;
@@ -86,11 +87,16 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   try {
-    installSecurityPolicy(session.defaultSession, { externalPolicy: () => ({ sandboxPort }), log });
+    // links open in the system browser only to the gateways, the sandbox, the links Paydesk made and the
+    // hosts an owner allowed; the last two come from core once it runs (nothing extra before or after)
+    installSecurityPolicy(session.defaultSession, { externalPolicy: () => ({ sandboxPort, ...(core ? linkSources?.() : {}) }), log });
     installAppProtocol(RENDERER_ROOT);
 
     const dataDir = app.getPath('userData');
-    if (sandboxWanted()) {
+    // a packaged app leaves the sandbox off until the merchant turns it on (core/sandbox-policy.ts)
+    const decision = sandboxDecision({ packaged: app.isPackaged, shell: 'electron', setting: readSandboxSetting(dataDir), override: sandboxOverride() });
+    log('info', `Paydesk Sandbox ${decision.reason}`);
+    if (decision.start) {
       sandbox = await createSandbox({ port: 0, host: '127.0.0.1', stateFile: path.join(dataDir, 'sandbox-state.json') });
       sandboxPort = Number(new URL(sandbox.url).port) || null;
       log('info', `Paydesk Sandbox at ${sandbox.url}`);
@@ -101,11 +107,12 @@ async function start(): Promise<void> {
     const options: CoreOptions = {
       dataDir,
       shell: 'electron',
-      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys } : null,
+      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
       log,
       ...(safe.ok ? { protector: safe.protector } : {}),
     };
     core = await createCore(options);
+    linkSources = core.deps ? externalLinkSources(core.deps) : null;
 
     const c = core;
     disposeIpc = registerIpc({
@@ -283,6 +290,7 @@ async function shutdown(): Promise<void> {
   if (core) closing.push(core.close());
   if (sandbox) closing.push(sandbox.close());
   core = null;
+  linkSources = null;
   sandbox = null;
   const results = await Promise.allSettled(closing);
   for (const r of results) if (r.status === 'rejected') log('error', 'shutdown step failed', { error: String(r.reason) });

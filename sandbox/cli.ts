@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const sandbox = await createSandbox({ port, host: values.host, stateFile: values.state });
   console.log(`Paydesk Sandbox at ${sandbox.url}`);
   for (const [name, value] of Object.entries(sandbox.keys)) console.log(`${name}=${value}`);
+  // the control API (/__sandbox/…) answers only requests carrying this token (README.md, "Control API")
+  console.log(`SANDBOX_CONTROL_TOKEN=${sandbox.controlToken}`);
 
   let stopping = false;
   const stop = (signal: string): void => {

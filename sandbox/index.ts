@@ -12,6 +12,7 @@ import { registerStripe } from './stripe/index.js';
 import { registerRazorpay } from './razorpay/index.js';
 
 export type { Sandbox, SandboxKeys, SandboxOptions } from './core/types.js';
+export { sandboxControl, type SandboxControl, type ControlResponse } from './client.js';
 
 /** What createSandbox returns: the `Sandbox` seam plus handles tests use. */
 export interface RunningSandbox extends Sandbox {
@@ -40,8 +41,15 @@ function generateKeys(): SandboxKeys {
   };
 }
 
+/** A fresh control token: about 256 random bits, with a prefix that says what it is when it turns up in a log. */
+function generateControlToken(): string {
+  return `sbxctl_${randomBase62(43)}`;
+}
+
 interface CoreSlice {
   keys: SandboxKeys | null;
+  /** random per sandbox, never a fixed default: with a state file it survives a restart, like the keys */
+  controlToken: string | null;
   /** offset of the built-in clock, so sandbox time never goes backwards across a restart */
   clockOffsetMs: number;
   instanceId: string;
@@ -49,12 +57,17 @@ interface CoreSlice {
 
 export async function createSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const state = createStateStore(options.stateFile);
-  const core = state.slice<CoreSlice>('__core', () => ({ keys: null, clockOffsetMs: 0, instanceId: newId('sbx', 12) }));
+  const core = state.slice<CoreSlice>('__core', () => ({ keys: null, controlToken: null, clockOffsetMs: 0, instanceId: newId('sbx', 12) }));
   if (!core.keys) {
     core.keys = options.stateFile ? generateKeys() : { ...DEFAULT_KEYS };
     state.touch();
   }
+  if (!core.controlToken) {
+    core.controlToken = generateControlToken();
+    state.touch();
+  }
   const keys: SandboxKeys = { ...core.keys };
+  const controlToken = core.controlToken;
 
   const builtInClock = options.clock ? null : createClock(core.clockOffsetMs);
   const clock = options.clock ?? builtInClock!;
@@ -65,7 +78,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     });
   }
 
-  const server = createSandboxServer();
+  const server = createSandboxServer({ controlToken });
   const webhooks = createWebhookDispatcher({
     clock,
     state,
@@ -107,6 +120,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
   return {
     url,
     keys,
+    controlToken,
     clock,
     webhooks,
     faults: server.faults,

@@ -69,5 +69,6 @@ if (electron.path) {
 } else {
   console.log(`${electron.why}; starting browser mode instead.`);
   const port = (await portIsFree(DEFAULT_PORT)) ? DEFAULT_PORT : 0;
-  run(process.execPath, [path.join(root, 'dist/electron/browser-host.cjs'), '--port', String(port), '--sandbox', 'on']);
+  // no --sandbox flag: browser mode runs the sandbox unless the saved setting says off (electron/core/sandbox-policy.ts)
+  run(process.execPath, [path.join(root, 'dist/electron/browser-host.cjs'), '--port', String(port)]);
 }

@@ -2,9 +2,11 @@
 // controls). Stripe and Razorpay both live under /v1 and even share paths (/v1/payment_links,
 // /v1/refunds), so a request goes first to the gateway its credentials point at: Basic auth with an
 // rzp_ key id means Razorpay, anything else Stripe. Every throw becomes the gateway's own 500 body.
+// The control routes (/__sandbox/…) first pass the checks in control-guard.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import FindMyWay from 'find-my-way';
+import { checkControlRequest, controlHosts, type ControlGuard } from './control-guard.js';
 import { declined, internalError, notFound, rateLimited, tooLarge, type SurfaceName } from './errors.js';
 import { FaultInjector } from './faults.js';
 import type { RouteRegistrar, SandboxHandler, SandboxRequest, SandboxResponse } from './types.js';
@@ -30,7 +32,12 @@ export interface SandboxServer {
   close(): Promise<void>;
 }
 
-export function createSandboxServer(): SandboxServer {
+export interface SandboxServerOptions {
+  /** the bearer token every control request must carry */
+  controlToken: string;
+}
+
+export function createSandboxServer(options: SandboxServerOptions): SandboxServer {
   const routers: Record<SurfaceName, Router> = {
     stripe: FindMyWay({ ignoreTrailingSlash: true }),
     razorpay: FindMyWay({ ignoreTrailingSlash: true }),
@@ -39,6 +46,8 @@ export function createSandboxServer(): SandboxServer {
   const faults = new FaultInjector();
   let base = '';
   let server: Server | null = null;
+  // set once the server listens: the accepted Host values depend on the port and the bound address
+  let guard: ControlGuard = { hosts: new Set(), token: options.controlToken };
 
   const registrar = (surface: SurfaceName): RouteRegistrar => ({
     on(method, path, handler) {
@@ -62,6 +71,12 @@ export function createSandboxServer(): SandboxServer {
     const path = url.pathname;
     const isControl = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
     const hint: SurfaceName = isControl ? 'core' : guessGateway(req);
+
+    if (isControl) {
+      const refused = checkControlRequest(method, req.headers, guard);
+      // answered before the body is read; node discards whatever body follows
+      if (refused) return send(res, refused);
+    }
 
     let rawBody: Buffer;
     try {
@@ -119,6 +134,7 @@ export function createSandboxServer(): SandboxServer {
           const address = srv.address() as AddressInfo;
           const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
           base = `http://${shownHost}:${address.port}`;
+          guard = { hosts: controlHosts(shownHost, address.address, address.port), token: options.controlToken };
           server = srv;
           resolve(base);
         });

@@ -1,8 +1,10 @@
 // In-memory JSON state, one slice per module, optionally persisted to one JSON file.
 // Writes are debounced (a checkout creates a handful of objects at once) and atomic (tmp + rename),
-// and `close()` flushes, so a clean shutdown never loses the last change.
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+// and `close()` flushes, so a clean shutdown never loses the last change. The file holds the test keys,
+// webhook secrets and the control token, so it is readable by its owner only (0600), rewrites included.
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { randomHex } from './ids.js';
 import type { StateStore } from './types.js';
 
 interface StateFile {
@@ -35,10 +37,7 @@ export function createStateStore(file?: string): PersistentStateStore {
     for (const [name, entry] of slices) data.slices[name] = entry.value;
     // keep slices loaded from the file that no module asked for (yet), e.g. a gateway module that failed to load
     for (const [name, value] of Object.entries(loaded)) if (!slices.has(name)) data.slices[name] = value;
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
-    renameSync(tmp, file);
+    writePrivateFile(file, JSON.stringify(data));
   };
 
   const store: PersistentStateStore = {
@@ -76,6 +75,25 @@ export function createStateStore(file?: string): PersistentStateStore {
   return store;
 }
 
+/** Replaces `file` atomically with a new 0600 file: the temporary file is created 0600 (exclusively, so
+ *  nothing placed there beforehand is reused), written, then renamed over the old one. */
+function writePrivateFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    try {
+      writeFileSync(fd, text); // on an fd, writeFileSync loops until every byte is written
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
 function readStateFile(file: string): Record<string, unknown> {
   let text: string;
   try {
@@ -84,6 +102,8 @@ function readStateFile(file: string): Record<string, unknown> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw err;
   }
+  // a file written before it was kept private: tighten it now rather than at the next change
+  if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const parsed = JSON.parse(text) as Partial<StateFile>;
   if (parsed.version !== 1 || typeof parsed.slices !== 'object' || parsed.slices === null) {
     throw new Error(`${file} is not a Paydesk Sandbox state file`);

@@ -153,6 +153,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   keys: SandboxKeys;
+  /** the bearer token every /__sandbox/… request must carry (sandbox/README.md, "Control API") */
+  controlToken: string;
   clock: SandboxClock;
   close(): Promise<void>;
 }

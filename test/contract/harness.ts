@@ -9,7 +9,7 @@ import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/
 import type { CoreOptions } from '../../electron/core/types';
 
 export type SandboxKeys = NonNullable<CoreOptions['sandbox']>['keys'];
-export interface SandboxHandle { url: string; keys: SandboxKeys; close(): Promise<void> }
+export interface SandboxHandle { url: string; keys: SandboxKeys; controlToken: string; close(): Promise<void> }
 
 /** The embedded sandbox, or null when sandbox/index.ts is not there (yet). */
 export async function startSandbox(): Promise<SandboxHandle | null> {
@@ -42,7 +42,7 @@ export async function startHarness(opts: { sandbox?: boolean; dataDir?: string; 
     dataDir,
     shell: 'browser',
     protector: createKeyFileProtector(dataDir),
-    sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys } : null,
+    sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
     log: (level, message, detail) => logs.push(detail === undefined ? { level, message } : { level, message, detail }),
   });
   await core.idle();

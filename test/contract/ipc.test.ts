@@ -72,7 +72,7 @@ defineContractSuite('IPC (Electron preload + ipc.ts)', async () => {
     dataDir,
     shell: 'electron',
     protector: createKeyFileProtector(dataDir), // safeStorage needs Electron; the vault logic is the same
-    sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys } : null,
+    sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
     log: () => {},
   });
   await core.idle();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, type RunningSandbox } from '../../sandbox/index.js';
+import { createSandbox, sandboxControl, type RunningSandbox } from '../../sandbox/index.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -15,9 +15,9 @@ function sdk(sb: RunningSandbox, key = sb.keys.STRIPE_SECRET_KEY, maxNetworkRetr
   return new Stripe(key, { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries });
 }
 
-async function control(sb: RunningSandbox, path: string, body?: unknown, method = 'POST'): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${sb.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+async function control(sb: RunningSandbox, path: string, body?: unknown, method: 'GET' | 'POST' | 'DELETE' = 'POST'): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await sandboxControl(sb.url, sb.controlToken).request<Record<string, unknown>>(method, path, body);
+  return { status: res.status, json: res.body };
 }
 
 interface Received { body: string; headers: IncomingHttpHeaders }
@@ -450,6 +450,7 @@ describe('persistence and control', () => {
     const second = await createSandbox({ port: 0, stateFile: file });
     try {
       expect(second.keys).toEqual(first.keys);
+      expect(second.controlToken).toBe(first.controlToken);
       expect(second.keys.STRIPE_SECRET_KEY).toMatch(/^sk_test_51/);
       expect(second.clock.now()).toBeGreaterThanOrEqual(first.clock.now());
       const s2 = sdk(second);

@@ -12,6 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { sandboxControl, type SandboxControl } from '../../sandbox/client';
+import { TOKEN_HEADER, TOKEN_STORAGE_KEY } from '../../shared/browser-auth';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const BUILT_HOST = join(ROOT, 'dist', 'electron', 'browser-host.cjs');
@@ -33,6 +35,8 @@ export interface Host {
   readonly url: string;
   /** http://127.0.0.1:<p> of the embedded sandbox, or null with sandbox: false (changes on restart) */
   readonly sandboxUrl: string | null;
+  /** the token the sandbox's control API demands (the host prints SANDBOX_CONTROL_TOKEN=…), or null without the sandbox */
+  readonly sandboxControlToken: string | null;
   /** origin of the console, without the token */
   readonly origin: string;
   readonly dataDir: string;
@@ -95,6 +99,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   let child: ChildProcess | null = null;
   let url = '';
   let sandboxUrl: string | null = null;
+  let sandboxControlToken: string | null = null;
 
   const launch = () =>
     new Promise<void>((resolveStart, rejectStart) => {
@@ -108,10 +113,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       const check = () => {
         const m = /Paydesk running at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
         const s = /Paydesk Sandbox at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m && (!sandbox || s)) {
+        const t = /^SANDBOX_CONTROL_TOKEN=(\S+)$/m.exec(out);
+        if (m && (!sandbox || (s && t))) {
           clearTimeout(timer);
           url = m[1]!;
           sandboxUrl = s ? s[1]! : null;
+          sandboxControlToken = t ? t[1]! : null;
           resolveStart();
         }
       };
@@ -151,6 +158,9 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     get sandboxUrl() {
       return sandboxUrl;
     },
+    get sandboxControlToken() {
+      return sandboxControlToken;
+    },
     get origin() {
       return new URL(url).origin;
     },
@@ -164,6 +174,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       await kill();
       url = '';
       sandboxUrl = null;
+      sandboxControlToken = null;
       await launch();
     },
   };
@@ -199,12 +210,17 @@ export async function openConsole(browser: Browser, host: Host, opts: { colorSch
   return { page, context, errors };
 }
 
+/** The embedded sandbox's control API (/__sandbox/…), with the token the host printed. */
+export function sandboxControlOf(host: Host): SandboxControl {
+  if (!host.sandboxUrl || !host.sandboxControlToken) throw new Error('e2e: this host runs without the sandbox');
+  return sandboxControl(host.sandboxUrl, host.sandboxControlToken);
+}
+
 /** The sandbox's own test keys (GET /__sandbox/keys): STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET. */
 export async function sandboxKeys(host: Host): Promise<Record<'STRIPE_SECRET_KEY' | 'STRIPE_PUBLISHABLE_KEY' | 'RAZORPAY_KEY_ID' | 'RAZORPAY_KEY_SECRET', string>> {
-  if (!host.sandboxUrl) throw new Error('e2e: this host runs without the sandbox');
-  const res = await fetch(`${host.sandboxUrl}/__sandbox/keys`);
+  const res = await sandboxControlOf(host).get<Record<'STRIPE_SECRET_KEY' | 'STRIPE_PUBLISHABLE_KEY' | 'RAZORPAY_KEY_ID' | 'RAZORPAY_KEY_SECRET', string>>('/__sandbox/keys');
   if (!res.ok) throw new Error(`e2e: GET /__sandbox/keys answered ${res.status}`);
-  return (await res.json()) as never;
+  return res.body;
 }
 
 /** Where screenshots go (looked at by people, not asserted on). */
@@ -221,25 +237,31 @@ export async function shotsLightDark(page: Page, name: string, opts: { fullPage?
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-/** Calls the console's RPC from inside the page, as the renderer does (same origin: the HttpOnly cookie carries the token). */
+/** The token the page took from the printed address and sends with every call (renderer/src/api/http.ts). */
+export function pageToken(page: Page): Promise<string> {
+  // the callback runs in the page; this file is type-checked without the DOM lib
+  return page.evaluate((key) => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem(key) ?? '', TOKEN_STORAGE_KEY);
+}
+
+/** Calls the console's RPC from inside the page, as the renderer does (same origin, the tab's token in the header). */
 export async function pageRpc<T>(page: Page, method: string, input: unknown): Promise<T> {
+  const token = await pageToken(page);
   const env = await page.evaluate(
-    async ([m, i]) => {
-      const r = await fetch(`/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(i) });
+    async ([m, i, header, t]) => {
+      const r = await fetch(`/rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json', [header]: t }, body: JSON.stringify(i) });
       return (await r.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
     },
-    [method, input] as const,
+    [method, input, TOKEN_HEADER, token] as const,
   );
   if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
   return env.value as T;
 }
 
-/** POSTs to the embedded sandbox's control API (or any sandbox path) and returns the parsed answer. */
+/** POSTs to the embedded sandbox's control API (`path` starts with /__sandbox/) and returns the parsed answer. */
 export async function sandboxPost<T = unknown>(host: Host, path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${host.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
+  const res = await sandboxControlOf(host).post<T>(path, body);
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 /** The fields of a payment the end-to-end tests read (the full shape is PaymentSchema in shared/contract/payments.ts). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Payment, PaymentDetail } from '../../shared/contract';
-import { launchBrowser, openConsole, SHOTS_DIR, startHost, type ConsolePage, type Host } from './fixtures';
+import { launchBrowser, openConsole, sandboxControlOf, SHOTS_DIR, startHost, type ConsolePage, type Host } from './fixtures';
 
 const UI_TIMEOUT = 15_000;
 let host: Host;
@@ -40,10 +40,12 @@ async function rpc<T>(method: string, input: unknown): Promise<T> {
   return body.value;
 }
 
+/** The sandbox's control API: GET without a body, else POST. */
 async function sandbox<T = unknown>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${host.sandboxUrl}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+  const control = sandboxControlOf(host);
+  const res = body === undefined ? await control.get<T>(path) : await control.post<T>(path, body);
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 async function accountId(gateway: 'stripe' | 'razorpay'): Promise<string> {

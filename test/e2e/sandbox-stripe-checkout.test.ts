@@ -28,7 +28,8 @@ afterAll(async () => {
 async function newSession(): Promise<Stripe.Checkout.Session> {
   return stripe.checkout.sessions.create({
     mode: 'payment',
-    // the success page is the sandbox's own health endpoint, so the redirect stays on 127.0.0.1
+    // the success page is on the sandbox itself, so the redirect stays on 127.0.0.1; the browser has no
+    // control token, so that page answers 401: these tests look only at the URL it lands on
     success_url: `${sb.url}/__sandbox/health?session={CHECKOUT_SESSION_ID}`,
     cancel_url: `${sb.url}/__sandbox/health?cancelled=1`,
     customer_email: 'asha@example.com',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openConsole, sandboxKeys, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host, pageRpc, sandboxAccountIds } from './fixtures';
+import { launchBrowser, openConsole, sandboxControlOf, sandboxKeys, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host, pageRpc, sandboxAccountIds } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -84,9 +84,9 @@ it('starts an own-URL tunnel, registers the Stripe endpoint, walks through Razor
 
   // a payment: its Stripe events arrive at the listener and appear in the list
   const p = await rpc<{ id: string; gatewayIds: { sessionId: string } }>('links.create', { accountId: ids.stripe, amount: '42.00', currency: 'USD', orderRef: 'WH-1', description: 'E2E webhooks' });
-  const res = await fetch(`${host.sandboxUrl}/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await sandboxControlOf(host).post(`/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`);
   expect(res.ok).toBe(true);
-  await fetch(`${host.sandboxUrl}/__sandbox/webhooks/idle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await sandboxControlOf(host).post('/__sandbox/webhooks/idle');
   const list = page.locator('#deliveries');
   const row = list.locator('.dtable-row[data-event-type="checkout.session.completed"]');
   await row.first().waitFor({ timeout: 30_000 });

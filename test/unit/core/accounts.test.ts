@@ -34,7 +34,7 @@ afterEach(async () => {
 });
 
 async function start(dataDir: string, sandboxKeys: ReturnType<typeof keys>, url: string) {
-  const core = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: { url, keys: sandboxKeys }, log: () => {} });
+  const core = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: { url, keys: sandboxKeys, controlToken: 'sbxctl_unit' }, log: () => {} });
   cores.push(core);
   await core.idle();
   return core;

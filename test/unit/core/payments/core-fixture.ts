@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type PaydeskCore } from '../../../../electron/core/index';
 import { createKeyFileProtector } from '../../../../electron/core/vault';
-import { createSandbox, type RunningSandbox } from '../../../../sandbox/index';
+import { createSandbox, sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
 import type { MethodInput, MethodName, MethodOutput } from '../../../../shared/contract';
 import type { WireError } from '../../../../shared/errors';
 import type { CoreEvent } from '../../../../electron/core/types';
@@ -21,7 +21,7 @@ export interface PaymentsFixture {
   events: CoreEvent[];
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   fail<M extends MethodName>(method: M, input: MethodInput<M>): Promise<WireError>;
-  /** JSON to/from the sandbox (control API or gateway API with the given auth) */
+  /** JSON to/from the sandbox: the control API (/__sandbox/…, with the control token) or the gateway API with the given auth */
   sb<T = unknown>(method: string, path: string, body?: unknown, auth?: 'stripe' | 'razorpay'): Promise<{ status: number; body: T }>;
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -34,7 +34,7 @@ export async function startPaymentsFixture(opts: { webhookPort?: number } = {}):
   const open = async () => {
     const core = await createCore({
       dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir),
-      sandbox: { url: sandbox.url, keys: sandbox.keys }, log: () => {},
+      sandbox: { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken }, log: () => {},
       ...(opts.webhookPort !== undefined ? { webhookPort: opts.webhookPort } : {}),
     });
     core.onEvent((e) => events.push(e));
@@ -61,6 +61,10 @@ export async function startPaymentsFixture(opts: { webhookPort?: number } = {}):
       return r.error;
     },
     async sb(method, path, body, auth) {
+      if (path.startsWith('/__sandbox/')) {
+        const res = await sandboxControl(sandbox.url, sandbox.controlToken).request(method as 'GET' | 'POST' | 'DELETE', path, body);
+        return { status: res.status, body: res.body as never };
+      }
       const headers: Record<string, string> = {};
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (auth === 'stripe') headers.authorization = `Bearer ${sandbox.keys.STRIPE_SECRET_KEY}`;

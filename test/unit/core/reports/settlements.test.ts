@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type RunningSandbox } from '../../../../sandbox/index';
+import { createSandbox, sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
 import { createCore, type PaydeskCore } from '../../../../electron/core/index';
 import type { CoreDeps } from '../../../../electron/core/deps';
 import type { CoreEvent } from '../../../../electron/core/types';
@@ -33,11 +33,11 @@ async function call<T = unknown>(method: MethodName, input: unknown): Promise<T>
   return r.value as T;
 }
 
-async function control<T = unknown>(path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${sandbox.url}/__sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+/** the sandbox's control API, with its token; throws on a non-2xx answer */
+async function control<T = unknown>(path: string, body: unknown = {}, method: 'POST' | 'GET' | 'DELETE' = 'POST'): Promise<T> {
+  const res = await sandboxControl(sandbox.url, sandbox.controlToken).request<T>(method, `/__sandbox${path}`, method === 'POST' ? body : undefined);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 async function advance(days: number): Promise<void> {
@@ -115,12 +115,13 @@ const itemOfRefund = (id: string) => d.db.prepare(`SELECT si.*, s.gateway_settle
 const flagsOf = (subjectLike: string) => d.db.prepare('SELECT flag, subject, detail FROM recon_flags WHERE subject LIKE ? ORDER BY flag').all(subjectLike) as { flag: string; subject: string; detail: string }[];
 
 async function webhooksOff(): Promise<void> {
-  const res = await fetch(`${sandbox.url}/__sandbox/webhooks/targets`);
-  const body = (await res.json()) as { data?: { id: string; gateway: string }[]; targets?: { id: string; gateway: string }[] };
+  const body = await control<{ data?: { id: string; gateway: string }[]; targets?: { id: string; gateway: string }[] }>('/webhooks/targets', undefined, 'GET');
   for (const t of body.data ?? body.targets ?? []) {
-    const url = t.gateway === 'stripe' ? `${sandbox.url}/v1/webhook_endpoints/${t.id}` : `${sandbox.url}/__sandbox/webhooks/targets/${t.id}`;
-    const headers: Record<string, string> = t.gateway === 'stripe' ? { authorization: `Bearer ${sandbox.keys.STRIPE_SECRET_KEY}` } : {};
-    const del = await fetch(url, { method: 'DELETE', headers });
+    if (t.gateway === 'razorpay') {
+      await control(`/webhooks/targets/${t.id}`, undefined, 'DELETE');
+      continue;
+    }
+    const del = await fetch(`${sandbox.url}/v1/webhook_endpoints/${t.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.keys.STRIPE_SECRET_KEY}` } });
     if (!del.ok) throw new Error(`could not remove webhook target ${t.id}: ${del.status}`);
   }
 }
@@ -129,7 +130,7 @@ beforeAll(async () => {
   sandbox = await createSandbox({ port: 0, host: '127.0.0.1' });
   dataDir = mkdtempSync(join(tmpdir(), 'paydesk-recon-'));
   core = await createCore({
-    dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: { url: sandbox.url, keys: sandbox.keys },
+    dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken },
     clock: { now }, log: () => {},
   });
   await core.idle();
@@ -282,7 +283,7 @@ describe('reports refresh against the sandbox', () => {
     const r = await call<{ accounts: { ok: boolean; error: { code: string; message: string } | null }[] }>('reports.refresh', { accountId: stripeAccount });
     expect(r.accounts[0]).toMatchObject({ ok: false, error: { code: 'gateway_unreachable' } });
     expect(JSON.stringify(r)).not.toContain(sandbox.keys.STRIPE_SECRET_KEY);
-    await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
+    await control('/faults', undefined, 'DELETE');
     const status = await call<{ accounts: { accountId: string; last: { ok: boolean } | null }[] }>('reports.status', {});
     expect(status.accounts.find((a) => a.accountId === stripeAccount)?.last?.ok).toBe(false);
   });
