@@ -1,12 +1,14 @@
 // The merchant HTTP API (the seed's API for the merchant's own shop or scripts): off by default; switched
 // on in Settings (api.enable), served on its own loopback port (never the webhook listener's, which a
-// tunnel exposes), with bearer tokens an owner creates (shown once, stored hashed, revocable).
+// tunnel exposes), with bearer tokens an owner creates (shown once, stored hashed, revocable). Public traffic
+// reaches it only through its forwarded entry (forwarded.ts), where the tunnel's client address is believed.
 // One service per composed core: `apiOf(deps)`.
 import { z } from 'zod';
 import type { ApiStatus } from '../../../shared/contract';
 import { AppError, invalid } from '../../../shared/errors';
 import type { CoreDeps } from '../deps';
 import { paymentsOf } from '../handlers/payments';
+import { forwardedEntryPath } from './forwarded';
 import { startMerchantApiServer, type MerchantApiServer } from './server';
 import { createTokenStore, type TokenStore } from './tokens';
 
@@ -33,6 +35,15 @@ export function apiOf(d: CoreDeps): ApiService {
     services.set(d, s);
   }
   return s;
+}
+
+function forwardedPathOf(d: CoreDeps): string | null {
+  try {
+    return forwardedEntryPath(d.options.dataDir);
+  } catch (err) {
+    d.log('warn', 'merchant API: no forwarded entry for a tunnel', { error: err instanceof Error ? err.message : String(err) });
+    return null;
+  }
 }
 
 function createApiService(d: CoreDeps): ApiService {
@@ -73,9 +84,10 @@ function createApiService(d: CoreDeps): ApiService {
       gateways: d.gateways,
       log: d.log,
       avoidPort: () => d.runtime.webhookListenerPort,
+      forwardedPath: forwardedPathOf(d),
     });
     error = null;
-    d.log('info', `merchant API listening on ${server.url}`);
+    d.log('info', `merchant API listening on ${server.url}${server.forwardedPath ? `; a tunnel forwards to ${server.forwardedPath}` : ''}`);
   }
 
   async function stop(): Promise<void> {

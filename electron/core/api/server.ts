@@ -11,22 +11,32 @@
 // reference. Every request needs `Authorization: Bearer <token>`; an `Idempotency-Key` header makes a
 // retried POST return the same payment. The account is `account_id`, or the first verified account of that
 // gateway in the token's mode. Links made here go through links.ts like the console's (created_by 'api').
-// Errors: { error: { code, message, field? } } with 400/401/404/409/413/415/503.
+// Errors: { error: { code, message, field? } } with 400/401/404/409/413/415/429/503.
+//
+// After repeated failed authentications a client gets 429 with Retry-After (throttle.ts); clients are told
+// apart by socket address on the loopback port and by the tunnel's X-Forwarded-For on the forwarded entry
+// (forwarded.ts). Slow senders, bodies and connections are bounded by ../http-limits.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Payment } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { isKnownCurrency, toMajorString } from '../../../shared/money';
 import type { Gateways } from '../gateways';
+import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../http-limits';
 import type { Log } from '../log';
 import type { PaymentServices } from '../handlers/payments';
 import type { AccountRow, AccountsRepo } from '../store/repos/accounts';
 import { API_ACTOR } from '../operators';
 import type { TokenStore } from './tokens';
 import type { ApiToken } from '../../../shared/contract';
+import { clientKey, listenForwardedEntry, type ForwardedEntry } from './forwarded';
+import { AUTH_THROTTLE, createAuthThrottle, type AuthThrottleOptions } from './throttle';
 
 export interface MerchantApiServer {
   port: number;
   url: string;
+  /** where a tunnel forwards public /api/ traffic (forwarded.ts); null when there is none */
+  forwardedPath: string | null;
   close(): Promise<void>;
 }
 
@@ -39,9 +49,32 @@ export interface MerchantApiOptions {
   log: Log;
   /** a port the API must never take (the webhook listener's) */
   avoidPort: () => number | null;
+  /** the forwarded entry's path (forwardedEntryPath); null or omitted = loopback port only */
+  forwardedPath?: string | null;
+  /** default API_LIMITS (tests shorten them) */
+  limits?: Partial<HttpLimits>;
+  /** default AUTH_THROTTLE */
+  throttle?: Partial<AuthThrottleOptions>;
+  /** the throttle's clock; default Date.now */
+  now?: () => number;
 }
 
-const MAX_BODY = 64 * 1024;
+export const API_LIMITS: HttpLimits = {
+  // a link request is a few hundred bytes of JSON: 64 KiB is a wide margin, and all a client can make us hold
+  maxBodyBytes: 64 * 1024,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  // longer than the slowest request: a status check may retry a pending link and sync it, each a gateway
+  // call of up to 20 s
+  idleTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  // The shop's servers and scripts, often with a pool of keep-alive connections, each request possibly
+  // waiting on a gateway for seconds: 128 at once is a very busy shop. Beyond that, refusing is better than
+  // queueing yet more gateway calls.
+  maxConnections: 128,
+};
+
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
@@ -74,36 +107,14 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY) {
-      reject(new HttpError(413, 'payload_too_large', `The body is larger than ${MAX_BODY} bytes.`));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, 'payload_too_large', `The body is larger than ${MAX_BODY} bytes.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (!text.trim()) return resolve({});
-      try {
-        resolve(JSON.parse(text) as unknown);
-      } catch {
-        reject(new HttpError(400, 'invalid_json', 'The body is not valid JSON.'));
-      }
-    });
-  });
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const text = (await readBody(req, maxBytes)).toString('utf8');
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
+  }
 }
 
 const str = (v: unknown, field: string, max: number, required = false): string | undefined => {
@@ -137,6 +148,9 @@ function publicPayment(p: Payment) {
 
 export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<MerchantApiServer> {
   const { log } = opts;
+  const limits: HttpLimits = { ...API_LIMITS, ...opts.limits };
+  const throttle = createAuthThrottle({ ...AUTH_THROTTLE, ...opts.throttle }, opts.now ?? Date.now);
+  let entry: ForwardedEntry | null = null;
 
   function accountFor(gateway: 'stripe' | 'razorpay', token: ApiToken, accountId: string | undefined): AccountRow {
     if (accountId) {
@@ -152,7 +166,7 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
   }
 
   async function createLink(gateway: 'stripe' | 'razorpay', req: IncomingMessage, token: ApiToken): Promise<{ payment: Payment; account: AccountRow }> {
-    const body = await readBody(req);
+    const body = await readJson(req, limits.maxBodyBytes);
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_input', 'The body must be a JSON object.');
     const b = body as Record<string, unknown>;
     const orderRef = str(b.order_id, 'order_id', 40, true) as string;
@@ -209,7 +223,7 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     return s.links.get(found.id);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '');
     const m = /^\/api\/payments\/(stripe|razorpay)\/(checkout|orders|status)(?:\/([A-Za-z0-9_-]{1,100}))?$/.exec(path);
@@ -230,6 +244,7 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
     const token = bearer ? opts.tokens.verify(bearer) : null;
     if (!token) {
+      throttle.failed(client);
       req.resume();
       send(res, 401, { error: { code: 'unauthorized', message: bearer ? 'This token is not valid (revoked?). Create one in Paydesk → Settings → API.' : 'Send Authorization: Bearer <token>. Create a token in Paydesk → Settings → API.' } }, { 'www-authenticate': 'Bearer realm="paydesk"' });
       return;
@@ -259,16 +274,30 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     }
   }
 
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    // DNS rebinding: only our own loopback names
-    const host = (req.headers.host ?? '').toLowerCase();
-    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host)) {
+  const server = createServer(serverOptions(limits), (req, res) => {
+    const forwarded = entry?.isForwarded(req.socket as Socket) ?? false;
+    // DNS rebinding: only our own loopback names. Forwarded requests carry the shop's public host name, and
+    // no web page can reach the forwarded entry (a socket file), so there is nothing to rebind there.
+    if (!forwarded && !LOOPBACK_HOST.test((req.headers.host ?? '').toLowerCase())) {
       req.resume();
       send(res, 421, { error: { code: 'misdirected', message: 'Use http://127.0.0.1:<port> or http://localhost:<port>.' } });
       return;
     }
-    route(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) {
+    const client = clientKey(req, forwarded);
+    const waitMs = throttle.blockedFor(client);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      req.resume();
+      send(res, 429, { error: { code: 'rate_limited', message: `Too many failed authentications from this address. Try again in ${seconds} s.` } }, { 'retry-after': String(seconds) });
+      return;
+    }
+    route(req, res, client).catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) {
+        closeAfterResponse(req, res);
+        send(res, 413, { error: { code: 'payload_too_large', message: err.message } });
+      } else if (req.socket.destroyed) {
+        // cut off (the body deadline) or gone: nobody to answer
+      } else if (err instanceof HttpError) {
         send(res, err.status, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
       } else if (err instanceof AppError) {
         const field = err.field ? (API_FIELD[err.field] ?? err.field) : undefined;
@@ -279,6 +308,8 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
       }
     });
   });
+
+  applyLimits(server, limits);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
@@ -300,15 +331,27 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     throw new AppError('invalid_input', `Port ${port} is the webhook listener's port. Choose another port for the API.`, { field: 'port' });
   }
   server.on('error', (err) => log('error', 'merchant API server error', { error: err }));
+  if (opts.forwardedPath) {
+    // without it the API still serves this computer; only tunnelled traffic has nowhere to go
+    try {
+      entry = await listenForwardedEntry(server, opts.forwardedPath);
+    } catch (err) {
+      log('warn', 'merchant API: no forwarded entry for a tunnel', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
   let closing: Promise<void> | null = null;
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    forwardedPath: entry?.path ?? null,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closing ??= Promise.all([
+        entry?.close(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+      ]).then(() => undefined);
       return closing;
     },
   };

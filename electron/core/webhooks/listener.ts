@@ -3,12 +3,12 @@
 //
 //   POST /webhooks/stripe/<accountId>     POST /webhooks/razorpay/<accountId>
 //
-// 404 for any other path, 405 (Allow: POST) for another method, 413 beyond maxBodyBytes (reading stops),
-// and slow senders are cut off: an absolute deadline for the headers and one for the body, plus an idle
-// timeout, each of which destroys the socket.
+// 404 for any other path, 405 (Allow: POST) for another method, 413 beyond maxBodyBytes (reading stops).
+// Slow senders, bodies and connections are bounded by the shared limits of ../http-limits.ts.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import { AppError } from '../../../shared/errors';
+import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../http-limits';
 
 export type WebhookGateway = 'stripe' | 'razorpay';
 
@@ -29,18 +29,7 @@ export interface DeliveryResponse {
   headers?: Record<string, string>;
 }
 
-export interface ListenerLimits {
-  /** default 1 MiB */
-  maxBodyBytes: number;
-  /** from connection (or the first byte of a request) to the end of its headers; default 10 s */
-  headersTimeoutMs: number;
-  /** from the end of the headers to the end of the body; default 10 s */
-  bodyTimeoutMs: number;
-  /** no bytes at all for this long: the socket is destroyed; default 10 s */
-  idleTimeoutMs: number;
-  /** keep-alive between requests; default 5 s */
-  keepAliveTimeoutMs: number;
-}
+export type ListenerLimits = HttpLimits;
 
 export const DEFAULT_LISTENER_LIMITS: ListenerLimits = {
   maxBodyBytes: 1024 * 1024,
@@ -48,6 +37,11 @@ export const DEFAULT_LISTENER_LIMITS: ListenerLimits = {
   bodyTimeoutMs: 10_000,
   idleTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
+  // The busiest of the three listeners: gateways deliver in bursts (retries after an outage, several
+  // events per payment) through the tunnel, and ingest answers in milliseconds, so 256 open sockets is far
+  // above real traffic while a flood stays a few MiB and well inside the default limit of 1024 open files
+  // (the three listeners together take at most 64 + 128 + 256).
+  maxConnections: 256,
 };
 
 export interface WebhookListenerOptions {
@@ -72,14 +66,13 @@ export interface WebhookListener {
 
 const ROUTE = /^\/webhooks\/(stripe|razorpay)\/([A-Za-z0-9_-]{1,64})\/?$/;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, close = false): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body ?? {});
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(text)),
     'cache-control': 'no-store',
-    ...(close ? { connection: 'close' } : {}),
     ...headers,
   });
   res.end(text);
@@ -105,43 +98,10 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
   const limits: ListenerLimits = { ...DEFAULT_LISTENER_LIMITS, ...opts.limits };
   const now = opts.now ?? Date.now;
 
-  const server: Server = createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
-      maxHeaderSize: 16 * 1024,
-    },
-    (req, res) => handle(req, res),
-  );
-
-  // idle sockets (no bytes either way) are destroyed by Node when no 'timeout' listener is set on the server
-  server.timeout = limits.idleTimeoutMs;
-
-  // Absolute deadline for the first request's headers (Node's own headersTimeout covers later requests
-  // on a keep-alive socket, but is only checked every connectionsCheckingInterval).
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.setNoDelay(true);
-    const t = setTimeout(() => socket.destroy(), limits.headersTimeoutMs);
-    t.unref();
-    (socket as Socket & { __headersTimer?: NodeJS.Timeout }).__headersTimer = t;
-    socket.once('close', () => clearTimeout(t));
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    socket.destroy();
-  });
+  const server: Server = createServer(serverOptions(limits), (req, res) => handle(req, res));
+  const limited = applyLimits(server, limits);
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket as Socket & { __headersTimer?: NodeJS.Timeout };
-    if (socket.__headersTimer) {
-      clearTimeout(socket.__headersTimer);
-      socket.__headersTimer = undefined;
-    }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const m = ROUTE.exec(path);
     if (!m) {
@@ -156,51 +116,26 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
     }
     const gateway = m[1] as WebhookGateway;
     const accountId = m[2] as string;
+    readBody(req, limits.maxBodyBytes).then(
+      (body) => deliver(res, { gateway, accountId, headers: req.headers, body, receivedAt: now() }),
+      (err: unknown) => {
+        if (!(err instanceof BodyTooLargeError)) return; // the connection is gone: nobody to answer
+        closeAfterResponse(req, res);
+        send(res, 413, { error: 'payload_too_large', limitBytes: limits.maxBodyBytes });
+      },
+    );
+  }
 
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > limits.maxBodyBytes) {
-      tooLarge(req, res);
+  function deliver(res: ServerResponse, delivery: WebhookDelivery): void {
+    let result: Promise<DeliveryResponse> | DeliveryResponse;
+    try {
+      result = opts.onDelivery(delivery);
+    } catch (err) {
+      fail(err, res);
       return;
     }
-
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const bodyTimer = setTimeout(() => {
-      done = true;
-      req.socket.destroy();
-    }, limits.bodyTimeoutMs);
-    bodyTimer.unref();
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limits.maxBodyBytes) {
-        done = true;
-        clearTimeout(bodyTimer);
-        tooLarge(req, res);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => {
-      done = true;
-      clearTimeout(bodyTimer);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      clearTimeout(bodyTimer);
-      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      let result: Promise<DeliveryResponse> | DeliveryResponse;
-      try {
-        result = opts.onDelivery({ gateway, accountId, headers: req.headers, body, receivedAt: now() });
-      } catch (err) {
-        fail(err, res);
-        return;
-      }
-      if (result instanceof Promise) result.then((r) => reply(res, r), (err: unknown) => fail(err, res));
-      else reply(res, result);
-    });
+    if (result instanceof Promise) result.then((r) => reply(res, r), (err: unknown) => fail(err, res));
+    else reply(res, result);
   }
 
   function reply(res: ServerResponse, r: DeliveryResponse): void {
@@ -210,15 +145,6 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
   function fail(err: unknown, res: ServerResponse): void {
     opts.onError?.(err instanceof Error ? err : new Error(String(err)));
     send(res, 500, { error: 'internal' });
-  }
-
-  function tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    // stop reading: answer, then close the connection once the answer is flushed
-    req.pause();
-    send(res, 413, { error: 'payload_too_large', limitBytes: limits.maxBodyBytes }, {}, true);
-    res.once('finish', () => req.socket.destroySoon());
-    const t = setTimeout(() => req.socket.destroy(), 1000);
-    t.unref();
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -263,9 +189,7 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
         server.close(() => resolve());
         server.closeIdleConnections();
         // in-flight requests get a moment to finish; then everything goes
-        const t = setTimeout(() => {
-          for (const s of sockets) s.destroy();
-        }, 2000);
+        const t = setTimeout(() => limited.destroyAll(), 2000);
         t.unref();
         server.once('close', () => clearTimeout(t));
       });

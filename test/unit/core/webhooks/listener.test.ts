@@ -3,6 +3,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { request } from 'node:http';
 import { AppError } from '../../../../shared/errors';
 import { startWebhookListener, type WebhookDelivery, type WebhookListener } from '../../../../electron/core/webhooks/listener';
+import { dribbleBody, dribbleHeaders, exchange, holdConnections, open as openSocket, whenClosed } from '../../../fixtures/http-limits';
 
 const open: WebhookListener[] = [];
 afterEach(async () => {
@@ -120,28 +121,39 @@ describe('webhook listener', () => {
     expect(r.status).toBe(413);
   });
 
-  it('cuts off a sender that dribbles its body', async () => {
-    const { l, seen } = await start({ bodyTimeoutMs: 300, idleTimeoutMs: 5_000 });
-    const s = connect(l.port, '127.0.0.1');
-    const done = closed(s);
-    s.write('POST /webhooks/stripe/acc_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n');
-    const iv = setInterval(() => s.writable && s.write('a'), 50);
-    await done;
-    clearInterval(iv);
-    expect(s.destroyed).toBe(true);
+  // Each deadline is short and the other one long, so the time of the close tells which timer fired.
+  it('cuts off a sender that dribbles its body at the body deadline, not later', async () => {
+    const { l, seen } = await start({ headersTimeoutMs: 5_000, bodyTimeoutMs: 400, idleTimeoutMs: 10_000 });
+    const head = 'POST /webhooks/stripe/acc_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n';
+    const closed = await dribbleBody({ port: l.port }, head);
+    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
+    expect(closed.afterMs).toBeLessThan(2_000);
     expect(seen).toHaveLength(0);
   });
 
-  it('cuts off a sender that dribbles its headers', async () => {
-    const { l, seen } = await start({ headersTimeoutMs: 300, idleTimeoutMs: 5_000 });
-    const s = connect(l.port, '127.0.0.1');
-    const done = closed(s);
+  it('cuts off a sender that dribbles its headers at the headers deadline, not later', async () => {
+    const { l, seen } = await start({ headersTimeoutMs: 400, bodyTimeoutMs: 5_000, idleTimeoutMs: 10_000 });
     const head = 'POST /webhooks/stripe/acc_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'a'.repeat(200);
-    let i = 0;
-    const iv = setInterval(() => s.writable && i < head.length && s.write(head[i++] as string), 30);
-    await done;
-    clearInterval(iv);
+    const closed = await dribbleHeaders({ port: l.port }, head);
+    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
+    expect(closed.afterMs).toBeLessThan(2_000);
     expect(seen).toHaveLength(0);
+  });
+
+  it('closes a connection beyond the cap at once; the open ones keep working, and a freed slot is reused', async () => {
+    const { l } = await start({ maxConnections: 3, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 10_000 });
+    const req = 'POST /webhooks/stripe/acc_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}';
+    const held = await holdConnections({ port: l.port }, 3, req);
+    const extra = await openSocket({ port: l.port });
+    const refused = await whenClosed(extra, Date.now());
+    expect(refused.afterMs).toBeLessThan(1_000);
+    expect(refused.received).toBe('');
+    for (const s of held) expect(await exchange(s, req)).toBe(200);
+    held[0]!.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await openSocket({ port: l.port });
+    expect(await exchange(next, req)).toBe(200);
+    for (const s of [...held, next]) s.destroy();
   });
 
   it('cuts off a connection that sends nothing', async () => {

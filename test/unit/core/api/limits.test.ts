@@ -1,0 +1,72 @@
+// The merchant API's limits: slow senders are cut at the right deadline, connections beyond the cap
+// (through either door) are closed while the open ones keep working, and a body over the cap gets 413.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HttpLimits } from '../../../../electron/core/http-limits';
+import { dribbleBody, dribbleHeaders, exchange, holdConnections, open, whenClosed } from '../../../fixtures/http-limits';
+import { startStubApi, type StubApi } from './stub-api';
+
+const stubs: StubApi[] = [];
+afterEach(async () => {
+  await Promise.all(stubs.splice(0).map((s) => s.close()));
+});
+
+async function start(limits: Partial<HttpLimits>): Promise<StubApi> {
+  const s = await startStubApi({ limits });
+  stubs.push(s);
+  return s;
+}
+
+const statusRequest = (token: string): string =>
+  `GET /api/payments/stripe/status/pi_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+const checkoutHead = (token: string, length: number): string =>
+  `POST /api/payments/stripe/checkout HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+
+describe('merchant API limits', () => {
+  // Each deadline is short and the other one long, so the time of the close tells which timer fired.
+  it('cuts off a sender that dribbles its headers at the headers deadline, not later', async () => {
+    const { api, token } = await start({ headersTimeoutMs: 400, bodyTimeoutMs: 5_000 });
+    const closed = await dribbleHeaders({ port: api.port }, statusRequest(token));
+    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
+    expect(closed.afterMs).toBeLessThan(2_000);
+  });
+
+  it('cuts off a sender that dribbles its body at the body deadline, not later', async () => {
+    const { api, token } = await start({ headersTimeoutMs: 5_000, bodyTimeoutMs: 400 });
+    const closed = await dribbleBody({ port: api.port }, checkoutHead(token, 1000));
+    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
+    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(closed.received).toBe('');
+  });
+
+  it('the same deadlines hold on the forwarded entry', async () => {
+    const { api, token } = await start({ headersTimeoutMs: 5_000, bodyTimeoutMs: 400 });
+    const closed = await dribbleBody({ path: api.forwardedPath! }, checkoutHead(token, 1000));
+    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
+    expect(closed.afterMs).toBeLessThan(2_000);
+  });
+
+  it('closes a connection beyond the cap at once, through either door; the open ones keep working', async () => {
+    const { api, token } = await start({ maxConnections: 3, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 10_000 });
+    const req = statusRequest(token);
+    const held = [
+      ...(await holdConnections({ port: api.port }, 2, req)),
+      ...(await holdConnections({ path: api.forwardedPath! }, 1, req)),
+    ];
+    for (const target of [{ port: api.port }, { path: api.forwardedPath! }]) {
+      const extra = await open(target);
+      const refused = await whenClosed(extra, Date.now());
+      expect(refused.afterMs).toBeLessThan(1_000);
+      expect(refused.received).toBe('');
+    }
+    for (const s of held) expect(await exchange(s, req)).toBe(404);
+    for (const s of held) s.destroy();
+  });
+
+  it('refuses a body over the cap with 413 and closes the connection', async () => {
+    const { api, token } = await start({ maxBodyBytes: 1024 });
+    const s = await open({ port: api.port });
+    const closed = whenClosed(s, Date.now());
+    expect(await exchange(s, checkoutHead(token, 4096) + 'x'.repeat(4096))).toBe(413);
+    await closed;
+  });
+});

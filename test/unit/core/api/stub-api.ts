@@ -1,0 +1,53 @@
+// The merchant API server on real sockets with payments stubbed: an authorized status check finds nothing
+// (404), and nothing else is reachable. For the throttle and limits tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { startMerchantApiServer, type MerchantApiOptions, type MerchantApiServer } from '../../../../electron/core/api/server';
+import { createTokenStore } from '../../../../electron/core/api/tokens';
+import type { Gateways } from '../../../../electron/core/gateways';
+import type { PaymentServices } from '../../../../electron/core/handlers/payments';
+import type { AccountsRepo } from '../../../../electron/core/store/repos/accounts';
+import type { SettingsRepo } from '../../../../electron/core/store/repos/settings';
+
+const memorySettings = (): SettingsRepo => {
+  const values = new Map<string, unknown>();
+  return {
+    get: <S extends z.ZodType>(key: string, schema: S, fallback: z.output<S>) => (values.has(key) ? schema.parse(values.get(key)) : fallback),
+    set: (key: string, value: unknown) => void values.set(key, JSON.parse(JSON.stringify(value))),
+    remove: (key: string) => void values.delete(key),
+  } as SettingsRepo;
+};
+
+export interface StubApi {
+  api: MerchantApiServer;
+  /** a valid bearer token */
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startStubApi(opts: Pick<MerchantApiOptions, 'limits' | 'throttle' | 'now'> = {}): Promise<StubApi> {
+  const dir = mkdtempSync(join(tmpdir(), 'paydesk-api-'));
+  const tokens = createTokenStore(memorySettings(), opts.now ?? Date.now);
+  const token = tokens.create('shop', 'test').secret;
+  const api = await startMerchantApiServer({
+    port: 0,
+    tokens,
+    services: () => ({ queries: { list: () => ({ rows: [] }) } }) as unknown as PaymentServices,
+    accounts: { get: () => null, list: () => [] } as unknown as AccountsRepo,
+    gateways: {} as Gateways,
+    log: () => undefined,
+    avoidPort: () => null,
+    forwardedPath: join(dir, 'api.sock'),
+    ...opts,
+  });
+  return {
+    api,
+    token,
+    async close() {
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
