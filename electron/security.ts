@@ -12,7 +12,7 @@ import { isAllowedExternalUrl, isAppUrl, type ExternalUrlPolicy } from './core/e
 export type Log = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 
 export interface SecurityOptions {
-  /** read on every decision: the sandbox's port is known only once it listens */
+  /** read on every decision: the sandbox's port is known only once it listens, and an owner may change the allowed hosts at any time */
   externalPolicy: () => ExternalUrlPolicy;
   log: Log;
 }
@@ -33,8 +33,9 @@ export function openExternalIfAllowed(raw: string, opts: SecurityOptions): boole
     opts.log('warn', 'refused to open a URL outside the allowlist', { origin: originOf(raw) });
     return false;
   }
-  // The URL was parsed and checked against the allowlist just above (https, or the sandbox's loopback port).
-  const opening = shell.openExternal(new URL(raw).toString()); // eng-disable OPEN_EXTERNAL_JS_CHECK — only URLs that passed isAllowedExternalUrl (https without credentials, or the sandbox's loopback port)
+  // The URL was parsed and checked against the allowlist just above (a gateway's host, a link Paydesk made,
+  // a host an owner added, or the sandbox's loopback port).
+  const opening = shell.openExternal(new URL(raw).toString()); // eng-disable OPEN_EXTERNAL_JS_CHECK — only URLs that passed isAllowedExternalUrl (gateway hosts, Paydesk's own links, owner-added hosts over https, or the sandbox's loopback port)
   opening.catch((err: unknown) => {
     opts.log('warn', 'the system browser could not open a URL', { origin: originOf(raw), error: String(err) });
   });

@@ -14,6 +14,7 @@ import { createEvents } from './events';
 import { createGateways } from './gateways';
 import { accountHandlers } from './handlers/accounts';
 import { reportsHandlers } from './handlers/reports';
+import { settingsHandlers } from './handlers/settings';
 import { systemHandlers } from './handlers/system';
 import { paymentsHandlers, paymentsOf } from './handlers/payments';
 import { apiHandlers } from './handlers/api';
@@ -61,6 +62,7 @@ function buildHandlers(d: CoreDeps): AllHandlers {
     ...deskHandlers(d),
     ...auditHandlers(d),
     ...reportsHandlers(d),
+    ...settingsHandlers(d),
   };
 }
 
@@ -120,6 +122,9 @@ function webhookSecrets(d: CoreDeps): (gateway: 'stripe' | 'razorpay', accountId
   };
 }
 
+/** The embedded sandbox as core reaches it: its base URL and its control token. */
+type SandboxLink = Pick<NonNullable<CoreOptions['sandbox']>, 'url' | 'controlToken'>;
+
 /**
  * With the embedded sandbox: point each sandbox account's webhooks at the local listener, as a real gateway
  * would be pointed at the tunnel. Stripe through its webhook_endpoints API (one Paydesk endpoint per account,
@@ -128,16 +133,17 @@ function webhookSecrets(d: CoreDeps): (gateway: 'stripe' | 'razorpay', accountId
  */
 /** Points the sandbox's Razorpay webhooks for one account at the listener, signed with `secret` (the
  *  sandbox's control API stands in for the Razorpay Dashboard, where the merchant would paste it). */
-async function pointSandboxRazorpay(listener: WebhookListener, sandboxUrl: string, accountId: string, secret: string): Promise<void> {
-  const res = await fetch(`${new URL(sandboxUrl).origin}/__sandbox/webhooks/targets`, {
+async function pointSandboxRazorpay(listener: WebhookListener, sandbox: SandboxLink, accountId: string, secret: string): Promise<void> {
+  const res = await fetch(`${new URL(sandbox.url).origin}/__sandbox/webhooks/targets`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // the control API answers only its bearer token and JSON bodies (sandbox/README.md, "Control API")
+    headers: { authorization: `Bearer ${sandbox.controlToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ id: `paydesk_${accountId}`, gateway: 'razorpay', url: listener.urlFor('razorpay', accountId), secret, events: ['*'], enabled: true }),
   });
   if (!res.ok) throw new Error(`the sandbox refused the webhook target (${res.status})`);
 }
 
-async function registerWithSandbox(d: CoreDeps, listener: WebhookListener, sandboxUrl: string): Promise<void> {
+async function registerWithSandbox(d: CoreDeps, listener: WebhookListener, sandbox: SandboxLink): Promise<void> {
   for (const a of d.repos.accounts.list().filter((x) => x.sandbox)) {
     try {
       if (a.gateway === 'stripe') {
@@ -159,7 +165,7 @@ async function registerWithSandbox(d: CoreDeps, listener: WebhookListener, sandb
           secret = randomBytes(24).toString('base64url');
           await d.accounts.update({ id: a.id, webhookSecret: secret });
         }
-        await pointSandboxRazorpay(listener, sandboxUrl, a.id, secret);
+        await pointSandboxRazorpay(listener, sandbox, a.id, secret);
       }
     } catch (err) {
       d.log('warn', `could not point the sandbox's webhooks at Paydesk for account ${a.id}`, { error: err instanceof Error ? err.message : String(err) });
@@ -171,7 +177,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   const clock: Clock = options.clock ?? { now: () => Date.now() };
   const sandbox = options.sandbox ?? null;
   let vault: Vault | null = null;
-  const sandboxSecrets = sandbox ? [sandbox.keys.STRIPE_SECRET_KEY, sandbox.keys.RAZORPAY_KEY_SECRET] : [];
+  const sandboxSecrets = sandbox ? [sandbox.keys.STRIPE_SECRET_KEY, sandbox.keys.RAZORPAY_KEY_SECRET, sandbox.controlToken] : [];
   const log = createLog(options.log ?? consoleSink, function* () {
     yield* sandboxSecrets;
     if (vault) yield* vault.knownSecrets();
@@ -220,7 +226,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
         // Razorpay would once the merchant pasted it in the Dashboard (else its webhooks fail until restart)
         const row = repos.accounts.get(id);
         if (sandbox && listener && row?.sandbox && row.gateway === 'razorpay') {
-          await pointSandboxRazorpay(listener, sandbox.url, id, secret).catch((err: unknown) =>
+          await pointSandboxRazorpay(listener, sandbox, id, secret).catch((err: unknown) =>
             log('warn', `could not give the sandbox the new webhook secret for account ${id}`, { error: err instanceof Error ? err.message : String(err) }));
         }
       },
@@ -310,7 +316,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     }
     const started = listener;
     track((async () => {
-      if (sandbox && started) await registerWithSandbox(d, started, sandbox.url);
+      if (sandbox && started) await registerWithSandbox(d, started, sandbox);
       // on start: finish intents left `creating`, then catch up from the gateways
       await pay.links.retryPending();
       if (!closed) await pay.sync.syncAll('start');

@@ -5,7 +5,36 @@ import { z } from 'zod';
 import { EmptySchema, mutation, query, STAFF, STAFF_AUDITED, owner } from './define';
 import { GatewaySchema, ModeSchema } from './accounts';
 
-const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD');
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+/** Years outside are typos; they also keep the day arithmetic in core away from Date.UTC's years 0-99 (read as 19xx). */
+const MIN_YEAR = 1970;
+const MAX_YEAR = 2999;
+
+/** True when 'YYYY-MM-DD' names a day on the calendar: no month 13, no day 00, no 30 February. */
+export function isCalendarDate(day: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return false;
+  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
+}
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * A local day, 'YYYY-MM-DD', that exists on the calendar. `which` names the field in the message ("the
+ * first day"), so every method that takes a range refuses 2026-02-30 the same way, at the field.
+ */
+const localDate = (which: string) =>
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `Enter ${which} as a date, YYYY-MM-DD`).superRefine((day, ctx) => {
+    if (!isCalendarDate(day)) ctx.addIssue({ code: 'custom', message: `${capitalize(which)}, ${day}, is not a date on the calendar` });
+    else if (Number(day.slice(0, 4)) < MIN_YEAR || Number(day.slice(0, 4)) > MAX_YEAR) {
+      ctx.addIssue({ code: 'custom', message: `Choose ${which} between ${MIN_YEAR} and ${MAX_YEAR}` });
+    }
+  });
+const FromDateSchema = localDate('the first day');
+const ToDateSchema = localDate('the last day');
 
 export const ReconFlagSchema = z.enum(['unknown_at_gateway', 'amount_mismatch', 'currency_mismatch', 'external', 'not_settled']);
 export type ReconFlag = z.infer<typeof ReconFlagSchema>;
@@ -70,9 +99,9 @@ export const SummaryInputSchema = z.object({
   /** required: test and live are never mixed */
   mode: ModeSchema,
   /** first local day, inclusive */
-  from: LocalDateSchema,
+  from: FromDateSchema,
   /** last local day, inclusive */
-  to: LocalDateSchema,
+  to: ToDateSchema,
   gateway: GatewaySchema.optional(),
   accountId: z.string().trim().min(1).optional(),
 }).strict();
@@ -225,8 +254,10 @@ export type ExportPreset = z.infer<typeof ExportPresetSchema>;
 export const ExportStartInputSchema = z.object({
   /** required: an export never mixes test and live */
   mode: ModeSchema,
-  from: LocalDateSchema,
-  to: LocalDateSchema,
+  /** first local day, inclusive */
+  from: FromDateSchema,
+  /** last local day, inclusive */
+  to: ToDateSchema,
   gateway: GatewaySchema.optional(),
   accountId: z.string().trim().min(1).optional(),
   preset: ExportPresetSchema,

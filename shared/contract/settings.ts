@@ -1,6 +1,7 @@
 // Methods and events of the settings domain. Filled by the issue that builds settings.
 // So far: the merchant HTTP API (the seed's API for the merchant's own shop or scripts): off by default,
-// served on its own loopback port, bearer tokens shown once and stored hashed.
+// served on its own loopback port, bearer tokens shown once and stored hashed; and the websites the
+// desktop app may open.
 import { z } from 'zod';
 import { EmptySchema, mutation, OkSchema, query, STAFF, owner } from './define';
 import { ModeSchema } from './accounts';
@@ -36,6 +37,50 @@ export const ApiTokenCreatedSchema = z.object({
   secret: z.string(),
 });
 
+// ---- websites the desktop app may open ------------------------------------------------------------------
+// A link in Paydesk opens in the system browser only when it leads to a gateway's own website, is a payment
+// link Paydesk made, or leads to a host an owner added here (electron/core/external-url.ts decides).
+
+export const MAX_EXTERNAL_HOSTS = 50;
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+/** A host as an owner types or pastes it ("docs.example.com", "https://docs.example.com/"), lower-cased; or why not. */
+export function parseExternalHost(typed: string): { host: string } | { problem: string } {
+  const shown = typed.trim().slice(0, 80);
+  let t = typed.trim().toLowerCase();
+  if (t.startsWith('http://')) return { problem: `Paydesk opens websites over https only, so ${shown} cannot be added` };
+  if (t.startsWith('https://')) t = t.slice('https://'.length);
+  if (t.endsWith('/')) t = t.slice(0, -1);
+  if (!HOSTNAME.test(t)) return { problem: `"${shown}" is not a website's name; enter only the host, for example docs.example.com (no path, port or spaces)` };
+  return { host: t };
+}
+
+export const ExternalHostsSchema = z.object({
+  /** hosts an owner added: https pages on exactly these hosts (not their subdomains) */
+  hosts: z.array(z.string()),
+  /** always allowed: the gateways' own websites */
+  gatewayHosts: z.array(z.string()),
+});
+export type ExternalHosts = z.infer<typeof ExternalHostsSchema>;
+
+export const ExternalHostsInputSchema = z.object({
+  /** the whole list (replaces the one stored); duplicates are kept once */
+  hosts: z.array(z.string('Enter each website as text'), 'Send the websites as a list')
+    .max(MAX_EXTERNAL_HOSTS, `At most ${MAX_EXTERNAL_HOSTS} websites`)
+    .transform((typed, ctx) => {
+      const hosts: string[] = [];
+      for (const t of typed) {
+        const r = parseExternalHost(t);
+        if ('problem' in r) {
+          ctx.addIssue({ code: 'custom', message: r.problem });
+          return z.NEVER;
+        }
+        if (!hosts.includes(r.host)) hosts.push(r.host);
+      }
+      return hosts;
+    }),
+}).strict();
+
 export const settingsMethods = {
   'api.status': query(EmptySchema, ApiStatusSchema, STAFF),
   /** switch the API on (port 0 or omitted = any free port, remembered afterwards) */
@@ -50,9 +95,13 @@ export const settingsMethods = {
   ),
   'api.tokens.list': query(EmptySchema, z.array(ApiTokenSchema), STAFF),
   'api.tokens.revoke': mutation(z.object({ id: z.string().trim().min(1) }), OkSchema, owner('revoke API tokens')),
+  'settings.externalHosts.get': query(EmptySchema, ExternalHostsSchema, STAFF),
+  'settings.externalHosts.set': mutation(ExternalHostsInputSchema, ExternalHostsSchema, owner('choose which websites Paydesk may open')),
 };
 
 export const settingsEvents = {
   /** the API's status or tokens changed: refetch api.status / api.tokens.list */
   'api.changed': z.object({}),
+  /** an owner changed the websites Paydesk may open: refetch settings.externalHosts.get */
+  'externalHosts.changed': z.object({ hosts: z.array(z.string()) }),
 };

@@ -127,17 +127,26 @@ interface GatewayResult {
 
 export const newPaymentId = (): string => `pd_${randomBytes(10).toString('hex')}`;
 
-/** Payment row -> the contract's Payment. */
-export function paymentOfRow(row: PaymentRow, pendingReason: string | null = null): Payment {
-  let notes: Record<string, string> = {};
+/**
+ * A payment's stored notes (JSON text), as a null-prototype record: copied name by name, so no name can
+ * collide with what every object inherits and be dropped on the way.
+ */
+export function notesOfRow(row: Pick<PaymentRow, 'notes'>): Record<string, string> {
+  const notes = Object.create(null) as Record<string, string>;
   try {
     const parsed = JSON.parse(row.notes) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      notes = Object.fromEntries(Object.entries(parsed as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) if (typeof value === 'string') notes[name] = value;
     }
   } catch {
     // stored notes are always JSON (CHECK json_valid); keep going with none
   }
+  return notes;
+}
+
+/** Payment row -> the contract's Payment. */
+export function paymentOfRow(row: PaymentRow, pendingReason: string | null = null): Payment {
+  const notes = notesOfRow(row);
   return {
     id: row.id,
     accountId: row.account_id,
@@ -411,14 +420,12 @@ export function createLinksService(d: LinksDeps) {
 
   // ---- the gateway calls --------------------------------------------------------------------------
 
+  /** The merchant's notes plus Paydesk's own two, as the SDKs take them: a plain object of own data properties. */
   const metadataOf = (row: PaymentRow): Record<string, string> => {
-    let notes: Record<string, string>;
-    try {
-      notes = JSON.parse(row.notes) as Record<string, string>;
-    } catch {
-      notes = {};
-    }
-    return { ...notes, paydesk_id: row.id, order_ref: row.order_ref };
+    const metadata = new Map(Object.entries(notesOfRow(row)));
+    metadata.set('paydesk_id', row.id);
+    metadata.set('order_ref', row.order_ref);
+    return Object.fromEntries(metadata);
   };
 
   async function stripeCreate(row: PaymentRow, notify: boolean): Promise<GatewayResult> {

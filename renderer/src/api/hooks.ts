@@ -40,6 +40,7 @@ export const EVENT_INVALIDATIONS = {
   'webhooks.changed': ['webhooks'],
   'tunnel.changed': ['tunnel', 'webhooks'],
   'api.changed': ['api'],
+  'externalHosts.changed': ['settings'],
   'desk.changed': ['desk', 'operators'],
   'audit.appended': ['audit'],
 } as const satisfies { readonly [E in EventName]: readonly Domain[] };

@@ -11,6 +11,7 @@ import { migration as m006 } from './006-search-text-only';
 import { migration as m007 } from './007-list-indexes';
 import { migration as m008 } from './008-pin-failures';
 import { migration as m009 } from './009-webhook-replay-guards';
+import { migration as m010 } from './010-payments-by-url';
 
 export type { Migration } from './types';
 
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   m007,
   m008,
   m009,
+  m010,
 ];

@@ -1,5 +1,6 @@
 import { useRpcQuery } from '../../api/hooks';
 import { Card, Icon, StatusChip } from '../../components';
+import { ExternalHosts } from './ExternalHosts';
 
 const KIND_LABEL = { safeStorage: 'OS keychain (Electron safeStorage)', keyring: 'OS keyring', keyfile: 'Key file' } as const;
 
@@ -7,7 +8,7 @@ export function SecurityPanel() {
   const info = useRpcQuery('system.info', {}, { staleTime: Infinity });
   const vp = info.data?.vaultProtection;
   return (
-    <Card id="security" title="Security" description="How Paydesk keeps your secret keys on this computer.">
+    <Card id="security" title="Security" description="How Paydesk keeps your secret keys on this computer, and which websites it opens.">
       <div className="security">
         <div className={vp?.kind === 'keyfile' ? 'security-icon tone-warning' : 'security-icon tone-success'}>
           <Icon name="shield" size={24} />
@@ -30,6 +31,8 @@ export function SecurityPanel() {
           </ul>
         </div>
       </div>
+      <hr className="divider" />
+      <ExternalHosts />
     </Card>
   );
 }
