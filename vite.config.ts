@@ -1,13 +1,13 @@
 // Vite builds the renderer only (ARCHITECTURE.md): esbuild bundles the Electron entries and the browser host.
-// The dev server sends the same CSP as protocol.ts and the browser host, and proxies the RPC and the event
-// stream to a running browser host.
+// The dev server sends the same CSP as protocol.ts and the browser host, and proxies the RPC, the event
+// stream, its tickets and export downloads to a running browser host.
 //
 // Dev loop (two terminals):
 //   npm run host -- --port 5179 --data-dir /tmp/pd-dev --allow-origin http://127.0.0.1:5173
-//     then open the printed http://127.0.0.1:5179/?token=… once: it sets the HttpOnly token cookie for 127.0.0.1
-//     (cookies are not port-scoped, so the dev server's proxied calls carry it too);
-//     or export PAYDESK_HOST_TOKEN=<token> and the proxy adds the x-paydesk-token header itself.
-//   npx vite            (http://127.0.0.1:5173; PAYDESK_HOST_PORT picks another host port)
+//   npx vite            (PAYDESK_HOST_PORT picks another host port)
+//     then open http://127.0.0.1:5173/?token=<the token the host printed>: the page keeps it for its tab and
+//     sends it as the x-paydesk-token header, which the proxy passes on;
+//     or export PAYDESK_HOST_TOKEN=<token> and the proxy adds the header itself.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -75,6 +75,8 @@ export default defineConfig({
     proxy: {
       '/rpc': proxyTo,
       '/events': proxyTo,
+      '/tickets': proxyTo,
+      '/exports': proxyTo,
     },
   },
   preview: {

@@ -1,18 +1,22 @@
 // `npm run host -- --port <p> --data-dir <dir> [--sandbox on|off] [--sandbox-port <p>]`
-// Browser mode: starts the embedded Paydesk Sandbox (default), core and the browser host, prints the URL.
-import { existsSync, mkdirSync } from 'node:fs';
+// Browser mode: starts the embedded Paydesk Sandbox (unless switched off, see core/sandbox-policy.ts),
+// core and the browser host, prints the URL (and the sandbox's URL and control token).
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { createSandbox } from '../../sandbox/index';
 import { createCore, type PaydeskCore } from '../core/index';
 import { consoleSink } from '../core/log';
+import { ensurePrivateDir } from '../core/private-fs';
+import { parseSandboxSwitch, readSandboxSetting, sandboxDecision } from '../core/sandbox-policy';
 import { startBrowserHost, type BrowserHost } from './server';
 
 const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--sandbox on|off] [--sandbox-port <p>] [--renderer-dir <dir>] [--allow-origin <origin>]
   --port          port on 127.0.0.1 (0 = any free port; default 0)
   --data-dir      where the database and keys live (default: ${envPaths('Paydesk', { suffix: '' }).data})
-  --sandbox       on (default): run the embedded Paydesk Sandbox; off: real gateways only
+  --sandbox       on: run the embedded Paydesk Sandbox; off: real gateways only
+                  (default: the saved setting in the data dir, else on)
   --sandbox-port  port of the sandbox (default: any free port)
   --renderer-dir  the built screens (default: dist/renderer next to this program)
   --allow-origin  also accept calls from this exact origin (the Vite dev server), may repeat`;
@@ -60,13 +64,16 @@ async function main(): Promise<void> {
   }
   const port = parsePort(args.port, '--port');
   const sandboxPort = parsePort(args['sandbox-port'], '--sandbox-port');
-  const sandboxFlag = args.sandbox ?? 'on';
-  if (sandboxFlag !== 'on' && sandboxFlag !== 'off') fail(`--sandbox must be on or off, got "${sandboxFlag}"`);
+  const sandboxFlag = args.sandbox === undefined ? null : parseSandboxSwitch(args.sandbox);
+  if (args.sandbox !== undefined && sandboxFlag === null) fail(`--sandbox must be on or off, got "${args.sandbox}"`);
   const dataDir = resolve(args['data-dir'] ?? envPaths('Paydesk', { suffix: '' }).data);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // before the sandbox writes its state there; core checks it again (it also serves the desktop app)
+  ensurePrivateDir(dataDir);
   const rendererDir = args['renderer-dir'] ? resolve(args['renderer-dir']) : defaultRendererDir();
 
-  const sandbox = sandboxFlag === 'on' ? await createSandbox({ port: sandboxPort, host: '127.0.0.1', stateFile: join(dataDir, 'sandbox-state.json') }) : null;
+  const decision = sandboxDecision({ packaged: false, shell: 'browser', setting: readSandboxSetting(dataDir), override: sandboxFlag });
+  if (!decision.start) console.log(`Paydesk Sandbox ${decision.reason}`);
+  const sandbox = decision.start ? await createSandbox({ port: sandboxPort, host: '127.0.0.1', stateFile: join(dataDir, 'sandbox-state.json') }) : null;
   let core: PaydeskCore | null = null;
   let host: BrowserHost | null = null;
   let closing = false;
@@ -90,7 +97,7 @@ async function main(): Promise<void> {
     core = await createCore({
       dataDir,
       shell: 'browser',
-      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys } : null,
+      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
       log: consoleSink,
     });
     host = await startBrowserHost({ core, port, rendererDir, extraOrigins: args['allow-origin'] ?? [], log: consoleSink });
@@ -103,7 +110,11 @@ async function main(): Promise<void> {
   if (info.startupError) console.error(`paydesk-host: started with a problem the console will show: ${info.startupError.message}`);
   if (!rendererDir) console.error('paydesk-host: the screens are not built (no dist/renderer/index.html); run `npm run build`.');
   console.log(`Paydesk running at ${host.url}`);
-  if (sandbox) console.log(`Paydesk Sandbox at ${sandbox.url}`);
+  if (sandbox) {
+    console.log(`Paydesk Sandbox at ${sandbox.url}`);
+    // for scripts and tests that drive the sandbox's control API (/__sandbox/…); the console never needs it
+    console.log(`SANDBOX_CONTROL_TOKEN=${sandbox.controlToken}`);
+  }
   console.log(`Data: ${dataDir} (keys: ${info.vaultProtection.kind})`);
 }
 

@@ -1,21 +1,39 @@
 // Browser mode: node:http on 127.0.0.1 only. Serves the built renderer with the CSP header,
 // POST /rpc/<method> -> core.callUnknown -> envelope JSON, and GET /events (SSE + heartbeat).
-// Every request passes the guard (Host, Origin, token) first; a refused request reaches nothing.
+// Every request passes the guard (Host, Origin, then the credential its path needs: guard.ts) first;
+// a refused request reaches nothing.
+// Slow senders, bodies and connections are bounded by the shared limits of ../core/http-limits.ts.
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
+import { TICKET_PATH } from '../../shared/browser-auth';
 import { CSP } from '../../shared/csp';
 import type { Envelope, WireError } from '../../shared/errors';
 import type { Core } from '../core/types';
+import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../core/http-limits';
 import { exportFilePath, isExportId } from '../core/reports/export-service';
 import { contentTypeOf, isClientRoute, resolveStaticPath } from '../core/static-files';
+import { claimOnce, sendAndDelete } from './downloads';
 import { createGuard, newToken, type Guard } from './guard';
 
 export const BODY_LIMIT = 1024 * 1024;
 export const HEARTBEAT_MS = 15_000;
+
+export const BROWSER_HOST_LIMITS: HttpLimits = {
+  maxBodyBytes: BODY_LIMIT,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  // longer than the slowest RPC (a gateway call with its retries) and than HEARTBEAT_MS, which keeps an
+  // SSE stream busy; a peer that stops reading for this long is gone
+  idleTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  // One person's browser on this computer: at most 6 connections per origin (HTTP/1.1) plus an SSE
+  // stream per tab, and the Vite dev proxy in development. 64 leaves room for many tabs; more is a
+  // runaway script, refused before it can starve core.
+  maxConnections: 64,
+};
 
 export interface BrowserHostOptions {
   core: Core;
@@ -28,6 +46,8 @@ export interface BrowserHostOptions {
   /** extra allowed origins (the Vite dev server), exact match */
   extraOrigins?: readonly string[];
   heartbeatMs?: number;
+  /** default BROWSER_HOST_LIMITS (tests shorten them) */
+  limits?: Partial<HttpLimits>;
   log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 }
 
@@ -60,30 +80,8 @@ function send(res: ServerResponse, status: number, body: string, type: string, e
 const sendJson = (res: ServerResponse, status: number, value: unknown): void => send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
 const errorEnvelope = (code: WireError['code'], message: string): Envelope<never> => ({ ok: false, error: { code, message, retryable: false } });
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolvePromise, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolvePromise(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+const sizeText = (bytes: number): string =>
+  bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Paydesk</title>
 <body style="font:16px system-ui;margin:3rem;max-width:40rem"><h1>Paydesk is running</h1>
@@ -97,6 +95,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const rendererDir = opts.rendererDir ? resolve(opts.rendererDir) : null;
   const sse = new Set<ServerResponse>();
   const log = opts.log ?? (() => {});
+  const limits: HttpLimits = { ...BROWSER_HOST_LIMITS, ...opts.limits };
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const head = req.method === 'HEAD';
@@ -151,12 +150,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (ctype !== 'application/json') return sendJson(res, 415, errorEnvelope('invalid_input', 'Send the input as application/json'));
     let body: Buffer;
     try {
-      body = await readBody(req, BODY_LIMIT);
+      body = await readBody(req, limits.maxBodyBytes);
     } catch (err) {
-      if (err instanceof BodyTooLarge) {
-        res.setHeader('Connection', 'close');
-        return sendJson(res, 413, errorEnvelope('invalid_input', 'The request is larger than 1 MiB'));
+      if (err instanceof BodyTooLargeError) {
+        closeAfterResponse(req, res);
+        return sendJson(res, 413, errorEnvelope('invalid_input', `The request is larger than ${sizeText(limits.maxBodyBytes)}`));
       }
+      if (req.socket.destroyed) return; // cut off by the body deadline, or gone: nobody to answer
       throw err;
     }
     let input: unknown = {};
@@ -177,7 +177,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     sendJson(res, 200, envelope);
   }
 
-  /** GET /exports/<exportId>: a finished CSV export as an attachment, deleted once it was sent in full. */
+  /** GET /exports/<exportId>: a finished CSV export as an attachment, served once and then deleted. */
   async function serveExport(req: IncomingMessage, res: ServerResponse, exportId: string): Promise<void> {
     const text = 'text/plain; charset=utf-8';
     if (req.method !== 'GET') return send(res, 405, 'Method not allowed', text, { Allow: 'GET' });
@@ -188,18 +188,27 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (s.state !== 'done' || !s.available) return send(res, 410, 'This export is no longer here: it was already downloaded, or Paydesk restarted. Export again.', text);
     const info = await core.callUnknown('system.info', {}, { transport: 'http' });
     const file = info.ok ? exportFilePath((info.value as { dataDir: string }).dataDir, exportId) : null;
-    const st = file ? await stat(file).catch(() => null) : null;
-    if (!file || !st) return send(res, 410, 'This export is no longer here. Export again.', text);
+    // taken before streaming, deleted after it however it ends: see downloads.ts
+    const claimed = file ? await claimOnce(file) : null;
+    if (!claimed) return send(res, 410, 'This export is no longer here: it was already downloaded, or Paydesk restarted. Export again.', text);
     const name = s.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
     res.writeHead(200, {
       ...BASE_HEADERS,
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Length': st.size,
+      'Content-Length': claimed.size,
       'Content-Disposition': `attachment; filename="${name}"`,
       'Cache-Control': 'no-store',
     });
-    await pipeline(createReadStream(file), res);
-    await rm(file, { force: true });
+    await sendAndDelete(claimed, res);
+  }
+
+  /** POST /tickets (with the token header): a one-time ticket for /events or /exports/<id>, see guard.ts */
+  function handleTicket(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, errorEnvelope('invalid_input', `Use POST for ${TICKET_PATH}`));
+    }
+    sendJson(res, 200, { ok: true, value: { ticket: guard.issueTicket() } });
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
@@ -224,7 +233,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     res.on('close', done);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(limits), (req, res) => {
     void (async () => {
       let url: URL;
       try {
@@ -232,19 +241,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       } catch {
         return send(res, 400, 'Bad request', 'text/plain; charset=utf-8');
       }
-      const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events';
-      const queryToken = !isApi && (req.method === 'GET' || req.method === 'HEAD') ? url.searchParams.get('token') : null;
-      const verdict = guard.check(req, queryToken);
+      const isApi = url.pathname.startsWith('/rpc/') || url.pathname === '/events' || url.pathname === TICKET_PATH;
+      const verdict = guard.check(req, url);
       if (!verdict.ok) {
         if (isApi) return sendJson(res, verdict.status, errorEnvelope(verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.reason));
         return send(res, verdict.status, verdict.reason, 'text/plain; charset=utf-8');
       }
-      if (queryToken !== null) {
-        // set the HttpOnly cookie, then drop the token from the address bar
-        url.searchParams.delete('token');
-        const location = url.pathname + (url.searchParams.size > 0 ? `?${url.searchParams.toString()}` : '');
-        return send(res, 302, '', 'text/plain; charset=utf-8', { Location: location, 'Set-Cookie': guard.cookie() });
-      }
+      if (url.pathname === TICKET_PATH) return handleTicket(req, res);
       if (url.pathname.startsWith('/rpc/')) return await handleRpc(req, res, url.pathname.slice('/rpc/'.length));
       if (url.pathname === '/events') return handleEvents(req, res);
       if (url.pathname.startsWith('/exports/')) return await serveExport(req, res, url.pathname.slice('/exports/'.length));
@@ -256,8 +259,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       else res.destroy();
     });
   });
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
+  applyLimits(server, limits);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

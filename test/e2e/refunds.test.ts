@@ -5,7 +5,7 @@
 //   - a staff refund above the limit needs an owner's PIN on the spot (a wrong PIN is refused at the field);
 //   - double-clicking the confirm button makes exactly one refund (checked at the sandbox);
 //   - the Refunds and Audit screens show each action; the lock screen lets the owner back in.
-// Payments are created through the RPC from the page (the page's cookie carries the token) and paid through
+// Payments are created through the RPC from the page (with the token the page holds) and paid through
 // the sandbox's control API. Screenshots (light and dark) go to SHOTS_DIR.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ const ids = { stripe: '', razorpay: '', owner: '', staff: '' };
 
 type PaymentLite = E2ePayment;
 
-/** Calls the console's RPC from inside the page (same origin: the HttpOnly cookie carries the token). */
+/** Calls the console's RPC from inside the page (same origin, with the page's token). */
 const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(page, method, input);
 
 const paidPayment = (gateway: 'stripe' | 'razorpay', amount: string, orderRef: string, customerName: string): Promise<PaymentLite> =>

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PRESETS } from '../../electron/core/reports/columns';
 import type { Summary } from '../../shared/contract';
-import { launchBrowser, openConsole, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host, pageRpc, sandboxPost, createPaidPayment, type E2ePayment, sandboxAccountIds } from './fixtures';
+import { TOKEN_HEADER } from '../../shared/browser-auth';
+import { launchBrowser, openConsole, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host, pageRpc, pageToken, sandboxPost, createPaidPayment, type E2ePayment, sandboxAccountIds } from './fixtures';
 
 let host: Host;
 let browser: Browser;
@@ -149,7 +150,11 @@ it('pays, refunds, pays out and settles on both gateways; Reports matches them a
   }
 
   // the file was deleted once downloaded: a second fetch is refused
-  const again = await page.evaluate(async (u) => (await fetch(u)).status, new URL(download.url()).pathname);
+  // (the link's one-time ticket is used up: ask with the page's token header instead)
+  const again = await page.evaluate(
+    async ([u, header, t]) => (await fetch(u, { headers: { [header]: t } })).status,
+    [new URL(download.url()).pathname, TOKEN_HEADER, await pageToken(page)] as const,
+  );
   expect(again).toBe(410);
 
   // ---- the two gateway presets carry exactly the documented columns

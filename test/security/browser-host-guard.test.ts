@@ -1,4 +1,5 @@
-// The browser host's door: token, Host (DNS rebinding) and Origin (CSRF) checks; refused requests change nothing.
+// The browser host's door: token header (no cookie), one-time tickets, Host (DNS rebinding) and Origin (CSRF)
+// checks; refused requests change nothing.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSP } from '../../shared/csp';
 import { startHarness, type Harness } from '../contract/harness';
+import { createGuard, TICKET_TTL_MS } from '../../electron/browser-host/guard';
 import { startBrowserHost } from '../../electron/browser-host/server';
 
 interface Res { status: number; headers: Record<string, string | string[] | undefined>; body: string }
@@ -79,14 +81,62 @@ describe('browser host guard', () => {
     expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     const wrong = await rpc('accounts.create', createInput(), { origin: own, 'x-paydesk-token': token.slice(0, -2) + 'xx' });
     expect(wrong.status).toBe(401);
-    const wrongCookie = await rpc('accounts.create', createInput(), { origin: own, cookie: 'paydesk_token=nope' });
-    expect(wrongCookie.status).toBe(401);
     const viaQuery = await raw(port, { method: 'POST', path: `/rpc/accounts.create?token=${token}`, headers: json, body: JSON.stringify(createInput()) });
     expect(viaQuery.status).toBe(401);
     expect((await raw(port, { path: '/events' })).status).toBe(401);
-    expect((await raw(port, { path: '/' })).status).toBe(401);
-    expect((await raw(port, { path: '/assets/app.js' })).status).toBe(401);
+    expect((await raw(port, { path: '/exports/exp_AAAAAAAAAAAAAAAAAAAA' })).status).toBe(401);
+    expect((await raw(port, { method: 'POST', path: '/tickets' })).status).toBe(401);
     expect(await listIds()).toEqual(before);
+  });
+
+  it('a cookie alone, even one carrying the right token, opens nothing: any 127.0.0.1 service would receive it', async () => {
+    const before = await listIds();
+    // as an older Paydesk set it, and port-named, as a design that kept a cookie might
+    for (const cookie of [`paydesk_token=${token}`, `paydesk_token_${port}=${token}`, `paydesk_token=${token}; paydesk_token_${port}=${token}`]) {
+      for (const headers of [{ origin: own }, { origin: own, 'sec-fetch-site': 'same-origin' }, {}] as Record<string, string>[]) {
+        const r = await rpc('accounts.create', createInput(), { ...headers, cookie });
+        expect(r.status, cookie).toBe(401);
+        expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      }
+      expect((await raw(port, { method: 'POST', path: '/tickets', headers: { cookie, origin: own, 'sec-fetch-site': 'same-origin' } })).status, cookie).toBe(401);
+      expect((await raw(port, { path: '/events', headers: { cookie } })).status, cookie).toBe(401);
+    }
+    expect(await listIds()).toEqual(before);
+  });
+
+  it('a ticket opens the event stream once; it never calls RPC and is no good a second time', async () => {
+    const ticketOf = async (): Promise<string> => {
+      const r = await raw(port, { method: 'POST', path: '/tickets', headers: { 'x-paydesk-token': token, origin: own } });
+      expect(r.status).toBe(200);
+      expect(r.headers['set-cookie']).toBeUndefined();
+      return (JSON.parse(r.body) as { ok: true; value: { ticket: string } }).value.ticket;
+    };
+    const t = await ticketOf();
+    const sse = await raw(port, { path: `/events?ticket=${t}` });
+    expect(sse.status).toBe(200);
+    expect(sse.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect((await raw(port, { path: `/events?ticket=${t}` })).status).toBe(401);
+    const before = await listIds();
+    const t2 = await ticketOf();
+    for (const path of [`/rpc/accounts.create?ticket=${t2}`, `/rpc/accounts.create?token=${t2}`]) {
+      const r = await raw(port, { method: 'POST', path, headers: { ...json, origin: own }, body: JSON.stringify(createInput()) });
+      expect(r.status, path).toBe(401);
+    }
+    expect((await rpc('accounts.create', createInput(), { 'x-paydesk-token': t2, origin: own })).status).toBe(401);
+    expect(await listIds()).toEqual(before);
+    expect((await raw(port, { path: '/tickets', headers: { 'x-paydesk-token': token } })).status).toBe(405);
+    expect((await raw(port, { path: `/events?ticket=${t2.slice(0, -2)}xx` })).status).toBe(401);
+  });
+
+  it('a ticket expires', () => {
+    let now = 1_000_000;
+    const guard = createGuard({ token: 't'.repeat(43), port: () => 1234, now: () => now });
+    const req = (path: string) => [{ headers: { host: '127.0.0.1:1234' } } as never, new URL(path, 'http://127.0.0.1')] as const;
+    const fresh = guard.issueTicket();
+    const stale = guard.issueTicket();
+    expect(guard.check(...req(`/events?ticket=${fresh}`))).toMatchObject({ ok: true, via: 'ticket' });
+    now += TICKET_TTL_MS;
+    expect(guard.check(...req(`/events?ticket=${stale}`))).toMatchObject({ ok: false, status: 401 });
   });
 
   it('a foreign Origin -> 403 even with the token (CSRF), and nothing changes', async () => {
@@ -128,21 +178,27 @@ describe('browser host guard', () => {
     expect(JSON.parse(lh.body)).toMatchObject({ ok: true, value: { pong: true } });
   });
 
-  it('?token= sets an HttpOnly SameSite=Strict cookie and redirects to drop it from the URL; the cookie then works for SSE and RPC', async () => {
+  it('the printed address (?token=) serves the console page, which takes the token from it; no cookie is set', async () => {
     const r = await raw(port, { path: `/payments?token=${token}&tab=all` });
-    expect(r.status).toBe(302);
-    expect(r.headers.location).toBe('/payments?tab=all');
-    const cookie = String(r.headers['set-cookie']);
-    expect(cookie).toMatch(/^paydesk_token=[^;]+; HttpOnly; SameSite=Strict; Path=\//);
-    const pair = cookie.split(';')[0]!;
-    const page = await raw(port, { path: '/payments', headers: { cookie: pair } });
-    expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toBe(CSP);
-    expect(page.body).toContain('<div id="root">');
-    const sse = await raw(port, { path: '/events', headers: { cookie: pair } });
-    expect(sse.status).toBe(200);
-    expect(sse.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect((await rpc('system.ping', {}, { cookie: pair, origin: own })).status).toBe(200);
+    expect(r.status).toBe(200);
+    expect(r.headers['set-cookie']).toBeUndefined();
+    expect(r.headers['content-security-policy']).toBe(CSP);
+    expect(r.headers['referrer-policy']).toBe('no-referrer');
+    expect(r.body).toContain('<div id="root">');
+    // a stale address (an earlier launch's token) says so instead of loading a console that cannot work
+    const stale = await raw(port, { path: `/?token=${token.slice(0, -2)}xx` });
+    expect(stale.status).toBe(401);
+    expect(stale.body).toMatch(/Open the address Paydesk printed/);
+  });
+
+  it('the built renderer is public code and is served without a credential, still behind the Host check', async () => {
+    for (const path of ['/', '/payments', '/assets/app.js']) {
+      const r = await raw(port, { path });
+      expect(r.status, path).toBe(200);
+      expect(r.headers['content-security-policy'], path).toBe(CSP);
+      expect(r.headers['set-cookie'], path).toBeUndefined();
+    }
+    expect((await raw(port, { path: '/', headers: { host: `evil.example:${port}` } })).status).toBe(403);
   });
 
   it('serves static files with the CSP, and refuses path traversal', async () => {

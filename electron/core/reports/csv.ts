@@ -13,6 +13,7 @@
 // quoting (one char-code test and one precompiled regex test), and each line is encoded into a 1 MiB
 // block buffer as soon as it is built (CsvFileWriter).
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { makeFdPrivate, PRIVATE_FILE_MODE } from '../private-fs';
 
 export type CellKind = 'text' | 'number';
 export type CellValue = string | number | null | undefined;
@@ -120,7 +121,9 @@ export class CsvFileWriter {
 
   constructor(path: string, blockBytes = 1 << 20) {
     this.buf = Buffer.allocUnsafe(Math.max(16, blockBytes));
-    this.fd = openSync(path, 'w', 0o600);
+    this.fd = openSync(path, 'w', PRIVATE_FILE_MODE);
+    // payments and customers: 0600 even if a file of that name was already there with a wider mode
+    makeFdPrivate(this.fd);
   }
 
   /** Append text (one or more complete lines). */

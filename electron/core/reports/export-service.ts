@@ -7,11 +7,12 @@
 // Files left over (never downloaded, or from a crash) are deleted when the service starts and on close,
 // and a finished file nobody fetched is deleted after an hour.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ExportPreset, ExportStatus } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { recordAudit } from '../audit';
+import { ensurePrivateDir } from '../private-fs';
 import type { CoreDeps } from '../deps';
 import { dbPath } from '../store/db';
 import type { CallContext } from '../types';
@@ -133,7 +134,7 @@ function createExportService(d: CoreDeps, timeZone: () => string): ExportService
 
       const exportId = `exp_${randomBytes(15).toString('base64url')}`;
       const file = exportFilePath(d.options.dataDir, exportId)!;
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      ensurePrivateDir(dir);
       const fileName = exportFileName(input);
       const now = d.clock.now();
       const status: ExportStatus = {

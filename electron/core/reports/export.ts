@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { PRIVATE_FILE_MODE } from '../private-fs';
 import { isPresetId, presetFields, PRESETS, type PresetId } from './columns';
 import {
   CTRL,
@@ -168,7 +169,7 @@ async function mergeParts(outPath: string, parts: number, stillWanted: () => boo
   for (let i = 1; i < parts; i++) {
     if (!stillWanted()) return;
     const part = partialPath(outPath, i);
-    if (statSync(part).size > 0) await pipeline(createReadStream(part), createWriteStream(first, { flags: 'a' }));
+    if (statSync(part).size > 0) await pipeline(createReadStream(part), createWriteStream(first, { flags: 'a', mode: PRIVATE_FILE_MODE }));
     rmSync(part, { force: true });
   }
   if (stillWanted()) renameSync(first, outPath);

@@ -1,7 +1,7 @@
 // Opens the one SQLite database of a data dir with the pragmas every part of core relies on.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, makeFilesPrivate, withPrivateUmask } from '../private-fs';
 
 export type Db = Database.Database;
 
@@ -9,18 +9,32 @@ export const DB_FILE = 'paydesk.sqlite';
 
 export const dbPath = (dataDir: string): string => join(dataDir, DB_FILE);
 
+/** The database and the files SQLite keeps beside it in WAL mode. */
+export const dbFiles = (file: string): string[] => [file, `${file}-wal`, `${file}-shm`];
+
 /**
  * Opens (creating if needed) the database file. WAL for concurrent reads while a write commits,
  * foreign keys enforced, a busy timeout instead of SQLITE_BUSY on a brief lock, and
  * synchronous=FULL so a committed webhook event survives a power cut before its 2xx goes out.
+ * The files are 0600: created so under a private umask, narrowed if an older version made them 0644
+ * (SQLite gives a -wal or -shm it recreates later the database file's mode, see private-fs.ts).
  */
 export function openDb(file: string): Db {
-  const db = new Database(file);
+  const db = withPrivateUmask(() => {
+    const opened = new Database(file);
+    try {
+      opened.pragma('journal_mode = WAL');
+      opened.pragma('foreign_keys = ON');
+      opened.pragma('busy_timeout = 5000');
+      opened.pragma('synchronous = FULL');
+    } catch (err) {
+      opened.close();
+      throw err;
+    }
+    return opened;
+  });
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = FULL');
+    makeFilesPrivate(dbFiles(file));
   } catch (err) {
     db.close();
     throw err;
@@ -28,8 +42,9 @@ export function openDb(file: string): Db {
   return db;
 }
 
+/** Opens the database of a data dir, first making the folder private (0700) even if it already existed. */
 export function openDataDirDb(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   return openDb(dbPath(dataDir));
 }
 

@@ -34,7 +34,7 @@ export class ApiError extends Error {
   }
 
   static sessionEnded(): ApiError {
-    return new ApiError('session_ended', 'This page’s access to Paydesk has ended: Paydesk was restarted. Open it again from the link it printed.');
+    return new ApiError('session_ended', 'This page has no valid access to Paydesk: Paydesk was restarted, or the page was opened without its link. Open it from the link Paydesk printed.');
   }
 
   static unreachable(): ApiError {

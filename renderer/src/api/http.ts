@@ -1,6 +1,10 @@
 // Browser-mode transport: POST /rpc/<method> and the SSE stream GET /events.
-// The per-launch token travels as the HttpOnly cookie the host set when the page loaded with ?token=,
-// so this code never sees it (credentials: 'same-origin'). EventSource cannot send headers; the cookie covers it too.
+// The page arrives with ?token=<per-launch token> (the address the host printed); adoptLaunchToken keeps it
+// in this tab's sessionStorage, which belongs to this origin and port only, and every RPC sends it as the
+// x-paydesk-token header. EventSource and download links cannot send headers: they carry a one-time ticket
+// from POST /tickets instead. There is no cookie: the browser would send one to every port of 127.0.0.1
+// (electron/browser-host/guard.ts).
+import { TICKET_PARAM, TICKET_PATH, TOKEN_HEADER, TOKEN_PARAM, TOKEN_STORAGE_KEY } from '../../../shared/browser-auth';
 import { isEventName, isMethodName, type EventName } from '../../../shared/contract';
 import { ApiError, unwrap } from './errors';
 import type { ConnectionState, Transport } from './transport';
@@ -10,11 +14,74 @@ type AnyListener = (payload: unknown) => void;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 
+/** the token of this page when sessionStorage is unavailable (storage disabled): it lasts until a reload */
+let pageToken: string | null = null;
+
+function tabStorage(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null; // storage blocked by the browser's settings
+  }
+}
+
+/**
+ * Takes ?token= from the address into this tab's storage and drops it from the address bar, so it is not
+ * left in screenshots or a copied URL. Runs once, before the first call (main.tsx); a no-op without it.
+ */
+export function adoptLaunchToken(): void {
+  if (typeof location === 'undefined' || typeof history === 'undefined') return;
+  const params = new URLSearchParams(location.search);
+  const token = params.get(TOKEN_PARAM);
+  if (token === null) return;
+  pageToken = token;
+  try {
+    tabStorage()?.setItem(TOKEN_STORAGE_KEY, token);
+  } catch {
+    // storage full or blocked: pageToken serves this page
+  }
+  params.delete(TOKEN_PARAM);
+  const search = params.toString();
+  history.replaceState(history.state, '', location.pathname + (search ? `?${search}` : '') + location.hash);
+}
+
+const launchToken = (): string | null => tabStorage()?.getItem(TOKEN_STORAGE_KEY) ?? pageToken;
+
+const tokenHeaders = (): Record<string, string> => {
+  const token = launchToken();
+  return token === null ? {} : { [TOKEN_HEADER]: token };
+};
+
+/** A one-time ticket for a request that cannot send the token header; rejects with an ApiError. */
+async function requestTicket(base: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}${TICKET_PATH}`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', ...tokenHeaders() } });
+  } catch {
+    throw ApiError.unreachable();
+  }
+  if (res.status === 401) throw ApiError.sessionEnded();
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError('internal', `Paydesk answered with HTTP ${res.status}.`);
+  }
+  return (unwrap(body) as { ticket: string }).ticket;
+}
+
+/** The one-time address of a finished export's file (GET /exports/<id>?ticket=…), for a download link. */
+export async function exportDownloadUrl(exportId: string, base = ''): Promise<string> {
+  const ticket = await requestTicket(base);
+  return `${base}/exports/${encodeURIComponent(exportId)}?${TICKET_PARAM}=${encodeURIComponent(ticket)}`;
+}
+
 export function httpTransport(base = '') {
   const listeners = new Map<EventName, Set<AnyListener>>();
   const connListeners = new Set<(s: ConnectionState) => void>();
   const attached = new Set<EventName>();
   let source: EventSource | null = null;
+  let opening = false;
   let state: ConnectionState = 'connected';
   let retryMs = RECONNECT_MIN_MS;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -39,9 +106,15 @@ export function httpTransport(base = '') {
     });
   };
 
-  const open = () => {
-    if (source || typeof EventSource === 'undefined') return;
-    const es = new EventSource(`${base}/events`, { withCredentials: true });
+  const retryLater = () => {
+    setState('disconnected');
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(open, retryMs);
+    retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS);
+  };
+
+  const connect = (ticket: string) => {
+    const es = new EventSource(`${base}/events?${TICKET_PARAM}=${encodeURIComponent(ticket)}`);
     source = es;
     attached.clear();
     for (const name of listeners.keys()) attach(name);
@@ -51,14 +124,27 @@ export function httpTransport(base = '') {
     };
     es.onerror = () => {
       // EventSource retries by itself on network errors but gives up on HTTP errors (401 after a host restart
-      // with a new token, 5xx); close and reopen ourselves with backoff so both cases recover the same way.
+      // with a new token, 5xx), and its ticket is used up anyway; close and reopen with a new ticket and
+      // backoff, so every case recovers the same way.
       es.close();
       if (source === es) source = null;
-      setState('disconnected');
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(open, retryMs);
-      retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS);
+      retryLater();
     };
+  };
+
+  const open = () => {
+    if (source || opening || typeof EventSource === 'undefined') return;
+    opening = true;
+    requestTicket(base).then(
+      (ticket) => {
+        opening = false;
+        if (!source) connect(ticket);
+      },
+      () => {
+        opening = false;
+        retryLater();
+      },
+    );
   };
 
   return {
@@ -70,7 +156,7 @@ export function httpTransport(base = '') {
         res = await fetch(`${base}/rpc/${encodeURIComponent(method)}`, {
           method: 'POST',
           credentials: 'same-origin',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          headers: { 'content-type': 'application/json', accept: 'application/json', ...tokenHeaders() },
           body: JSON.stringify(input ?? {}),
         });
       } catch {

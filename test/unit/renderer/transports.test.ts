@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../../shared/errors';
 import { ApiError } from '../../../renderer/src/api/errors';
 import { ipcTransport } from '../../../renderer/src/api/ipc';
-import { httpTransport } from '../../../renderer/src/api/http';
+import { adoptLaunchToken, exportDownloadUrl, httpTransport } from '../../../renderer/src/api/http';
 import type { Transport } from '../../../renderer/src/api/transport';
 
 type Reply = Envelope<unknown> | 'network-down';
@@ -111,4 +111,42 @@ it('ipc: pushed events reach listeners of contract events only', () => {
   expect(listeners.has('not.an.event')).toBe(false);
   off();
   expect(listeners.has('account.changed')).toBe(false);
+});
+
+/** sessionStorage, location and history of a page opened at `href` (the tests run in node, without a DOM) */
+function stubPage(href: string) {
+  const url = new URL(href);
+  const stored = new Map<string, string>();
+  const replaced: string[] = [];
+  vi.stubGlobal('sessionStorage', { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v) });
+  vi.stubGlobal('location', { search: url.search, pathname: url.pathname, hash: url.hash });
+  vi.stubGlobal('history', { state: null, replaceState: (_s: unknown, _t: string, to: string) => replaced.push(to) });
+  return { stored, replaced };
+}
+
+it('http: takes ?token= of the printed address into the tab, off the address bar, and sends it as a header on every call', async () => {
+  const page = stubPage('http://127.0.0.1:5179/payments?token=launch-token&tab=all#/payments/p1');
+  adoptLaunchToken();
+  expect(page.stored.get('paydesk.token')).toBe('launch-token');
+  expect(page.replaced).toEqual(['/payments?tab=all#/payments/p1']);
+  const sent: Headers[] = [];
+  vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+    sent.push(new Headers(init.headers));
+    return new Response(JSON.stringify({ ok: true, value: { pong: true } }), { headers: { 'content-type': 'application/json' } });
+  });
+  await httpTransport().call('system.ping', {});
+  expect(sent[0]!.get('x-paydesk-token')).toBe('launch-token');
+  expect(sent[0]!.has('cookie')).toBe(false);
+});
+
+it('http: a download link carries a one-time ticket, asked for with the token header', async () => {
+  stubPage('http://127.0.0.1:5179/?token=launch-token');
+  adoptLaunchToken();
+  const asked: { url: string; token: string | null }[] = [];
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+    asked.push({ url, token: new Headers(init.headers).get('x-paydesk-token') });
+    return new Response(JSON.stringify({ ok: true, value: { ticket: 'tk_1' } }), { headers: { 'content-type': 'application/json' } });
+  });
+  await expect(exportDownloadUrl('exp_abc')).resolves.toBe('/exports/exp_abc?ticket=tk_1');
+  expect(asked).toEqual([{ url: '/tickets', token: 'launch-token' }]);
 });

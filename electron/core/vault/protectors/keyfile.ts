@@ -2,8 +2,9 @@
 // in the data dir. Honest about what it does: copying only the database file reveals nothing, but
 // anyone who can act as this user account (or copy the whole data folder) can unseal the vault.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ensurePrivateDir, makeFilesPrivate, PRIVATE_FILE_MODE } from '../../private-fs';
 import type { KeyProtector } from '../../types';
 import { KEY_BYTES, open, pack, seal, unpack } from '../aead';
 
@@ -13,9 +14,9 @@ const AAD = Buffer.from('paydesk-vault-data-key:keyfile:v1');
 export const keyFilePath = (dataDir: string): string => join(dataDir, KEY_FILE);
 
 function readOrCreateKek(file: string): Buffer {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(file));
   try {
-    const fd = openSync(file, 'wx', 0o600); // exclusive: never overwrite an existing key
+    const fd = openSync(file, 'wx', PRIVATE_FILE_MODE); // exclusive: never overwrite an existing key
     try {
       writeSync(fd, randomBytes(KEY_BYTES).toString('base64') + '\n');
     } finally {
@@ -24,7 +25,7 @@ function readOrCreateKek(file: string): Buffer {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  makeFilesPrivate([file]);
   const kek = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   if (kek.length !== KEY_BYTES) throw new Error(`The vault key file ${file} is damaged (wrong length)`);
   return kek;

@@ -1,10 +1,11 @@
 // The CSV export: preset, Excel BOM, Export -> rows written (progress) with Cancel -> the file.
-// Browser mode: the finished file downloads from the browser host (GET /exports/<id>, then deleted there).
+// Browser mode: the finished file downloads from the browser host (GET /exports/<id>?ticket=…, then deleted there).
 // Desktop app: the save dialog opens when Export is pressed; the file is saved where the merchant chose and
 // the final progress event says where (savedTo).
 import { useEffect, useRef, useState } from 'react';
 import type { ExportPreset, ExportProgress, Gateway, Mode } from '../../../../shared/contract';
 import { fieldError, useRpcMutation, useRpcQuery, useTransport } from '../../api/hooks';
+import { exportDownloadUrl } from '../../api/http';
 import { Banner, Button, Card, CheckboxField, Icon, SelectField } from '../../components';
 import { ProgressBar } from '../../components/ProgressBar';
 import { PRESETS } from './labels';
@@ -67,13 +68,19 @@ export function ExportPanel({ mode, from, to, gateway, accountId }: { mode: Mode
   useEffect(() => {
     if (!doneId || downloaded.current === doneId) return;
     downloaded.current = doneId;
-    const a = document.createElement('a');
-    a.href = `/exports/${encodeURIComponent(doneId)}`;
-    a.download = '';
-    a.rel = 'noopener';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
+    // a link cannot send the token header: its address carries a one-time ticket instead
+    exportDownloadUrl(doneId).then(
+      (href) => {
+        const a = document.createElement('a');
+        a.href = href;
+        a.download = '';
+        a.rel = 'noopener';
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      },
+      (err: unknown) => setPhase({ kind: 'failed', message: `The file could not be downloaded: ${err instanceof Error ? err.message : String(err)}` }),
+    );
   }, [doneId]);
 
   const pickedNothing = fieldError(start.error, 'destination');

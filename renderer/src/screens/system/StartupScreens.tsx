@@ -26,7 +26,7 @@ export function OfflineScreen({ error, retrying, onRetry }: { error: ApiError; r
         <h1 id="offline-title">{sessionEnded ? 'This page’s session has ended' : 'Can’t reach Paydesk’s engine'}</h1>
         {sessionEnded ? (
           <p>
-            Paydesk was restarted, so this page’s access link is no longer valid. Open Paydesk again with the link it printed in the terminal
+            This page has no valid access link: Paydesk was restarted, or the page was opened without the link. Open Paydesk again with the link it printed in the terminal
             (<code>Paydesk running at http://127.0.0.1:…/?token=…</code>).
           </p>
         ) : unreachable ? (
@@ -91,7 +91,7 @@ export function StartupErrorScreen({ error, info, onRetry }: { error: NonNullabl
   );
 }
 
-/** Browser mode: the host restarted with a new access token, so this page can no longer talk to it. */
+/** Browser mode: this tab holds no valid access token (the host restarted with a new one, or the tab was opened without it). */
 export function SessionEndedScreen() {
   return (
     <div className="fullscreen">
@@ -101,7 +101,7 @@ export function SessionEndedScreen() {
         </div>
         <h1 id="session-title">Open Paydesk again</h1>
         <p>
-          Paydesk was restarted, so this page’s access link is no longer valid. Open the new link it printed in the terminal
+          This page has no valid access link: Paydesk was restarted, or the page was opened without the link (each tab needs it once). Open the link Paydesk printed in the terminal
           (<code>Paydesk running at http://127.0.0.1:…/?token=…</code>). Nothing was lost.
         </p>
       </section>
