@@ -107,6 +107,7 @@ async function start(): Promise<void> {
     const options: CoreOptions = {
       dataDir,
       shell: 'electron',
+      packaged: app.isPackaged,
       sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
       log,
       ...(safe.ok ? { protector: safe.protector } : {}),

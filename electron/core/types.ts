@@ -57,6 +57,8 @@ export interface CoreOptions {
   protector?: KeyProtector;
   clock?: Clock;
   shell: 'electron' | 'browser';
+  /** Electron's app.isPackaged (an installed app, not a development build); browser mode: false */
+  packaged?: boolean;
   /**
    * base URL of the embedded Paydesk Sandbox, its keys, and the bearer token its control API (/__sandbox/…)
    * demands, when it runs; null when switched off

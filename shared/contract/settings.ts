@@ -81,6 +81,25 @@ export const ExternalHostsInputSchema = z.object({
     }),
 }).strict();
 
+// ---- the embedded Paydesk Sandbox ------------------------------------------------------------------------
+
+export const SandboxSettingSchema = z.object({
+  /** the sandbox runs now (this start) */
+  running: z.boolean(),
+  /** the saved choice; null = never chosen, so this build's default applies */
+  saved: z.boolean().nullable(),
+  /** whether it starts next time with the saved choice (or the default) */
+  nextStart: z.boolean(),
+  /** this build's default in words, e.g. "off in the installed app" */
+  defaultText: z.string(),
+});
+export type SandboxSetting = z.infer<typeof SandboxSettingSchema>;
+
+export const SandboxSettingInputSchema = z.object({
+  /** on, off, or null to go back to this build's default */
+  enabled: z.boolean().nullable(),
+}).strict();
+
 export const settingsMethods = {
   'api.status': query(EmptySchema, ApiStatusSchema, STAFF),
   /** switch the API on (port 0 or omitted = any free port, remembered afterwards) */
@@ -96,6 +115,9 @@ export const settingsMethods = {
   'api.tokens.list': query(EmptySchema, z.array(ApiTokenSchema), STAFF),
   'api.tokens.revoke': mutation(z.object({ id: z.string().trim().min(1) }), OkSchema, owner('revoke API tokens')),
   'settings.externalHosts.get': query(EmptySchema, ExternalHostsSchema, STAFF),
+  'settings.sandbox.get': query(EmptySchema, SandboxSettingSchema, STAFF),
+  /** takes effect at the next start: the sandbox must be up before core, which is given its URL */
+  'settings.sandbox.set': mutation(SandboxSettingInputSchema, SandboxSettingSchema, owner('switch the built-in sandbox on or off')),
   'settings.externalHosts.set': mutation(ExternalHostsInputSchema, ExternalHostsSchema, owner('choose which websites Paydesk may open')),
 };
 

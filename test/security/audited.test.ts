@@ -28,6 +28,7 @@ const CASES: [MethodName, Case][] = [
   c('settings.setRefundPolicy', { action: 'settings.changed', input: () => ({ staffLimits: { INR: 50_000 }, idleMinutes: 15 }) }),
   c('reports.settings.set', { action: 'settings.changed', input: () => ({ timeZone: 'Asia/Kolkata' }) }),
   c('settings.externalHosts.set', { action: 'settings.changed', input: () => ({ hosts: ['docs.example.com'] }) }),
+  c('settings.sandbox.set', { action: 'settings.changed', input: () => ({ enabled: false }) }),
   c('tunnel.configure', { action: 'tunnel.configured', input: () => ({ domain: 'shop-paydesk.ngrok.app' }) }),
   c('tunnel.start', { action: 'tunnel.started', input: () => ({ provider: 'own', ownUrl: `http://127.0.0.1:${h.deps.runtime.webhookListenerPort}` }) }),
   c('webhooks.registerStripe', { action: 'webhook.endpoint_registered', input: () => ({ accountId: h.stripeAccount }) }),

@@ -4,6 +4,7 @@ import { SecurityPanel } from './SecurityPanel';
 import { AboutPanel } from './AboutPanel';
 import { PeoplePanel } from './PeoplePanel';
 import { ReportsPanel } from './ReportsPanel';
+import { SandboxPanel } from './SandboxPanel';
 
 export function SettingsScreen() {
   return (
@@ -13,6 +14,7 @@ export function SettingsScreen() {
         <PeoplePanel />
         <ReportsPanel />
         <SecurityPanel />
+        <SandboxPanel />
         <AboutPanel />
       </div>
     </Page>
