@@ -47,11 +47,15 @@ export function Dialog({ open, onClose, title, description, children, footer, va
       className={['dialog', variant === 'drawer' ? 'drawer' : '', size === 'sm' ? 'dialog-sm' : ''].filter(Boolean).join(' ')}
       aria-labelledby={`${id}-title`}
       aria-describedby={description ? `${id}-desc` : undefined}
+      // React passes a nested dialog's cancel and close events up the component tree (a refund dialog lives
+      // inside the payment drawer): only this dialog's own events close it
       onCancel={(e) => {
+        if (e.target !== ref.current) return;
         e.preventDefault();
         onClose();
       }}
-      onClose={() => {
+      onClose={(e) => {
+        if (e.target !== ref.current) return;
         if (opener.current instanceof HTMLElement) opener.current.focus();
         if (open) onClose();
       }}
