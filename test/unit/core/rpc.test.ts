@@ -4,7 +4,8 @@ import { createLog, redactString } from '../../../electron/core/log';
 import { mapRazorpayError, mapStripeError } from '../../../electron/core/gateways/errors';
 import { AppError } from '../../../shared/errors';
 
-const ctx = { transport: 'internal' } as const;
+// the desk session is not under test here: an owner is at the desk (roles are tested in test/security/roles.test.ts)
+const ctx = { transport: 'internal', operator: { id: null, name: 'owner', role: 'owner' } } as const;
 
 function setup(handlers: Partial<Record<string, (input: unknown) => unknown>>, parseOutput = true) {
   const lines: string[] = [];
