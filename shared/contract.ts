@@ -12,6 +12,7 @@ import { refundsMethods, refundsEvents } from './contract/refunds';
 import { reportsMethods, reportsEvents } from './contract/reports';
 import { webhooksMethods, webhooksEvents } from './contract/webhooks';
 import { operatorsMethods, operatorsEvents } from './contract/operators';
+import { backupMethods, backupEvents } from './contract/backup';
 
 export * from './contract/define';
 export * from './contract/system';
@@ -23,6 +24,7 @@ export * from './contract/refunds';
 export * from './contract/reports';
 export * from './contract/webhooks';
 export * from './contract/operators';
+export * from './contract/backup';
 
 export const methods = {
   ...systemMethods,
@@ -34,6 +36,7 @@ export const methods = {
   ...reportsMethods,
   ...webhooksMethods,
   ...operatorsMethods,
+  ...backupMethods,
 } satisfies Record<string, MethodDef>;
 
 export const events = {
@@ -46,6 +49,7 @@ export const events = {
   ...reportsEvents,
   ...webhooksEvents,
   ...operatorsEvents,
+  ...backupEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

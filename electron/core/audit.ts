@@ -35,6 +35,11 @@ export const AUDIT_ACTIONS = [
   'tunnel.configured',
   'webhook.secret_generated',
   'webhook.endpoint_registered',
+  /** Settings → Backup */
+  'backup.made',
+  'backup.passphrase_set',
+  /** a backup checked and staged to replace this desk at the next start */
+  'backup.restored',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

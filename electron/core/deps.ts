@@ -10,6 +10,7 @@ import type { Clock, CoreOptions } from './types';
 import type { Vault } from './vault';
 import type { AccountsService } from './accounts/service';
 import type { TunnelService } from './tunnel/service';
+import type { BackupService } from './backup/service';
 
 export interface CoreDeps {
   options: CoreOptions;
@@ -22,6 +23,8 @@ export interface CoreDeps {
   repos: { accounts: AccountsRepo; settings: SettingsRepo };
   accounts: AccountsService;
   tunnel: TunnelService;
+  /** Settings → Backup and its schedule */
+  backup: BackupService;
   /** facts known only once things run (the webhook listener's port), read by the services that need them */
   runtime: {
     webhookListenerPort: number | null;

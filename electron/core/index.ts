@@ -27,6 +27,11 @@ import { refundsHandlers } from './handlers/refunds';
 import { operatorsHandlers } from './handlers/operators';
 import { deskHandlers } from './handlers/desk';
 import { auditHandlers } from './handlers/audit';
+import { backupHandlers } from './handlers/backup';
+import { createBackupService } from './backup/service';
+import { finishStagedRestore } from './backup/restore';
+import { ensurePrivateDir } from './private-fs';
+import { backupRepo } from './store/repos/backup';
 import { deskAuthorizer } from './operators';
 import { closeRefundsAndDesk } from './refunds';
 import { closeExportService } from './reports/export-service';
@@ -63,6 +68,7 @@ function buildHandlers(d: CoreDeps): AllHandlers {
     ...auditHandlers(d),
     ...reportsHandlers(d),
     ...settingsHandlers(d),
+    ...backupHandlers(d),
   };
 }
 
@@ -203,6 +209,10 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   });
 
   try {
+    // a restore staged in Settings → Backup (or on a fresh install's first screen) takes its place now
+    ensurePrivateDir(options.dataDir);
+    const restored = await finishStagedRestore(options.dataDir, clock.now());
+    if (restored) log('info', `restored a backup into ${options.dataDir}${restored.replacedTo ? `; the desk that was there is in ${restored.replacedTo}` : ''}`);
     const fresh = !existsSync(dbPath(options.dataDir));
     db = openDataDirDb(options.dataDir);
     const m = migrate(db, { now: clock.now });
@@ -241,7 +251,24 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
         if (deps && !closed) void paymentsOf(deps).sync.syncAll(reconnected ? 'tunnel reconnected' : 'tunnel online');
       },
     });
-    deps = { options, db, vault, events, gateways, clock, log, repos, accounts, tunnel, runtime, info };
+    const liveDb = db;
+    const backup = createBackupService({
+      db: liveDb,
+      dataDir: options.dataDir,
+      settings: repos.settings,
+      // the data key, unsealed again by this machine's protector whenever a backup wraps or encrypts with it
+      dataKey: async () => {
+        const sealed = backupRepo(liveDb).sealedKey();
+        if (!sealed) throw new AppError('internal', 'The vault has no data key');
+        return protector.unprotect(sealed.sealedKey);
+      },
+      protector,
+      appVersion: APP_VERSION,
+      now: clock.now,
+      log,
+      onChange: () => events.emit('backup.changed', {}),
+    });
+    deps = { options, db, vault, events, gateways, clock, log, repos, accounts, tunnel, backup, runtime, info };
   } catch (err) {
     if (!(err instanceof AppError)) {
       db?.close();
@@ -328,6 +355,8 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       await pay.sync.syncAll('every minute');
     });
     track(apiOf(d).startIfEnabled());
+    // the backup schedule: checks every minute whether a backup is due
+    d.backup.start();
   }
 
   return {
@@ -351,6 +380,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       if (closed) return;
       closed = true;
       if (deps) {
+        await deps.backup.stop();
         await paymentsOf(deps).sync.stop();
         await apiOf(deps).close();
       }

@@ -1,6 +1,7 @@
 // Every method the contract marks `audited` leaves exactly one audit row of its kind when it succeeds,
 // attributed to the operator who called it. CASES must cover exactly the audited methods, so marking a new
 // method audited without a case here (or without the row) fails.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames, methods, type MethodInput, type MethodName } from '../../shared/contract';
 import { authorizedRazorpayPayment, ctx, paidStripePayment, startHarness, type Harness } from '../fixtures/refund-helpers';
@@ -29,6 +30,10 @@ const CASES: [MethodName, Case][] = [
   c('reports.settings.set', { action: 'settings.changed', input: () => ({ timeZone: 'Asia/Kolkata' }) }),
   c('settings.externalHosts.set', { action: 'settings.changed', input: () => ({ hosts: ['docs.example.com'] }) }),
   c('settings.sandbox.set', { action: 'settings.changed', input: () => ({ enabled: false }) }),
+  c('backup.setPassphrase', { action: 'backup.passphrase_set', input: () => ({ passphrase: 'correct horse battery staple' }) }),
+  c('backup.configure', { action: 'settings.changed', input: () => ({ folder: join(h.dataDir, 'backups'), keep: 3 }) }),
+  c('backup.run', { action: 'backup.made', input: () => ({}), keep: (v) => { made.backupFile = (v as { file: string }).file; } }),
+  c('backup.restore', { action: 'backup.restored', input: () => ({ file: made.backupFile!, passphrase: 'correct horse battery staple', replace: true }) }),
   c('tunnel.configure', { action: 'tunnel.configured', input: () => ({ domain: 'shop-paydesk.ngrok.app' }) }),
   c('tunnel.start', { action: 'tunnel.started', input: () => ({ provider: 'own', ownUrl: `http://127.0.0.1:${h.deps.runtime.webhookListenerPort}` }) }),
   c('webhooks.registerStripe', { action: 'webhook.endpoint_registered', input: () => ({ accountId: h.stripeAccount }) }),

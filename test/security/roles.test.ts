@@ -27,6 +27,7 @@ const EXPECTED = {
   'api.status': 'staff', 'api.enable': 'owner', 'api.disable': 'owner', 'api.tokens.create': 'owner', 'api.tokens.list': 'staff', 'api.tokens.revoke': 'owner',
   'tunnel.status': 'staff', 'tunnel.start': 'owner', 'tunnel.stop': 'owner', 'tunnel.configure': 'owner',
   'webhooks.setup': 'staff', 'webhooks.registerStripe': 'owner', 'webhooks.razorpaySecret': 'owner', 'webhooks.deliveries': 'staff',
+  'backup.status': 'staff', 'backup.setPassphrase': 'owner', 'backup.configure': 'owner', 'backup.run': 'owner', 'backup.inspect': 'owner', 'backup.restore': 'owner',
 } as const satisfies { [M in MethodName]: Role };
 
 type Seat = 'owner' | 'staff' | 'locked' | 'api';

@@ -30,6 +30,9 @@ const ACTION_LABEL: Record<string, string> = {
   'tunnel.configured': 'Tunnel set up',
   'webhook.secret_generated': 'Webhook secret made',
   'webhook.endpoint_registered': 'Webhook endpoint registered',
+  'backup.made': 'Backup made',
+  'backup.passphrase_set': 'Backup passphrase set',
+  'backup.restored': 'Backup restored',
 };
 
 export function actionLabel(a: string): string {

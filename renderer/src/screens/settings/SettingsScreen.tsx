@@ -5,6 +5,7 @@ import { AboutPanel } from './AboutPanel';
 import { PeoplePanel } from './PeoplePanel';
 import { ReportsPanel } from './ReportsPanel';
 import { SandboxPanel } from './SandboxPanel';
+import { BackupPanel } from './BackupPanel';
 
 export function SettingsScreen() {
   return (
@@ -14,6 +15,7 @@ export function SettingsScreen() {
         <PeoplePanel />
         <ReportsPanel />
         <SecurityPanel />
+        <BackupPanel />
         <SandboxPanel />
         <AboutPanel />
       </div>
