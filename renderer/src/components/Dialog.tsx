@@ -56,6 +56,9 @@ export function Dialog({ open, onClose, title, description, children, footer, va
       }}
       onClose={(e) => {
         if (e.target !== ref.current) return;
+        // 'close' arrives after the fact: a dialog shown again since (a remount, React's development
+        // double effects) is open, and this event belongs to the close before it
+        if (ref.current.open) return;
         if (opener.current instanceof HTMLElement) opener.current.focus();
         if (open) onClose();
       }}
