@@ -65,7 +65,12 @@ export function ensureRendererBuilt(): void {
   }
   try {
     if (existsSync(RENDERER_INDEX) && statSync(RENDERER_INDEX).mtimeMs >= newestMtime([join(ROOT, 'renderer'), join(ROOT, 'shared')])) return;
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // vitest sets NODE_ENV=test, which would build React's development bundle: test what ships
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (r.status !== 0) throw new Error(`e2e: vite build failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
