@@ -162,6 +162,8 @@ export interface ApplyResult {
   changed: boolean;
   /** the stored state absorbed a new fact (it may still be invisible, e.g. `opened` after `paid`); store it when true */
   stateChanged: boolean;
+  /** summarizePayment(state), when stateChanged (it was needed for `changed`) */
+  summary?: PaymentSummary;
 }
 
 /** authorizedMinor is not shown once captured: a late `authorized` after `captured` is no change */
@@ -172,11 +174,16 @@ function sameSummary(a: PaymentSummary, b: PaymentSummary): boolean {
   return a.status !== 'authorized' || a.authorizedMinor === b.authorizedMinor;
 }
 
-/** Folds one event into the state. Never mutates `state`; returns the same object when nothing was learnt. */
-export function applyPaymentEvent(state: PaymentState, event: PaymentEvent): ApplyResult {
+/**
+ * Folds one event into the state. Never mutates `state`; returns the same object when nothing was learnt.
+ * `before`: summarizePayment(state) when the caller has it (the previous result's `summary`), to fold
+ * several facts without summarising each state twice.
+ */
+export function applyPaymentEvent(state: PaymentState, event: PaymentEvent, before?: PaymentSummary): ApplyResult {
   const next = foldOne(state, event);
   if (next === state) return { state, changed: false, stateChanged: false };
-  return { state: next, changed: !sameSummary(summarizePayment(state), summarizePayment(next)), stateChanged: true };
+  const summary = summarizePayment(next);
+  return { state: next, changed: !sameSummary(before ?? summarizePayment(state), summary), stateChanged: true, summary };
 }
 
 function foldOne(state: PaymentState, event: PaymentEvent): PaymentState {
@@ -302,13 +309,70 @@ export function summarizePayment(state: PaymentState): PaymentSummary {
 
 /** A canonical JSON form of the state (sorted keys), for storage and equality. */
 export function serializePaymentState(state: PaymentState): string {
-  return JSON.stringify(state, (_k, v: unknown) => {
+  // The common case is written out directly (it runs for every applied webhook); anything it was not written
+  // for (an array-index-like key, whose place JSON.stringify decides itself, toJSON, bigint, ...) takes
+  // the general form, which gives the same text.
+  const fast = canonicalJson(state);
+  return fast ?? canonicalJsonSlow(state);
+}
+
+function canonicalJsonSlow(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
     }
     return v;
   });
+}
+
+const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;
+// a key (or string) JSON.stringify leaves as it is between its quotes
+const PLAIN = /^[\w .:-]*$/;
+const quote = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
+/** JSON with every object's keys sorted, for plain data; null when the value needs canonicalJsonSlow. */
+function canonicalJson(v: unknown): string | null {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return quote(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null'; // String(-0) is "0", as in JSON
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          const item: unknown = v[i];
+          const t = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : canonicalJson(item);
+          if (t === null) return null;
+          out += i === 0 ? t : `,${t}`;
+        }
+        return `${out}]`;
+      }
+      const proto: unknown = Object.getPrototypeOf(v);
+      if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return null;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const c = k.charCodeAt(0);
+        if (c >= 48 && c <= 57 && INDEX_LIKE.test(k)) return null;
+        const item = o[k];
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        const t = canonicalJson(item);
+        if (t === null) return null;
+        out += `${first ? '' : ','}${quote(k)}:${t}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      return null; // bigint (JSON.stringify throws), or a top-level undefined / function / symbol
+  }
 }
 
 /** Parses a stored state; a missing or unreadable one starts over from `amountMinor` (events are kept and can be re-folded). */

@@ -10,12 +10,16 @@
 //    a whole batch. A batch is flushed from setImmediate, right after the event loop has read every
 //    request that was ready: light traffic commits each event at once (no timer), heavy traffic batches.
 // 3. apply each new event in the SAME transaction, in order of receipt: normalize -> state machine ->
-//    payments row + timeline -> applied_at, in a savepoint per event (a failing apply rolls back only
-//    itself and is marked 'error'). Row and effect commit together, so each event is applied exactly once
-//    and a crash can never leave an acknowledged event unapplied. (Applying after the ack, in a second
-//    transaction, cost a second commit and an UPDATE round per event: bench:webhooks measured it.)
-// 4. ack: each request's 2xx is sent only after its batch committed (synchronous=FULL). A duplicate
-//    (event id or body) is acknowledged and ignored. Then `onApplied` (core emits payment.changed).
+//    payments row (only the columns that change) + timeline -> applied_at. A batch first runs without
+//    savepoints; if anything in it throws, it is rolled back and run again with a savepoint per event (a
+//    failing apply rolls back only itself and is marked 'error'). Row and effect commit together, so each
+//    event is applied exactly once and a crash can never leave an acknowledged event unapplied. (Applying
+//    after the ack, in a second transaction, cost a second commit and an UPDATE round per event.)
+// 4. ack: each request's 2xx is sent only after its batch is committed and on disk. The commit itself is
+//    made with synchronous=NORMAL and the WAL file is fsync'd right after it in libuv's thread pool (the
+//    durability FULL gives, without the event loop waiting for the disk: the next batch is verified,
+//    applied and committed meanwhile, and one fsync covers every commit before it). A duplicate (event id
+//    or body) is acknowledged and ignored. Then `onApplied` (core emits payment.changed).
 // Rows with applied_at NULL (written by an older version that applied after the ack) are applied by
 // applyPending() at start; Razorpay rows an older version stored without a body hash are hashed when the
 // ingest is created (those still inside the replay window).
@@ -23,11 +27,13 @@
 // No webhook secret configured for the account: 503 + Retry-After (the gateway keeps retrying while
 // the merchant configures it; a 4xx would make Razorpay disable the webhook sooner), counted as a
 // `secret_missing` security event so the UI can say what to configure.
+import { closeSync, fstatSync, fsync, openSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import Stripe from 'stripe';
 import Razorpay from 'razorpay';
-import { applyPaymentEvent, paymentStatusOf, type PaymentStatus, type DisplayStatus } from '../../../shared/status';
+import { applyPaymentEvent, paymentStatusOf, type PaymentStatus, type DisplayStatus, type PaymentSummary } from '../../../shared/status';
 import type { Db } from '../store/db';
-import { paymentsRepo, stateOfRow, ID_COLUMNS, type PaymentRow, type TimelineInsert } from '../store/repos/payments';
+import { paymentsRepo, stateOfRow, ID_COLUMNS, type PaymentStateRow, type TimelineInsert } from '../store/repos/payments';
 import { webhookEventsRepo, type SecurityKind, type WebhookEventInsert, type WebhookEventRow } from '../store/repos/webhook-events';
 import { GATEWAY_ID_KEYS, normalizeRaw, type GatewayIds } from '../payments/normalize';
 import type { Clock } from '../types';
@@ -111,7 +117,7 @@ export interface Ingest {
 
 interface PendingInsert {
   row: WebhookEventInsert;
-  parsed: unknown;
+  item: ApplyItem;
   resolve: (r: DeliveryResponse) => void;
 }
 
@@ -125,8 +131,8 @@ interface ApplyItem {
 /** an event already in webhook_events */
 type StoredItem = ApplyItem & { id: number };
 type ApplyResultKind = 'changed' | 'unchanged' | 'unmatched' | 'ignored';
-/** records an applied event's result on its row; returns the row id, or null when the row is a duplicate */
-type StoreResult = (result: ApplyResultKind, paymentId: string | null) => number | null;
+/** where an applied event's result goes: a new row to insert (the group commit), or the id of a stored row */
+type StoreTarget = PendingInsert | number;
 
 const OK: DeliveryResponse = { status: 200, body: { received: true } };
 const DUPLICATE: DeliveryResponse = { status: 200, body: { received: true, duplicate: true } };
@@ -161,8 +167,13 @@ export function createIngest(opts: IngestOptions): Ingest {
   // verification only: no API key is used and no request is ever sent
   const stripeWebhooks = Stripe.webhooks;
 
-  const syncFull = db.prepare('PRAGMA synchronous = FULL');
-  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+  // PRAGMA synchronous takes effect when the statement is prepared, not when it runs: a prepared statement
+  // kept and re-run changes nothing (an earlier version did that, and so left the shared connection at
+  // NORMAL from its creation on: no commit of any writer waited for an fsync). exec() prepares it each time.
+  const syncFull = (): void => void db.exec('PRAGMA synchronous = FULL');
+  const syncNormal = (): void => void db.exec('PRAGMA synchronous = NORMAL');
+  // the file to fsync after a group commit (see "durability" below); null: commit with FULL instead
+  const walPath = !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal' ? `${resolvePath(db.name)}-wal` : null;
 
   // Razorpay rows an older version stored without a body hash, still inside the replay window
   const hashed = hashStoredBodies(db, events, now() - razorpayMaxAgeMs);
@@ -353,14 +364,41 @@ export function createIngest(opts: IngestOptions): Ingest {
   }
 
   /**
-   * One group commit: insert every event of the batch and apply each new one in the same transaction
-   * (a savepoint per event, so a failing apply leaves only its error mark). One fsync covers the rows and
-   * what they did to the payments; a crash loses either both or neither.
+   * One group commit: insert every event of the batch and apply each new one in the same transaction. One
+   * fsync covers the rows and what they did to the payments; a crash loses either both or neither.
+   * First without a savepoint per event: a savepoint copies every page its event is about to change into a
+   * sub-journal (a temp file), about ten pages for an event that changes a payment, and nearly every batch
+   * applies cleanly. If anything in it throws, the transaction is rolled back whole and the batch is
+   * applied again by insertBatchIsolated, which gives each event its savepoint.
    */
   const insertBatch = db.transaction((batch: PendingInsert[], out: (number | null | Error)[], changes: Map<string, PaymentChange>) => {
+    noUnmatched.clear();
+    for (const p of batch) out.push(applyOne(p.item, changes, now(), true, p));
+    writeSecurity();
+  });
+
+  /** The batch again, a savepoint per event: a failing apply rolls back only itself and leaves its error mark. */
+  const insertBatchIsolated = db.transaction((batch: PendingInsert[], out: (number | null | Error)[], changes: Map<string, PaymentChange>) => {
+    noUnmatched.clear();
     for (const p of batch) out.push(storeAndApply(p, changes, now()));
     writeSecurity();
   });
+
+  function commitBatch(batch: PendingInsert[], results: (number | null | Error)[], changes: Map<string, PaymentChange>): void {
+    const applied = stats.applied;
+    const unmatched = stats.unmatched;
+    try {
+      insertBatch.immediate(batch, results, changes);
+    } catch {
+      // rolled back whole: forget what it counted, then apply each event in isolation
+      stats.applied = applied;
+      stats.unmatched = unmatched;
+      results.length = 0;
+      changes.clear();
+      insertBatchIsolated.immediate(batch, results, changes);
+    }
+    security.clear();
+  }
 
   /**
    * One event of the group commit, in a savepoint: work out what it does to its payment (reads only), store
@@ -370,11 +408,8 @@ export function createIngest(opts: IngestOptions): Ingest {
    * moment ago: a foreign key) fails this row only; the batch goes on.
    */
   function storeAndApply(p: PendingInsert, changes: Map<string, PaymentChange>, at: number): number | null | Error {
-    const item: ApplyItem = { gateway: p.row.gateway, accountId: p.row.accountId, type: p.row.type, parsed: p.parsed };
     try {
-      let id: number | null = null;
-      applyOneTx(item, changes, at, (result, paymentId) => (id = events.insert(p.row, { at, result, paymentId })));
-      return id;
+      return applyOneTx(p.item, changes, at, p);
     } catch (err) {
       const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';
       try {
@@ -390,9 +425,9 @@ export function createIngest(opts: IngestOptions): Ingest {
     }
   }
 
+  /** writes the waiting security counters; the caller clears them once the transaction committed */
   function writeSecurity(): void {
     for (const s of security.values()) events.addSecurity(s.kind, s.gateway, s.accountId, s.bucket, s.count, s.first, s.last, s.detail);
-    security.clear();
   }
 
   function flush(): void {
@@ -401,13 +436,32 @@ export function createIngest(opts: IngestOptions): Ingest {
     pending = [];
     const results: (number | null | Error)[] = [];
     const changes = new Map<string, PaymentChange>();
+    const work = batch.length > 0 || security.size > 0;
+    // FULL where the WAL cannot be synced by hand (no WAL file): the commit then waits for its own fsync
+    const deferSync = work && walReady();
     let failed: unknown = null;
     try {
-      syncFull.run();
-      if (batch.length > 0 || security.size > 0) insertBatch.immediate(batch, results, changes);
+      if (deferSync) syncNormal();
+      if (work) commitBatch(batch, results, changes);
     } catch (err) {
       failed = err;
+    } finally {
+      // the connection is shared: every other writer commits with FULL
+      if (deferSync) syncFull();
     }
+    if (failed !== null || !deferSync) {
+      finish(batch, results, changes, failed);
+      return;
+    }
+    unsynced++;
+    whenDurable((err) => {
+      unsynced--;
+      finish(batch, results, changes, err);
+    });
+  }
+
+  /** Answers a committed (and durable) batch, or every request of a batch that failed; then tells core. */
+  function finish(batch: PendingInsert[], results: (number | null | Error)[], changes: Map<string, PaymentChange>, failed: unknown): void {
     if (failed !== null) {
       stats.storageErrors += batch.length;
       log('error', 'webhook batch could not be committed', { error: failed instanceof Error ? failed.message : String(failed), events: batch.length });
@@ -415,7 +469,8 @@ export function createIngest(opts: IngestOptions): Ingest {
     } else if (batch.length > 0) {
       stats.batches++;
       stats.largestBatch = Math.max(stats.largestBatch, batch.length);
-      batch.forEach((p, i) => {
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i] as PendingInsert;
         const r = results[i];
         const s = summaryFor(p.row.gateway, p.row.accountId);
         if (r instanceof Error) {
@@ -432,7 +487,7 @@ export function createIngest(opts: IngestOptions): Ingest {
           s.lastType = p.row.type;
           p.resolve(OK);
         }
-      });
+      }
     }
     emitReceived();
     emitChanges(changes);
@@ -453,14 +508,91 @@ export function createIngest(opts: IngestOptions): Ingest {
     }
   }
 
+  // ---- durability: the WAL fsync'd off the event loop -------------------------------------------
+  // A batch is committed with synchronous=NORMAL (SQLite writes its WAL frames, no fsync) and answered
+  // once an fsync of the WAL file that began after its commit has completed: what synchronous=FULL
+  // guarantees, but the fsync runs in libuv's thread pool while the event loop reads, verifies, applies and
+  // commits the next batch, and one fsync covers every commit made before it began. The WAL file is the
+  // same while the connection is open (SQLite truncates or rewinds it, never replaces it); its inode is
+  // checked at each batch anyway, and a database without a WAL file (in memory) commits with FULL.
+
+  let walFd: number | null = null;
+  let walIno = -1;
+  let walFailed = false;
+  let syncing = false;
+  /** commits made since the running fsync began: the next fsync covers them */
+  let afterSync: ((err: unknown) => void)[] = [];
+  /** committed batches not answered yet */
+  let unsynced = 0;
+
+  function walReady(): boolean {
+    if (walPath === null || walFailed) return false;
+    try {
+      const ino = statSync(walPath).ino;
+      if (walFd !== null && ino === walIno) return true;
+      if (syncing) return false; // replaced under the running fsync: FULL until it is done
+      if (walFd !== null) closeSync(walFd);
+      walFd = null;
+      const fd = openSync(walPath, 'r+');
+      walFd = fd;
+      walIno = fstatSync(fd).ino;
+      return walIno === ino;
+    } catch {
+      return false;
+    }
+  }
+
+  function whenDurable(done: (err: unknown) => void): void {
+    afterSync.push(done);
+    if (!syncing) startSync();
+  }
+
+  function startSync(): void {
+    const waiting = afterSync;
+    afterSync = [];
+    syncing = true;
+    fsync(walFd as number, (err) => {
+      syncing = false;
+      if (err) {
+        // the batches are committed but may not be on disk: answer 500 (the gateway retries) and go back to FULL
+        walFailed = true;
+        log('error', 'fsync of the webhook WAL failed; committing with synchronous=FULL from now on', { error: err.message });
+      }
+      for (const f of waiting) f(err ?? null);
+      if (afterSync.length > 0) {
+        if (walFailed) {
+          const rest = afterSync;
+          afterSync = [];
+          for (const f of rest) f(err);
+        } else startSync();
+      }
+      settle();
+    });
+  }
+
   // ---- apply ----------------------------------------------------------------------------------
 
-  const applyOneTx = db.transaction((item: ApplyItem, changes: Map<string, PaymentChange>, at: number, store: StoreResult) => applyOne(item, changes, at, true, store));
+  // Accounts known to have no unmatched event, within the running transaction (cleared when one starts):
+  // the retry after an event that taught a payment its ids costs one look-up per account and batch, not
+  // one per event. Storing an unmatched result forgets the account again.
+  const noUnmatched = new Set<string>();
+
+  const applyOneTx = db.transaction((item: ApplyItem, changes: Map<string, PaymentChange>, at: number, target: StoreTarget) => applyOne(item, changes, at, true, target));
+
+  /** Records an applied event's result: inserts its row (null: a duplicate) or updates the stored one; returns the row id. */
+  function store(target: StoreTarget, accountId: string, at: number, result: ApplyResultKind, paymentId: string | null): number | null {
+    if (result === 'unmatched') noUnmatched.delete(accountId);
+    if (typeof target === 'number') {
+      events.markApplied(target, at, result, paymentId);
+      return target;
+    }
+    return events.insert(target.row, { at, result, paymentId });
+  }
 
   /** Applies one event that is already stored (applyPending): its row gets the result by UPDATE. */
   function applyStored(item: StoredItem, changes: Map<string, PaymentChange>, at: number): void {
     try {
-      applyOneTx(item, changes, at, markStored(item.id, at)); // a savepoint: a failing event leaves no partial writes
+      applyOneTx(item, changes, at, item.id); // a savepoint: a failing event leaves no partial writes
     } catch (err) {
       stats.applyErrors++;
       const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';
@@ -469,12 +601,8 @@ export function createIngest(opts: IngestOptions): Ingest {
     }
   }
 
-  const markStored = (id: number, at: number): StoreResult => (result, paymentId) => {
-    events.markApplied(id, at, result, paymentId);
-    return id;
-  };
-
   const applyBatchTx = db.transaction((items: StoredItem[], changes: Map<string, PaymentChange>) => {
+    noUnmatched.clear();
     for (const item of items) applyStored(item, changes, now());
   });
 
@@ -493,19 +621,19 @@ export function createIngest(opts: IngestOptions): Ingest {
   function applyItems(items: StoredItem[]): void {
     const changes = new Map<string, PaymentChange>();
     try {
-      syncNormal.run();
+      syncNormal();
       applyBatchTx.immediate(items, changes);
     } catch (err) {
       // the rows stay unapplied (applied_at NULL) and are retried on the next start
       log('error', 'webhook apply batch failed', { error: err instanceof Error ? err.message : String(err), events: items.length });
       return;
     } finally {
-      syncFull.run();
+      syncFull();
     }
     emitChanges(changes);
   }
 
-  function learnedIds(row: PaymentRow, ids: GatewayIds): boolean {
+  function learnedIds(row: PaymentStateRow, ids: GatewayIds): boolean {
     for (const k of GATEWAY_ID_KEYS) {
       const v = ids[k];
       if (v && (row as unknown as Record<string, unknown>)[ID_COLUMNS[k]] == null) return true;
@@ -516,25 +644,29 @@ export function createIngest(opts: IngestOptions): Ingest {
   /**
    * Applies one event: normalize -> the payment it is about -> state machine, all reads; then `store` records
    * the result on the event's row (inserting it, or updating a stored one) and gives its id, or null for a
-   * duplicate (nothing more happens); then the writes that refer to it (timeline, payment row).
+   * duplicate (nothing more happens); then the writes that refer to it (timeline, payment row: only the
+   * columns that change).
    */
-  function applyOne(item: ApplyItem, changes: Map<string, PaymentChange>, at: number, retryUnmatched: boolean, store: StoreResult): ApplyResultKind | 'duplicate' {
+  function applyOne(item: ApplyItem, changes: Map<string, PaymentChange>, at: number, retryUnmatched: boolean, target: StoreTarget): number | null {
     const n = normalizeRaw(item.gateway, item.parsed);
-    const row = n.ref ? payments.findForRef(item.accountId, n.ref) : undefined;
+    const row = n.ref ? payments.findStateForRef(item.accountId, n.ref) : undefined;
     if (!n.ref || !row || row.gateway !== item.gateway) {
       const result = n.ref && n.handled ? 'unmatched' : 'ignored';
-      if (store(result, null) === null) return 'duplicate';
+      const id = store(target, item.accountId, at, result, null);
+      if (id === null) return null;
       stats.applied++;
       if (result === 'unmatched') stats.unmatched++;
-      return result;
+      return id;
     }
     let state = stateOfRow(row);
+    let summary: PaymentSummary | undefined; // of `state`, once a fact changed it
     let changed = false;
     let stateChanged = false;
-    const timeline: Omit<TimelineInsert, 'webhookEventId'>[] = [];
+    let timeline: TimelineInsert[] | null = null;
     for (const ev of n.events) {
-      const r = applyPaymentEvent(state, ev);
+      const r = applyPaymentEvent(state, ev, summary);
       state = r.state;
+      if (r.summary) summary = r.summary;
       changed ||= r.changed;
       stateChanged ||= r.stateChanged;
       // The timeline records facts that changed something, and every failed attempt (the drawer lists each
@@ -542,31 +674,40 @@ export function createIngest(opts: IngestOptions): Ingest {
       // 'unchanged', linked to the payment) is the record, and the drawer counts those. Two pages fewer per
       // repeat in the group commit.
       if (!r.changed && ev.type !== 'attempt_failed') continue;
-      timeline.push({ paymentId: row.id, at: ev.at, recordedAt: at, event: ev, source: 'webhook', gatewayType: item.type, changed: r.changed, statusAfter: paymentStatusOf(r.state) });
+      (timeline ??= []).push({ paymentId: row.id, at: ev.at, recordedAt: at, event: ev, source: 'webhook', webhookEventId: null, gatewayType: item.type, changed: r.changed, statusAfter: r.summary?.status ?? paymentStatusOf(r.state) });
     }
-    const result = changed ? 'changed' : 'unchanged';
-    const id = store(result, row.id);
-    if (id === null) return 'duplicate';
-    for (const t of timeline) payments.addTimeline({ ...t, webhookEventId: id });
+    const id = store(target, item.accountId, at, changed ? 'changed' : 'unchanged', row.id);
+    if (id === null) return null;
+    if (timeline) {
+      for (const t of timeline) {
+        t.webhookEventId = id;
+        payments.addTimeline(t);
+      }
+    }
     const learned = learnedIds(row, n.ref.ids);
     if (stateChanged || learned || row.machine === null) {
-      const s = payments.saveState(row.id, state, n.ref.ids, at);
+      const s = payments.saveState(row.id, state, n.ref.ids, at, row, summary);
       if (changed || s.status !== row.status) changes.set(row.id, { id: row.id, accountId: row.account_id, status: s.status, displayStatus: s.displayStatus });
     }
     stats.applied++;
     if (learned && retryUnmatched) retryUnmatchedFor(item.accountId, id, changes, at);
-    return result;
+    return id;
   }
 
   function retryUnmatchedFor(accountId: string, exceptId: number, changes: Map<string, PaymentChange>, at: number): number {
+    if (noUnmatched.has(accountId)) return 0;
+    if (!events.hasUnmatched(accountId)) {
+      noUnmatched.add(accountId);
+      return 0;
+    }
     let n = 0;
     for (const row of events.unmatched(accountId)) {
       if (row.id === exceptId) continue;
       const item = itemOfRow(row);
       if (!item) continue;
       const norm = normalizeRaw(item.gateway, item.parsed);
-      if (!norm.ref || !payments.findForRef(accountId, norm.ref)) continue;
-      applyOne(item, changes, at, false, markStored(item.id, at));
+      if (!norm.ref || !payments.findStateForRef(accountId, norm.ref)) continue;
+      applyOne(item, changes, at, false, item.id);
       n++;
     }
     return n;
@@ -583,7 +724,7 @@ export function createIngest(opts: IngestOptions): Ingest {
   // ---- waiting ----------------------------------------------------------------------------------
 
   function busy(): boolean {
-    return pending.length > 0 || flushScheduled;
+    return pending.length > 0 || flushScheduled || unsynced > 0;
   }
 
   function settle(): void {
@@ -606,7 +747,7 @@ export function createIngest(opts: IngestOptions): Ingest {
       const v = d.gateway === 'stripe' ? verifyStripe(d, cfg) : verifyRazorpay(d, cfg);
       if (!v.ok) return v.response;
       return new Promise<DeliveryResponse>((resolve) => {
-        pending.push({ row: v.row, parsed: v.parsed, resolve });
+        pending.push({ row: v.row, item: { gateway: d.gateway, accountId: d.accountId, type: v.row.type, parsed: v.parsed }, resolve });
         scheduleFlush();
       });
     },
@@ -635,6 +776,7 @@ export function createIngest(opts: IngestOptions): Ingest {
       const changes = new Map<string, PaymentChange>();
       let n = 0;
       db.transaction(() => {
+        noUnmatched.clear();
         n = retryUnmatchedFor(accountId, -1, changes, now());
       }).immediate();
       for (const c of changes.values()) opts.onApplied?.(c);
@@ -654,8 +796,12 @@ export function createIngest(opts: IngestOptions): Ingest {
       closed = true;
       if (busy()) await new Promise<void>((resolve) => waiters.push(resolve));
       if (security.size > 0) {
-        syncFull.run();
         db.transaction(writeSecurity).immediate();
+        security.clear();
+      }
+      if (walFd !== null) {
+        closeSync(walFd);
+        walFd = null;
       }
     },
   };

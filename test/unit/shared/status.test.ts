@@ -155,6 +155,21 @@ describe('applyPaymentEvent: the rules one by one', () => {
     expect(parsePaymentState(serializePaymentState(s), AMOUNT)).toEqual(s);
     expect(parsePaymentState('not json', 7)).toEqual(initialPaymentState(7));
   });
+  it('stores the same text as JSON.stringify with every object key sorted, for any stored shape', () => {
+    const sortedKeys = (v: unknown): string =>
+      JSON.stringify(v, (_k, x: unknown) =>
+        x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x,
+      );
+    expect(serializePaymentState(foldPaymentEvents(initialPaymentState(AMOUNT), razorpayStory))).toBe(sortedKeys(foldPaymentEvents(initialPaymentState(AMOUNT), razorpayStory)));
+    const value = fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.double(), fc.constantFrom(Number.NaN, Infinity, -0));
+    const key = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '01', '4294967296', 'pi_1', 'ch_2'));
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.oneof(value, fc.dictionary(key, value), fc.array(value))), (o) => {
+        expect(serializePaymentState(o as unknown as PaymentState)).toBe(sortedKeys(o));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('every order of one payment', () => {

@@ -59,6 +59,7 @@ export function webhookEventsRepo(db: Db) {
   const markAppliedStmt = db.prepare('UPDATE webhook_events SET applied_at = ?, apply_result = ?, payment_id = ?, error = ? WHERE id = ?');
   const unappliedStmt = db.prepare('SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY id LIMIT ?');
   const unmatchedStmt = db.prepare("SELECT * FROM webhook_events WHERE account_id = ? AND apply_result = 'unmatched' ORDER BY id LIMIT ?");
+  const anyUnmatchedStmt = db.prepare("SELECT 1 FROM webhook_events WHERE account_id = ? AND apply_result = 'unmatched' LIMIT 1").pluck();
   const byIdStmt = db.prepare('SELECT * FROM webhook_events WHERE id = ?');
   const byEventIdStmt = db.prepare('SELECT * FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?');
   const unhashedStmt = db.prepare("SELECT id FROM webhook_events WHERE gateway = 'razorpay' AND body_sha256 IS NULL AND created_at >= ? ORDER BY created_at");
@@ -94,6 +95,9 @@ export function webhookEventsRepo(db: Db) {
     },
     unmatched(accountId: string, limit = 500): WebhookEventRow[] {
       return unmatchedStmt.all(accountId, limit) as WebhookEventRow[];
+    },
+    hasUnmatched(accountId: string): boolean {
+      return anyUnmatchedStmt.get(accountId) !== undefined;
     },
     byId(id: number): WebhookEventRow | undefined {
       return byIdStmt.get(id) as WebhookEventRow | undefined;
