@@ -9,7 +9,7 @@
 //     sends it as the x-paydesk-token header, which the proxy passes on;
 //     or export PAYDESK_HOST_TOKEN=<token> and the proxy adds the header itself.
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rollup } from 'vite';
 import react from '@vitejs/plugin-react';
 import { CSP } from './shared/csp';
 
@@ -56,10 +56,59 @@ function noInlineScriptsInDev(): Plugin {
   };
 }
 
+/**
+ * Each screen is its own chunk (renderer/src/screen-views.tsx). The page usually opens on the Overview (the
+ * default address) or Payments: list their chunks (and CSS) in index.html as modulepreload / preload, so the
+ * browser fetches them while it downloads and runs the entry, instead of after it. Other screens load on use.
+ */
+type OutputChunk = Rollup.OutputChunk;
+
+function preloadFirstScreens(screens: string[]): Plugin {
+  return {
+    name: 'paydesk:preload-first-screens',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return;
+        const chunks = Object.values(bundle).filter((c): c is OutputChunk => c.type === 'chunk');
+        const entry = chunks.find((c) => c.isEntry);
+        // what the entry already loads (Vite preloads its static imports itself)
+        const loaded = new Set<string>();
+        const walk = (file: string, into: Set<string>) => {
+          if (into.has(file)) return;
+          into.add(file);
+          const c = bundle[file];
+          if (c?.type === 'chunk') for (const i of c.imports) walk(i, into);
+        };
+        if (entry) walk(entry.fileName, loaded);
+        const js = new Set<string>();
+        const css = new Set<string>();
+        for (const c of chunks) {
+          if (!c.facadeModuleId || !screens.some((s) => c.facadeModuleId!.endsWith(s))) continue;
+          const files = new Set<string>();
+          walk(c.fileName, files);
+          for (const f of files) {
+            if (loaded.has(f)) continue;
+            js.add(f);
+            const chunk = bundle[f];
+            if (chunk?.type === 'chunk') for (const s of chunk.viteMetadata?.importedCss ?? []) css.add(s);
+          }
+        }
+        return [
+          ...[...js].map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` }, injectTo: 'head' as const })),
+          ...[...css].map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${f}` }, injectTo: 'head' as const })),
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
-  plugins: [react(), noInlineScriptsInDev()],
+  plugins: [react(), noInlineScriptsInDev(), preloadFirstScreens(['screens/overview/OverviewScreen.tsx', 'screens/payments/PaymentsScreen.tsx'])],
   build: {
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -1,10 +1,11 @@
 // The whole bridge between the page and the main process (security checklist #20):
 //   window.paydesk = { call(method, input), on(event, listener) -> unsubscribe }
 // Nothing else is exposed: no ipcRenderer, no channel names, no IpcRendererEvent (its `sender` would leak).
-// Method and event names are checked against shared/contract before anything is sent; ipc.ts checks again.
+// Method and event names are checked against the contract's names (shared/contract-names.ts: no zod in the
+// preload) before anything is sent; ipc.ts checks again.
 // Bundled to ONE CommonJS file (dist/electron/preload.cjs): a sandboxed preload can only require 'electron'.
 import { contextBridge, ipcRenderer } from 'electron';
-import { isEventName, isMethodName } from '../shared/contract';
+import { isEventName, isMethodName } from '../shared/contract-names';
 import type { Envelope } from '../shared/errors';
 
 const CALL_CHANNEL = 'paydesk:call';

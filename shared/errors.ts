@@ -1,21 +1,8 @@
 import { z } from 'zod';
+import { APP_ERROR_CODES } from './error-codes';
 
-/** Stable error codes that travel in the RPC envelope. The UI branches on these, never on messages. */
-export const AppErrorCodeSchema = z.enum([
-  'invalid_input', // a field is wrong: `field` names it
-  'not_found',
-  'conflict', // already done / state changed underneath
-  'unauthorized', // missing or wrong operator PIN, wrong token
-  'forbidden', // the operator's role may not do this
-  'locked', // the console is locked: choose who is at the desk
-  'gateway_auth', // the gateway refused the keys
-  'gateway_declined', // the card or payment was declined
-  'gateway_invalid', // the gateway refused the request's parameters
-  'gateway_unreachable', // network error, timeout, 5xx or 429 after retries
-  'db_from_future', // the database was written by a newer Paydesk
-  'unavailable', // a feature that cannot work in this environment
-  'internal',
-]);
+/** Stable error codes that travel in the RPC envelope (listed, with what each means, in error-codes.ts). */
+export const AppErrorCodeSchema = z.enum(APP_ERROR_CODES);
 export type AppErrorCode = z.infer<typeof AppErrorCodeSchema>;
 
 export const WireErrorSchema = z.object({

@@ -1,35 +1,17 @@
 // The shell: startup checks (engine reachable, database usable), then sidebar + banners + the routed screen.
-import { useEffect, useRef, type ComponentType } from 'react';
+// Each screen is its own chunk (screen-views.tsx): the first paint loads only the shell and the screen it shows.
+import { Suspense, useEffect, useRef, type RefObject } from 'react';
 import { useRpcQuery } from './api/hooks';
 import { ApiError } from './api/errors';
 import { Banner, Icon, Toaster } from './components';
 import { NAV } from './nav';
 import { hrefFor, navigate, useRoute, type Screen } from './router';
+import { SCREEN_VIEWS, ScreenBoundary, preloadScreen } from './screen-views';
 import { useAccountsView } from './state/accounts-view';
 import { useApplyTheme } from './state/theme';
 import { useUi, type ThemePref } from './state/ui';
 import { OfflineScreen, SessionEndedScreen, StartupErrorScreen, SplashScreen } from './screens/system/StartupScreens';
-import { OverviewScreen } from './screens/overview/OverviewScreen';
-import { PaymentsScreen } from './screens/payments/PaymentsScreen';
-import { NewLinkScreen } from './screens/new-link/NewLinkScreen';
-import { RefundsScreen } from './screens/refunds/RefundsScreen';
-import { AuditScreen } from './screens/audit/AuditScreen';
 import { DeskBadge, DeskGate } from './screens/desk/DeskGate';
-import { ReportsScreen } from './screens/reports/ReportsScreen';
-import { WebhooksScreen } from './screens/webhooks/WebhooksScreen';
-import { SettingsScreen } from './screens/settings/SettingsScreen';
-
-/** Screen -> component. Add a screen: a folder in screens/, a row in nav.ts, a row here. */
-const SCREENS: Record<Screen, ComponentType<{ rest: string[] }>> = {
-  overview: OverviewScreen,
-  payments: PaymentsScreen,
-  'new-link': NewLinkScreen,
-  refunds: RefundsScreen,
-  audit: AuditScreen,
-  reports: ReportsScreen,
-  webhooks: WebhooksScreen,
-  settings: SettingsScreen,
-};
 
 export function App() {
   useApplyTheme();
@@ -39,12 +21,16 @@ export function App() {
     staleTime: Infinity,
   });
 
+  // the shell waits for the account list too (boot.ts asked for both at once): drawn before it, the shell
+  // would gain the TEST MODE strip and the account switch a moment later, and its first render would hold
+  // up the screen's own first request, which leaves the moment the list answers
+  const accounts = useRpcQuery('accounts.list', {});
   const connection = useUi((s) => s.connection);
 
   let body;
   if (connection === 'session-ended') body = <SessionEndedScreen />;
   else if (info.data?.startupError) body = <StartupErrorScreen error={info.data.startupError} info={info.data} onRetry={() => void info.refetch()} />;
-  else if (info.data) body = <DeskGate><Shell /></DeskGate>;
+  else if (info.data && !accounts.isPending) body = <DeskGate><Shell /></DeskGate>;
   else if (info.error) body = <OfflineScreen error={info.error} retrying={info.isFetching} onRetry={() => void info.refetch()} />;
   else body = <SplashScreen />;
 
@@ -58,20 +44,12 @@ export function App() {
 
 function Shell() {
   const route = useRoute();
-  const Screen = SCREENS[route.screen];
+  const Screen = SCREEN_VIEWS[route.screen];
   const mainRef = useRef<HTMLElement>(null);
   const connection = useUi((s) => s.connection);
   const { showingTestData } = useAccountsView();
   useShortcuts();
 
-  // move focus to the new screen's heading, so keyboard and screen-reader users land on it
-  // (only on a change of screen: not on first paint, not when the shell remounts)
-  const shown = useRef(route.screen);
-  useEffect(() => {
-    if (shown.current === route.screen) return;
-    shown.current = route.screen;
-    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [route.screen]);
 
   return (
     <div className={showingTestData ? 'app is-test-mode' : 'app'}>
@@ -92,10 +70,30 @@ function Shell() {
             What you see may be out of date, and changes can’t be saved until it is back.
           </Banner>
         )}
-        <Screen rest={route.rest} />
+        <ScreenBoundary screen={route.screen}>
+          <Suspense fallback={<div className="screen-loading" aria-busy="true" aria-label="Loading" />}>
+            <Screen rest={route.rest} />
+            <FocusOnScreenChange screen={route.screen} mainRef={mainRef} />
+          </Suspense>
+        </ScreenBoundary>
       </main>
     </div>
   );
+}
+
+/**
+ * Moves focus to the new screen's heading, so keyboard and screen-reader users land on it (only on a change
+ * of screen: not on first paint, not when the shell remounts). Inside the screen's Suspense boundary, so it
+ * runs once the screen's code has loaded and its heading exists.
+ */
+function FocusOnScreenChange({ screen, mainRef }: { screen: Screen; mainRef: RefObject<HTMLElement | null> }) {
+  const shown = useRef(screen);
+  useEffect(() => {
+    if (shown.current === screen) return;
+    shown.current = screen;
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [screen, mainRef]);
+  return null;
 }
 
 function Sidebar({ current }: { current: Screen }) {
@@ -131,6 +129,10 @@ function Sidebar({ current }: { current: Screen }) {
               className={item.screen === current ? 'nav-link is-current' : 'nav-link'}
               aria-current={item.screen === current ? 'page' : undefined}
               title={item.label}
+              // another screen's code loads when the pointer or focus comes to its link, so it is usually
+              // there by the click; nothing loads in the background while the merchant works
+              onMouseEnter={() => preloadScreen(item.screen)}
+              onFocus={() => preloadScreen(item.screen)}
               aria-keyshortcuts={item.shortcut ? `${mac ? 'Meta' : 'Control'}+${item.shortcut === ',' ? 'Comma' : item.shortcut}` : undefined}
             >
               <Icon name={item.icon} size={18} />

@@ -26,6 +26,64 @@ export type DisplayStatusValue = z.infer<typeof DisplayStatusSchema>;
 const optText = (max: number, tooLong: string) =>
   z.string().trim().max(max, tooLong).optional().transform((v) => (v === undefined || v === '' ? undefined : v));
 
+/**
+ * Names a note may not have. JavaScript objects treat the first three specially, so a note named `__proto__`
+ * would vanish on its way to the store and the gateway; Paydesk sends the last two with every link itself,
+ * so a note of that name would be overwritten at the gateway.
+ */
+const OBJECT_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const PAYDESK_NOTE_NAMES: ReadonlySet<string> = new Set(['paydesk_id', 'order_ref']);
+const MAX_NOTES = 10;
+
+/** Why a note name (already trimmed) is refused, in words; null when it is fine. */
+function noteNameProblem(name: string): string | null {
+  if (name === '') return 'A note needs a name';
+  if (name.length > 40) return 'Keep note names under 40 characters';
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) return `The note name "${name}" can only use letters, digits, _ . -`;
+  if (OBJECT_NAMES.has(name)) return `"${name}" is a reserved word and cannot be a note name; choose another name`;
+  if (PAYDESK_NOTE_NAMES.has(name)) return `Paydesk sends "${name}" with every link itself; choose another note name`;
+  return null;
+}
+
+/**
+ * Notes are checked on the raw input, before the record is built: zod's record skips a `__proto__` key
+ * without a word, so a check on its output could never see one. Every problem is reported at `notes`, the
+ * field the form shows.
+ */
+function checkNotes(raw: Record<string, string>, ctx: z.RefinementCtx): void {
+  const entries = Object.entries(raw);
+  if (entries.length > MAX_NOTES) {
+    ctx.addIssue({ code: 'custom', message: `At most ${MAX_NOTES} notes` });
+    return;
+  }
+  const seen = new Set<string>();
+  for (const [rawName, value] of entries) {
+    const name = rawName.trim();
+    const problem = noteNameProblem(name)
+      ?? (seen.has(name) ? `Two notes are named "${name}"; give each note its own name` : null)
+      ?? (typeof value !== 'string' ? `The note "${name}" needs a text value` : null)
+      ?? (value.length > 250 ? `Keep notes under 250 characters (the note "${name}" is longer)` : null);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return;
+    }
+    seen.add(name);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, string> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Notes as a null-prototype record: no name can collide with what every object inherits. */
+function nullPrototype(notes: Record<string, string>): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(notes)) out[name] = value;
+  return out;
+}
+
+const NotesSchema = z.custom<Record<string, string>>(isObject, 'Notes are names with text values')
+  .superRefine(checkNotes)
+  .pipe(z.record(z.string().trim(), z.string()).transform(nullPrototype));
+
 export const LinkCreateInputSchema = z.object({
   accountId: z.string().trim().min(1, 'Choose the account to create the link with'),
   /** the console's current mode (the TEST MODE banner); a live account is refused while in test mode and vice versa */
@@ -46,10 +104,7 @@ export const LinkCreateInputSchema = z.object({
   /** or an absolute expiry, ms since the epoch */
   expiresAt: z.number().int().positive().optional(),
   /** your own key/value notes (at most 10), stored with the payment and sent to the gateway as metadata/notes */
-  notes: z.record(
-    z.string().trim().min(1, 'A note needs a name').max(40, 'Keep note names under 40 characters').regex(/^[A-Za-z0-9_.-]+$/, 'Note names use letters, digits, _ . -'),
-    z.string().max(250, 'Keep notes under 250 characters'),
-  ).optional(),
+  notes: NotesSchema.optional(),
   /** the gateway sends its receipt/notification to the customer's email/phone; default on */
   notify: z.boolean().optional(),
   /** client-generated id of this submission: the same requestId again returns the same payment (double click, retry) */
@@ -58,7 +113,6 @@ export const LinkCreateInputSchema = z.object({
   if (v.expiresInMinutes !== undefined && v.expiresAt !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Give the expiry either in minutes or as a time, not both' });
   }
-  if (v.notes && Object.keys(v.notes).length > 10) ctx.addIssue({ code: 'custom', path: ['notes'], message: 'At most 10 notes' });
 });
 export type LinkCreateInput = z.input<typeof LinkCreateInputSchema>;
 
@@ -117,6 +171,29 @@ export const PaymentSchema = z.object({
 });
 export type Payment = z.infer<typeof PaymentSchema>;
 
+/** a C0 or C1 control character or DEL (tab and line breaks are folded into spaces before this is checked) */
+const hasControlChar = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+};
+/** half of a surrogate pair with no other half: not text, and SQLite would store it as U+FFFD */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The search box as typed or pasted. Tabs and line breaks (a cell pasted from a spreadsheet) become spaces;
+ * any other character a person can type is searched for as it is, quotes and punctuation included. Other
+ * control characters (NUL ...) and broken UTF-16 cannot come from a keyboard and are refused at `search`.
+ */
+const SearchTextSchema = z.string()
+  .transform((s) => s.replace(/[\t\n\r\v\f\u0085\u2028\u2029]+/g, ' ').trim())
+  .pipe(z.string()
+    .max(200, 'Keep the search under 200 characters')
+    .refine((s) => !hasControlChar(s), 'The search contains a control character (such as NUL); search for plain text')
+    .refine((s) => !LONE_SURROGATE.test(s), 'The search contains a broken character; type or paste it again'));
+
 export const PaymentListInputSchema = z.object({
   status: z.array(DisplayStatusSchema).max(10).optional(),
   gateway: GatewaySchema.optional(),
@@ -127,10 +204,12 @@ export const PaymentListInputSchema = z.object({
   /** created before (ms) */
   to: z.number().int().optional(),
   /** order reference, email, name, phone, description or any gateway id (substring, 3+ characters use the index) */
-  search: z.string().trim().max(200).optional(),
+  search: SearchTextSchema.optional(),
   /** nextCursor of the previous page */
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(500).optional(),
+  /** count the matches into `total` (first page only; default true); false: rows only (a caller that shows no count) */
+  withTotal: z.boolean().optional(),
 });
 export type PaymentListInput = z.input<typeof PaymentListInputSchema>;
 

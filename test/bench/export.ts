@@ -7,7 +7,7 @@
 // export runs, the main thread answers HTTP pings on 127.0.0.1 (a stand-in for the UI's RPC) and its RSS
 // is sampled (the worker thread shares the process, so process RSS covers it).
 //
-// Last line: `export: <rows> rows <s> s = <r>x sqlite3 CLI; peak RSS +<MB> MB; ping p99 <ms> ms`
+// Last line: `export (sqlite): <rows> rows <s> s = <r>x sqlite3 CLI; peak RSS +<MB> MB; ping p99 <ms> ms`
 // Targets: <= 2x the CLI, RSS growth < 150 MB, ping p99 < 50 ms. Not part of npm test.
 //
 // Env: BENCH_ROWS (default 1000000), BENCH_RUNS (default 2: best of N for both sides), BENCH_KEEP=1 keeps the files,
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     if (cliRows !== best.rows) throw new Error(`row count differs: CLI ${cliRows}, export ${best.rows}`);
     console.log(`cpu: export ${bestCpu.toFixed(2)} s vs sqlite3 CLI ${cliCpu.toFixed(2)} s = ${(bestCpu / cliCpu).toFixed(2)}x; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
     console.log(`pings: ${pings.length}, p50 ${percentile(pings, 50).toFixed(1)} ms, p99 ${percentile(pings, 99).toFixed(1)} ms, max ${pings.at(-1)?.toFixed(1)} ms`);
-    console.log(`export: ${best.rows} rows ${best.s.toFixed(2)} s = ${(best.s / cli).toFixed(2)}x sqlite3 CLI; peak RSS +${mb(rssGrowth)} MB; ping p99 ${percentile(pings, 99).toFixed(1)} ms`);
+    console.log(`export (sqlite): ${best.rows} rows ${best.s.toFixed(2)} s = ${(best.s / cli).toFixed(2)}x sqlite3 CLI; peak RSS +${mb(rssGrowth)} MB; ping p99 ${percentile(pings, 99).toFixed(1)} ms`);
   } finally {
     if (process.env.BENCH_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${dir}`);

@@ -19,7 +19,7 @@ const EXPECTED = {
   'settings.sandbox.get': 'staff', 'settings.sandbox.set': 'owner',
   'audit.list': 'staff',
   'links.create': 'staff', 'links.cancel': 'staff', 'links.checkStatus': 'staff', 'links.qr': 'staff',
-  'payments.list': 'staff', 'payments.count': 'staff', 'payments.get': 'staff', 'payments.capture': 'staff', 'overview.get': 'staff',
+  'payments.list': 'staff', 'payments.get': 'staff', 'payments.capture': 'staff', 'overview.get': 'staff',
   'refunds.preview': 'staff', 'refunds.create': 'staff', 'refunds.list': 'staff', 'refunds.forPayment': 'staff', 'refunds.sync': 'staff',
   'reports.refresh': 'staff', 'reports.status': 'staff', 'reports.summary': 'staff', 'reports.settlement': 'staff', 'reports.flags': 'staff',
   'reports.settings.get': 'staff', 'reports.settings.set': 'owner',

@@ -2,9 +2,10 @@
 // and the overview numbers. Plain SQL over the payments tables of migration 002. Search: the merchant's
 // text through the trigram FTS table (006) from 3 characters (LIKE below that), and the Paydesk id or any
 // gateway id, whole or its beginning, through each id column's index.
+import type { Statement } from 'better-sqlite3';
 import type { DisplayStatusValue, Mode, Overview, PaymentDetail, PaymentList, PaymentListInput, RawEvent, TimelineEntry } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { isPaymentStatus } from '../../../shared/status';
+import { PAYMENT_STATUSES, isPaymentStatus } from '../../../shared/status';
 import { redactString } from '../log';
 import type { Db } from '../store/db';
 import type { PaymentRow } from '../store/repos/payments';
@@ -13,6 +14,8 @@ import type { Payment } from '../../../shared/contract';
 const REFUND_STATES = new Set(['partially_refunded', 'refunded']);
 const MAX_BODY_CHARS = 64 * 1024;
 const OPEN = "('open', 'failed', 'authorized', 'partially_paid')";
+/** prepared list and count statements kept per core (each shape of filters is one) */
+const STATEMENT_CACHE_SIZE = 128;
 
 function encodeCursor(row: PaymentRow): string {
   return Buffer.from(`${row.created_at}.${row.id}`, 'utf8').toString('base64url');
@@ -50,6 +53,20 @@ function dayLabel(ms: number): string {
 const ID_SEARCH_COLUMNS = ['id', 'session_id', 'plink_id', 'order_id', 'payment_intent_id', 'charge_id', 'gateway_payment_id'] as const;
 /** Appended to a prefix for the upper bound of its range: sorts after every character (BINARY collation). */
 const PREFIX_END = '\u{10FFFF}';
+
+/**
+ * The text half of a search. FTS5 reads the term as one quoted phrase (quotes doubled), so operators,
+ * punctuation and quotes are searched for as typed. A NUL would end FTS5's query string early (a syntax
+ * error), so it cannot be searched for and is dropped here: the contract refuses it, this covers in-core
+ * callers such as the merchant API's look-up by id. Null when nothing is left to search for.
+ */
+function textMatch(search: string): { sql: string; params: string[] } | null {
+  const text = search.replace(/\0/g, '');
+  if (text.trim() === '') return null;
+  if ([...text].length >= 3) return { sql: 'rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)', params: [`"${text.replace(/"/g, '""')}"`] };
+  const like = `%${escapeLike(text)}%`;
+  return { sql: `order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\'`, params: [like, like, like] };
+}
 
 /**
  * The filters and search of payments.list as SQL: `where` terms (joined with AND) and their parameters, plus
@@ -103,28 +120,53 @@ export function listFilters(input: PaymentListInput): { where: string[]; params:
     // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
     const ids = ID_SEARCH_COLUMNS.map((col) => `(${col} >= ? AND ${col} < ?)`);
     const idParams = ID_SEARCH_COLUMNS.flatMap(() => [search, search + PREFIX_END]);
-    if ([...search].length >= 3) {
-      where.push(`(rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?) OR ${ids.join(' OR ')})`);
-      params.push(`"${search.replace(/"/g, '""')}"`, ...idParams);
-    } else {
-      const like = `%${escapeLike(search)}%`;
-      where.push(`(order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\' OR ${ids.join(' OR ')})`);
-      params.push(like, like, like, ...idParams);
-    }
+    const text = textMatch(search);
+    where.push(`(${[...(text ? [text.sql] : []), ...ids].join(' OR ')})`);
+    params.push(...(text ? text.params : []), ...idParams);
   }
   return { where, params, c };
 }
+
+/**
+ * The overview's two month-long reads (exported for the query-plan test). The captured payments of the month
+ * are found through payments_by_paid (paid_at): `+livemode` keeps the planner off the list indexes, whose
+ * livemode prefix would walk every payment of the mode (100,000 table look-ups instead of a month's).
+ * Refunds go through payments_by_list_status: refunded_minor > 0 exactly when refund_state is not 'none'
+ * (shared/status.ts summarizePayment), and every status is listed so the index's third column is reached.
+ */
+export const OVERVIEW_SQL = {
+  paidSince: 'SELECT paid_at, currency, captured_minor FROM payments WHERE paid_at >= ? AND +livemode = ? AND captured_minor > 0',
+  refunds: `SELECT currency, count(*) AS count, sum(refunded_minor) AS amountMinor FROM payments
+    WHERE livemode = ? AND status IN (${PAYMENT_STATUSES.map((st) => `'${st}'`).join(', ')}) AND refund_state IN ('partially_refunded', 'refunded')
+      AND refunded_minor > 0 AND updated_at >= ? GROUP BY currency ORDER BY amountMinor DESC, currency`,
+} as const;
 
 export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
   const byId = db.prepare('SELECT * FROM payments WHERE id = ?');
   const timelineStmt = db.prepare('SELECT at, kind, source, gateway_type, changed, status_after, detail FROM payment_events WHERE payment_id = ? ORDER BY at, id LIMIT 500');
   const rawStmt = db.prepare('SELECT id, event_id, type, received_at, created_at, apply_result, raw FROM webhook_events WHERE payment_id = ? ORDER BY id LIMIT 200');
 
+  // The list's SQL depends only on which filters are set (their values are parameters), so it comes in a few
+  // dozen shapes: each is prepared once and kept (least recently used first out), not prepared per call.
+  const statements = new Map<string, Statement>();
+  const prepared = (sql: string): Statement => {
+    let s = statements.get(sql);
+    if (s) {
+      statements.delete(sql);
+    } else {
+      s = db.prepare(sql);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+    }
+    statements.set(sql, s);
+    return s;
+  };
+
   function list(input: PaymentListInput): PaymentList {
     const { where, params, c } = listFilters(input);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    // the count is for the "N payments" line, which shows the first page's: a scrolled-to page skips it
-    const total = input.cursor ? null : (db.prepare(`SELECT count(*) AS n FROM payments ${filter}`).get(...params) as { n: number }).n;
+    // the count is for the "N payments" line, which shows the first page's: a scrolled-to page skips it, and
+    // so does a caller that shows no count (withTotal: false, the Overview's latest payments)
+    const total = input.cursor || input.withTotal === false ? null : (prepared(`SELECT count(*) AS n FROM payments ${filter}`).get(...params) as { n: number }).n;
 
     const pageWhere = [...where];
     const pageParams = [...params];
@@ -134,7 +176,7 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
       pageParams.push(at.createdAt, at.createdAt, at.id);
     }
     const limit = input.limit ?? 100;
-    const rows = db.prepare(`SELECT * FROM payments ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)
+    const rows = prepared(`SELECT * FROM payments ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)
       .all(...pageParams, limit + 1) as PaymentRow[];
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
@@ -176,29 +218,41 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
     };
   }
 
+  const paidSince = db.prepare(OVERVIEW_SQL.paidSince);
+  const openLinksStmt = db.prepare(`SELECT count(*) AS n FROM payments WHERE livemode = ? AND status IN ${OPEN} AND (expires_at IS NULL OR expires_at > ?)`);
+  const failedStmt = db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'failed' AND created_at >= ?");
+  const creatingStmt = db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'creating'");
+  const refundsStmt = db.prepare(OVERVIEW_SQL.refunds);
+
   function overview(mode: Mode, now: number): Overview {
     const live = mode === 'live' ? 1 : 0;
     const today = dayStart(now);
     const start7 = addDays(today, -6);
     const start30 = addDays(today, -29);
-    const collected = (db.prepare(`SELECT currency,
-        sum(CASE WHEN paid_at >= @today THEN captured_minor ELSE 0 END) AS todayMinor,
-        sum(CASE WHEN paid_at >= @start7 THEN captured_minor ELSE 0 END) AS last7Minor,
-        sum(captured_minor) AS last30Minor,
-        sum(paid_at >= @today) AS todayCount, sum(paid_at >= @start7) AS last7Count, count(*) AS last30Count
-      FROM payments WHERE paid_at >= @start30 AND livemode = @live AND captured_minor > 0 GROUP BY currency ORDER BY last30Minor DESC, currency`)
-      .all({ today, start7, start30, live })) as Overview['collected'];
-    const openLinks = (db.prepare(`SELECT count(*) AS n FROM payments WHERE livemode = ? AND status IN ${OPEN} AND (expires_at IS NULL OR expires_at > ?)`).get(live, now) as { n: number }).n;
-    const failedPayments = (db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'failed' AND created_at >= ?").get(live, start30) as { n: number }).n;
-    const creating = (db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'creating'").get(live) as { n: number }).n;
-    const refunds = db.prepare(`SELECT currency, count(*) AS count, sum(refunded_minor) AS amountMinor FROM payments
-      WHERE livemode = ? AND refunded_minor > 0 AND updated_at >= ? GROUP BY currency ORDER BY amountMinor DESC, currency`).all(live, start30) as Overview['refunds'];
+    const openLinks = (openLinksStmt.get(live, now) as { n: number }).n;
+    const failedPayments = (failedStmt.get(live, start30) as { n: number }).n;
+    const creating = (creatingStmt.get(live) as { n: number }).n;
+    const refunds = refundsStmt.all(live, start30) as Overview['refunds'];
 
+    // one pass over the month's captured payments: the per-currency totals and the daily chart
     const bounds: number[] = [];
     for (let i = 0; i <= 30; i++) bounds.push(addDays(start30, i));
+    const totals = new Map<string, Overview['collected'][number]>();
     const buckets = new Map<string, { day: string; dayStart: number; currency: string; amountMinor: number; count: number }>();
-    const paid = db.prepare('SELECT paid_at, currency, captured_minor FROM payments WHERE paid_at >= ? AND livemode = ? AND captured_minor > 0').all(start30, live) as { paid_at: number; currency: string; captured_minor: number }[];
+    const paid = paidSince.all(start30, live) as { paid_at: number; currency: string; captured_minor: number }[];
     for (const p of paid) {
+      let t = totals.get(p.currency);
+      if (!t) totals.set(p.currency, (t = { currency: p.currency, todayMinor: 0, last7Minor: 0, last30Minor: 0, todayCount: 0, last7Count: 0, last30Count: 0 }));
+      t.last30Minor += p.captured_minor;
+      t.last30Count++;
+      if (p.paid_at >= start7) {
+        t.last7Minor += p.captured_minor;
+        t.last7Count++;
+      }
+      if (p.paid_at >= today) {
+        t.todayMinor += p.captured_minor;
+        t.todayCount++;
+      }
       let i = 0;
       while (i + 1 < bounds.length && (bounds[i + 1] as number) <= p.paid_at) i++;
       const ds = bounds[Math.min(i, 29)] as number;
@@ -208,7 +262,9 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
       b.count++;
       buckets.set(key, b);
     }
-    const daily = [...buckets.values()].sort((a, b) => a.dayStart - b.dayStart || (a.currency < b.currency ? -1 : 1));
+    const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const collected = [...totals.values()].sort((a, b) => b.last30Minor - a.last30Minor || byCode(a.currency, b.currency));
+    const daily = [...buckets.values()].sort((a, b) => a.dayStart - b.dayStart || byCode(a.currency, b.currency));
     return { mode, todayStart: today, collected, openLinks, failedPayments, creating, refunds, daily };
   }
 

@@ -1,6 +1,7 @@
 // The renderer's error type. Both transports rebuild it from an error envelope, so screens branch on
 // `code` and mark `field`, never parse messages (STYLE.md §1.3).
-import { WireErrorSchema, type AppErrorCode, type WireError } from '../../../shared/errors';
+import { parseWireError } from '../../../shared/error-codes';
+import type { AppErrorCode, WireError } from '../../../shared/errors';
 
 /**
  * AppErrorCode from core, plus two the renderer makes itself: the engine cannot be reached at all, or
@@ -28,8 +29,8 @@ export class ApiError extends Error {
 
   /** Anything that came back as an error envelope, checked; a malformed one becomes `internal`. */
   static fromUnknownWire(error: unknown): ApiError {
-    const parsed = WireErrorSchema.safeParse(error);
-    if (parsed.success) return ApiError.fromWire(parsed.data);
+    const parsed = parseWireError(error);
+    if (parsed) return ApiError.fromWire(parsed);
     return new ApiError('internal', 'Paydesk answered with an error it could not describe.');
   }
 

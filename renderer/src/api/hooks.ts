@@ -16,7 +16,8 @@ import {
   type UseMutationOptions,
   type UseQueryOptions,
 } from '@tanstack/react-query';
-import { eventNames, type EventName, type MethodInput, type MethodName, type MethodOutput } from '../../../shared/contract';
+import type { EventName, MethodInput, MethodName, MethodOutput } from '../../../shared/contract';
+import { EVENT_NAMES } from '../../../shared/contract-names';
 import { ApiError } from './errors';
 import { pickTransport, type Transport } from './transport';
 import { useUi } from '../state/ui';
@@ -43,6 +44,7 @@ export const EVENT_INVALIDATIONS = {
   'externalHosts.changed': ['settings'],
   'desk.changed': ['desk', 'operators'],
   'audit.appended': ['audit'],
+  'backup.changed': ['backup'],
 } as const satisfies { readonly [E in EventName]: readonly Domain[] };
 
 export const domainOf = (method: unknown): string => (typeof method === 'string' ? (method.split('.')[0] ?? '') : '');
@@ -90,7 +92,7 @@ export function RpcProvider({ children, transport, client }: { children: ReactNo
   const qc = useMemo(() => client ?? createRpcQueryClient(), [client]);
 
   useEffect(() => {
-    const offs = eventNames.map((name) => t.on(name, () => void invalidateDomains(qc, EVENT_INVALIDATIONS[name])));
+    const offs = EVENT_NAMES.map((name) => t.on(name, () => void invalidateDomains(qc, EVENT_INVALIDATIONS[name])));
     offs.push(
       t.onConnection((state) => {
         useUi.getState().setConnection(state);

@@ -5,7 +5,7 @@
 // from POST /tickets instead. There is no cookie: the browser would send one to every port of 127.0.0.1
 // (electron/browser-host/guard.ts).
 import { TICKET_PARAM, TICKET_PATH, TOKEN_HEADER, TOKEN_PARAM, TOKEN_STORAGE_KEY } from '../../../shared/browser-auth';
-import { isEventName, isMethodName, type EventName } from '../../../shared/contract';
+import { isEventName, isMethodName, type EventName } from '../../../shared/contract-names';
 import { ApiError, unwrap } from './errors';
 import type { ConnectionState, Transport } from './transport';
 

@@ -1,6 +1,6 @@
 // Electron transport: the preload's window.paydesk bridge. The preload already refuses names outside the contract;
 // we check again so a typo fails here, not in main.
-import { isEventName, isMethodName } from '../../../shared/contract';
+import { isEventName, isMethodName } from '../../../shared/contract-names';
 import { ApiError, unwrap } from './errors';
 import type { PaydeskBridge, Transport } from './transport';
 

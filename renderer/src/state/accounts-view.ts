@@ -10,6 +10,8 @@ export interface AccountsView {
   selected: Account | null;
   /** the data on screen may be test data: the TEST MODE banner shows */
   showingTestData: boolean;
+  /** the account list has been answered (or failed): until then the mode is not known yet */
+  settled: boolean;
 }
 
 export function testDataShown(accounts: readonly Account[], selected: Account | null): boolean {
@@ -18,9 +20,9 @@ export function testDataShown(accounts: readonly Account[], selected: Account | 
 }
 
 export function useAccountsView(): AccountsView {
-  const { data } = useRpcQuery('accounts.list', {});
+  const { data, isPending } = useRpcQuery('accounts.list', {});
   const selectedId = useUi((s) => s.selectedAccountId);
   const accounts = data ?? [];
   const selected = accounts.find((a) => a.id === selectedId) ?? null;
-  return { accounts, selected, showingTestData: testDataShown(accounts, selected) };
+  return { accounts, selected, showingTestData: testDataShown(accounts, selected), settled: !isPending };
 }

@@ -98,8 +98,47 @@ export const ID_COLUMNS: Readonly<Record<keyof GatewayIds, string>> = {
 };
 const LOOKUP_ORDER: readonly (keyof GatewayIds)[] = ['sessionId', 'plinkId', 'orderId', 'paymentIntentId', 'chargeId', 'paymentId'];
 
+/**
+ * What applying a gateway event reads of a payment and saveState compares: the row without its customer,
+ * notes, links and times (the webhook ingest reads one per event).
+ */
+export type PaymentStateRow = Pick<
+  PaymentRow,
+  | 'id' | 'account_id' | 'gateway' | 'amount_minor' | 'status' | 'status_reason' | 'refund_state' | 'machine' | 'captured_minor' | 'refunded_minor'
+  | 'fee_minor' | 'tax_minor' | 'net_minor' | 'paid_at' | 'session_id' | 'plink_id' | 'order_id' | 'payment_intent_id' | 'charge_id' | 'gateway_payment_id'
+>;
+const STATE_COLUMNS = `id, account_id, gateway, amount_minor, status, status_reason, refund_state, machine, captured_minor, refunded_minor,
+  fee_minor, tax_minor, net_minor, paid_at, session_id, plink_id, order_id, payment_intent_id, charge_id, gateway_payment_id`;
+
+/** A STATE_COLUMNS row read as an array (raw mode: no per-row lookup of 20 column names). */
+function stateRowOf(r: unknown[] | undefined): PaymentStateRow | undefined {
+  if (!r) return undefined;
+  return {
+    id: r[0] as string,
+    account_id: r[1] as string,
+    gateway: r[2] as PaymentRow['gateway'],
+    amount_minor: r[3] as number,
+    status: r[4] as PaymentStatus,
+    status_reason: r[5] as string | null,
+    refund_state: r[6] as PaymentRow['refund_state'],
+    machine: r[7] as string | null,
+    captured_minor: r[8] as number,
+    refunded_minor: r[9] as number,
+    fee_minor: r[10] as number | null,
+    tax_minor: r[11] as number | null,
+    net_minor: r[12] as number | null,
+    paid_at: r[13] as number | null,
+    session_id: r[14] as string | null,
+    plink_id: r[15] as string | null,
+    order_id: r[16] as string | null,
+    payment_intent_id: r[17] as string | null,
+    charge_id: r[18] as string | null,
+    gateway_payment_id: r[19] as string | null,
+  };
+}
+
 /** The machine state of a row: the stored one, or one seeded from the row's status when none is stored yet. */
-export function stateOfRow(row: PaymentRow): PaymentState {
+export function stateOfRow(row: Pick<PaymentRow, 'machine' | 'amount_minor' | 'status' | 'status_reason'>): PaymentState {
   if (row.machine) return parsePaymentState(row.machine, row.amount_minor);
   const s = initialPaymentState(row.amount_minor);
   if (row.status === 'open' || row.status === 'failed' || row.status === 'expired' || row.status === 'cancelled') {
@@ -108,11 +147,31 @@ export function stateOfRow(row: PaymentRow): PaymentState {
   return s;
 }
 
+/** saveState with a previous row: a column is written when its value changes */
+function changed(prev: PaymentStateRow, cols: string[], vals: unknown[], col: keyof PaymentStateRow, v: unknown): void {
+  if (prev[col] !== v) {
+    cols.push(col);
+    vals.push(v);
+  }
+}
+
+/** ... and a gateway id when the row has none yet (coalesce, as the full UPDATE does) */
+function learnt(prev: PaymentStateRow, cols: string[], vals: unknown[], col: keyof PaymentStateRow, v: string | null | undefined): void {
+  if (prev[col] == null && v) {
+    cols.push(col);
+    vals.push(v);
+  }
+}
+
 export function paymentsRepo(db: Db) {
   const byIdStmt = db.prepare('SELECT * FROM payments WHERE id = ?');
   const byIdAccountStmt = db.prepare('SELECT * FROM payments WHERE id = ? AND account_id = ?');
   const byColumn = Object.fromEntries(
     LOOKUP_ORDER.map((k) => [k, db.prepare<[string, string]>(`SELECT * FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]),
+  ) as Record<keyof GatewayIds, Statement<[string, string]>>;
+  const stateByIdAccountStmt = db.prepare(`SELECT ${STATE_COLUMNS} FROM payments WHERE id = ? AND account_id = ?`).raw(true);
+  const stateByColumn = Object.fromEntries(
+    LOOKUP_ORDER.map((k) => [k, db.prepare<[string, string]>(`SELECT ${STATE_COLUMNS} FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`).raw(true)]),
   ) as Record<keyof GatewayIds, Statement<[string, string]>>;
   const insertStmt = db.prepare(`INSERT INTO payments
       (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, description, customer_name, customer_email,
@@ -132,10 +191,17 @@ export function paymentsRepo(db: Db) {
       (payment_id, at, recorded_at, kind, source, webhook_event_id, gateway_type, detail, changed, status_after)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const timelineOfStmt = db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY at, id');
+  // saveState with the previous row: one statement per set of changed columns (a handful occur)
+  const partialStmts = new Map<string, Statement>();
+  const byUrlStmt = db.prepare('SELECT 1 FROM payments WHERE url = ? LIMIT 1').pluck();
 
   return {
     byId(id: string): PaymentRow | undefined {
       return byIdStmt.get(id) as PaymentRow | undefined;
+    },
+    /** Whether some payment's link is exactly this URL (010's index on url). */
+    hasLinkUrl(url: string): boolean {
+      return byUrlStmt.get(url) !== undefined;
     },
     insert(p: PaymentInsert): void {
       insertStmt.run({
@@ -172,15 +238,66 @@ export function paymentsRepo(db: Db) {
       }
       return undefined;
     },
-    /** Stores a new machine state and its derived columns; learns gateway ids the row does not have yet. */
-    saveState(id: string, state: PaymentState, ids: GatewayIds, now: number): PaymentSummary {
-      const s = summarizePayment(state);
+    /** findForRef, reading only what applying an event needs (PaymentStateRow). */
+    findStateForRef(accountId: string, ref: PaymentRef): PaymentStateRow | undefined {
+      if (ref.paydeskId) {
+        const row = stateRowOf(stateByIdAccountStmt.get(ref.paydeskId, accountId) as unknown[] | undefined);
+        if (row) return row;
+      }
+      for (const k of LOOKUP_ORDER) {
+        const v = ref.ids[k];
+        if (!v) continue;
+        const row = stateRowOf(stateByColumn[k].get(v, accountId) as unknown[] | undefined);
+        if (row) return row;
+      }
+      return undefined;
+    },
+    /**
+     * Stores a new machine state and its derived columns; learns gateway ids the row does not have yet.
+     * With `prev` (the row as read in the same transaction) only the columns whose value changes are
+     * written, plus updated_at: SQLite rewrites the entry of every index on an assigned column even when
+     * its value stays, and payments has many (status, list, paid, every gateway id), so a full UPDATE
+     * cost several times what the change needs (bench:webhooks). `summary`: summarizePayment(state), when
+     * the caller has it.
+     */
+    saveState(id: string, state: PaymentState, ids: GatewayIds, now: number, prev?: PaymentStateRow, summary?: PaymentSummary): PaymentSummary {
+      const s = summary ?? summarizePayment(state);
+      const machine = serializePaymentState(state);
+      if (prev) {
+        const cols: string[] = [];
+        const vals: unknown[] = [];
+        changed(prev, cols, vals, 'status', s.status);
+        changed(prev, cols, vals, 'status_reason', s.statusReason);
+        changed(prev, cols, vals, 'refund_state', s.refundState);
+        changed(prev, cols, vals, 'machine', machine);
+        changed(prev, cols, vals, 'captured_minor', s.capturedMinor);
+        changed(prev, cols, vals, 'refunded_minor', s.refundedMinor);
+        changed(prev, cols, vals, 'fee_minor', s.feeMinor);
+        changed(prev, cols, vals, 'tax_minor', s.taxMinor);
+        changed(prev, cols, vals, 'net_minor', s.netMinor);
+        changed(prev, cols, vals, 'paid_at', s.paidAt);
+        learnt(prev, cols, vals, 'session_id', ids.sessionId);
+        learnt(prev, cols, vals, 'plink_id', ids.plinkId);
+        learnt(prev, cols, vals, 'order_id', ids.orderId);
+        learnt(prev, cols, vals, 'payment_intent_id', ids.paymentIntentId);
+        learnt(prev, cols, vals, 'charge_id', ids.chargeId);
+        learnt(prev, cols, vals, 'gateway_payment_id', ids.paymentId ?? s.paymentId);
+        const key = cols.join(',');
+        let stmt = partialStmts.get(key);
+        if (!stmt) {
+          stmt = db.prepare(`UPDATE payments SET ${cols.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE id = ?`);
+          partialStmts.set(key, stmt);
+        }
+        vals.push(now, id);
+        stmt.run(...vals);
+        return s;
+      }
       applyStmt.run({
         id,
         status: s.status,
         statusReason: s.statusReason,
         refundState: s.refundState,
-        machine: serializePaymentState(state),
+        machine,
         capturedMinor: s.capturedMinor,
         refundedMinor: s.refundedMinor,
         feeMinor: s.feeMinor,

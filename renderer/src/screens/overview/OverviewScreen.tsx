@@ -12,17 +12,21 @@ import { PaymentDrawer } from '../payments/PaymentDrawer';
 import { NotifyMeButton, PaidNotifier } from '../payments/notifications';
 import { PaymentStatusChip, useCurrentMode } from '../payments/payment-labels';
 import '../payments/payments.css';
+import { recentInput } from './queries';
+import { BackupWarning } from './BackupWarning';
 
 // recharts is large: the chart loads on its own, so the rest of the console starts sooner
 const VolumeChart = lazy(() => import('./VolumeChart'));
 
 export function OverviewScreen() {
-  const { mode, accounts } = useCurrentMode();
-  const overview = useRpcQuery('overview.get', { mode });
-  const recent = useRpcQuery('payments.list', { mode, limit: 8 });
+  const { mode, accounts, settled } = useCurrentMode();
+  // asked once the account list has said which mode the console is in (not live first, then test); boot.ts
+  // may have asked already (queries.ts: same keys)
+  const recent = useRpcQuery('payments.list', recentInput(mode), { enabled: settled });
+  const overview = useRpcQuery('overview.get', { mode }, { enabled: settled });
   const [openId, setOpenId] = useState<string | null>(null);
   const o = overview.data;
-  const nothingYet = o !== undefined && recent.data !== undefined && recent.data.total === 0;
+  const nothingYet = o !== undefined && recent.data !== undefined && recent.data.rows.length === 0;
 
   return (
     <Page
@@ -38,6 +42,7 @@ export function OverviewScreen() {
       }
     >
       <PaidNotifier />
+      <BackupWarning />
       {overview.error ? (
         <Banner tone="danger" title="Couldn’t load the overview" action={<Button size="sm" onClick={() => void overview.refetch()}>Try again</Button>}>
           {overview.error.message}
@@ -199,6 +204,7 @@ function GetStarted({ hasAccount }: { hasAccount: boolean }) {
             </li>
           ))}
         </ol>
+        <p className="muted small backup-restore-hint">Moving from another computer? <a className="text-link" href={hrefFor('settings')}>Restore a backup</a> in Settings → Backup.</p>
       </Card>
       <Card title="Today" id="overview-today">
         <EmptyState icon="overview" title="No payments yet">

@@ -1,6 +1,8 @@
 // Payments: every payment of the current mode in a virtualized table, with filters and a search served by
 // core, cursor pages loaded as the merchant scrolls, and a detail drawer (also at #/payments/<id>).
 // Pushed payment.changed events invalidate the 'payments' domain (api/hooks.ts), so rows update live.
+// The first page may already be on its way when the screen renders: boot.ts asks for it (queries.ts) as soon
+// as the account list says which mode is shown.
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { DisplayStatusValue, Gateway, MethodInput, PaymentList } from '../../../../shared/contract';
@@ -11,10 +13,11 @@ import { hrefFor, navigate } from '../../router';
 import { useUi } from '../../state/ui';
 import { PaymentDrawer } from './PaymentDrawer';
 import { PaymentsTable } from './PaymentsTable';
-import { filtersActive, listInput, usePaymentFilters, type DateRange } from './filters';
+import { filtersActive, usePaymentFilters, type DateRange } from './filters';
 import { PdIcon } from './icons';
 import { NotifyMeButton, PaidNotifier } from './notifications';
 import { STATUS_LABEL, gatewayLabel, useCurrentMode } from './payment-labels';
+import { listQuery, pageInput } from './queries';
 import './payments.css';
 
 const STATUS_OPTIONS: DisplayStatusValue[] = ['open', 'paid', 'failed', 'expired', 'cancelled', 'partially_refunded', 'refunded', 'authorized', 'partially_paid', 'creating'];
@@ -43,22 +46,25 @@ export function PaymentsScreen({ rest }: { rest: string[] }) {
   const openId = rest[0] ?? null;
   const t = useTransport();
   const f = usePaymentFilters();
-  const { mode, modeAccounts, selected } = useCurrentMode();
+  const { mode, modeAccounts, selected, settled } = useCurrentMode();
   const selectAccount = useUi((s) => s.selectAccount);
   const [search, applySearch] = useSearchText(f.search);
-  const input = useMemo(() => listInput(f, search, mode, selected?.id ?? null), [f, search, mode, selected?.id]);
+  const list = useMemo(() => listQuery(t, pageInput(f, search, mode, selected?.id ?? null)), [t, f, search, mode, selected?.id]);
 
+  // nothing is asked before the account list says which mode the console is in (boot.ts may have asked
+  // for the same first page already: same key)
   const q = useInfiniteQuery<PaymentList, ApiError, { pages: PaymentList[] }, readonly ['payments.list', MethodInput<'payments.list'>], string | undefined>({
-    queryKey: ['payments.list', input] as const,
-    queryFn: ({ pageParam }) => t.call('payments.list', pageParam ? { ...input, cursor: pageParam } : input),
-    initialPageParam: undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...list,
     placeholderData: keepPreviousData,
+    enabled: settled,
   });
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
   const total = q.data?.pages[0]?.total ?? 0;
-  // the table renders a frame later than the count: keeps typing smooth on a slow machine
-  const shownRows = useDeferredValue(rows);
+  const none = q.data !== undefined && rows.length === 0;
+  // on a change of filters the table renders a frame after the rest: keeps typing smooth on a slow machine;
+  // the first rows (nothing shown yet) render at once
+  const deferredRows = useDeferredValue(rows);
+  const shownRows = deferredRows.length === 0 ? rows : deferredRows;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
@@ -66,7 +72,7 @@ export function PaymentsScreen({ rest }: { rest: string[] }) {
 
   const openPayment = useCallback((id: string) => navigate('payments', id), []);
   const active = filtersActive(f) || selected !== null;
-  const nothingAtAll = q.isSuccess && !q.isPlaceholderData && total === 0 && !active;
+  const nothingAtAll = q.isSuccess && !q.isPlaceholderData && none && !active;
 
   return (
     <Page
@@ -173,7 +179,7 @@ export function PaymentsScreen({ rest }: { rest: string[] }) {
               <div className="skeleton" />
               <div className="skeleton" />
             </div>
-          ) : total === 0 ? (
+          ) : none ? (
             <div className="pay-none">
               <p className="strong">No payments match.</p>
               <p className="muted">Try another status or date, or clear the search.</p>

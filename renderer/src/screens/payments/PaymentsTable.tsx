@@ -126,9 +126,9 @@ export const PaymentsTable = memo(function PaymentsTable({
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1]!.index : -1;
 
-  // near the end of what is loaded: fetch the next page
+  // near the end of what is loaded: fetch the next page (not before the first rows are in view)
   useEffect(() => {
-    if (hasMore && !loadingMore && lastIndex >= modelRows.length - 20) onLoadMore();
+    if (hasMore && !loadingMore && lastIndex >= 0 && lastIndex >= modelRows.length - 20) onLoadMore();
   }, [hasMore, loadingMore, lastIndex, modelRows.length, onLoadMore]);
 
   // a new filter starts at the top

@@ -2,7 +2,7 @@
 import type { Account, DisplayStatusValue, Gateway, Mode, PaymentKind } from '../../../../shared/contract';
 import type { PaymentStatus } from '../../../../shared/status';
 import { StatusChip, type ChipTone } from '../../components';
-import { useAccountsView } from '../../state/accounts-view';
+import { testDataShown, useAccountsView } from '../../state/accounts-view';
 
 export const STATUS_LABEL: Readonly<Record<DisplayStatusValue, string>> = {
   creating: 'Creating',
@@ -66,10 +66,17 @@ export const CANCELLABLE: ReadonlySet<PaymentStatus> = new Set<PaymentStatus>(['
 
 /**
  * The console's current mode: the selected account's, else test while any test account exists (the TEST MODE
- * banner is up), else live. Test and live data never mix on one screen.
+ * banner is up), else live. Test and live data never mix on one screen. `settled` is false until the account
+ * list has answered: a screen should not ask for data before then (it would ask for live data first, show
+ * "nothing yet", then ask again for test data).
  */
-export function useCurrentMode(): { mode: Mode; accounts: Account[]; selected: Account | null; modeAccounts: Account[] } {
-  const { accounts, selected, showingTestData } = useAccountsView();
-  const mode: Mode = selected ? selected.mode : showingTestData ? 'test' : 'live';
-  return { mode, accounts, selected, modeAccounts: accounts.filter((a) => a.mode === mode) };
+export function useCurrentMode(): { mode: Mode; accounts: Account[]; selected: Account | null; modeAccounts: Account[]; settled: boolean } {
+  const { accounts, selected, settled } = useAccountsView();
+  const mode = currentMode(accounts, selected);
+  return { mode, accounts, selected, modeAccounts: accounts.filter((a) => a.mode === mode), settled };
+}
+
+/** useCurrentMode's rule as a plain function (also used before React renders, to ask for a screen's data early). */
+export function currentMode(accounts: readonly Account[], selected: Account | null): Mode {
+  return selected ? selected.mode : testDataShown(accounts, selected) ? 'test' : 'live';
 }

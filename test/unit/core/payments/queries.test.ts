@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type PaydeskCore } from '../../../../electron/core/index';
 import { applyFacts } from '../../../../electron/core/payments/links';
-import { listFilters } from '../../../../electron/core/payments/overview';
+import { OVERVIEW_SQL, listFilters } from '../../../../electron/core/payments/overview';
 import { paymentsRepo, type PaymentRow } from '../../../../electron/core/store/repos/payments';
 import { createKeyFileProtector } from '../../../../electron/core/vault';
 import type { MethodInput, MethodName, MethodOutput, PaymentListInput } from '../../../../shared/contract';
@@ -85,6 +85,19 @@ describe('payments.list', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
+  it('withTotal: false leaves the count out (same rows); the same shape of filters again reuses its statement', async () => {
+    const counted = await call('payments.list', { mode: 'test', limit: 50 });
+    const rows = await call('payments.list', { mode: 'test', limit: 50, withTotal: false });
+    expect(rows.total).toBeNull();
+    expect(rows.rows.map((r) => r.id)).toEqual(counted.rows.map((r) => r.id));
+    expect(rows.nextCursor).toBe(counted.nextCursor);
+    // cached statements answer other values of the same filters correctly
+    expect((await call('payments.list', { gateway: 'stripe' })).total).toBe(251);
+    expect((await call('payments.list', { gateway: 'razorpay' })).total).toBe(10);
+    expect((await call('payments.list', { search: 'zoe@' })).rows.map((r) => r.id)).toEqual(['pd_q0007']);
+    expect((await call('payments.list', { search: 'ORDER-25' })).total).toBe(11);
+  });
+
   it('filters: status (display), gateway, account, mode, dates', async () => {
     expect((await call('payments.list', { status: ['paid'] })).rows.map((r) => r.id).sort()).toEqual(['pd_q0000', 'pd_q0253']);
     expect((await call('payments.list', { status: ['refunded'] })).rows.map((r) => r.id)).toEqual(['pd_q0002']);
@@ -152,5 +165,12 @@ describe('payments.get and overview.get', () => {
     expect(o.daily.find((p) => p.currency === 'INR')!.dayStart).toBeLessThan(o.todayStart);
     const live = await call('overview.get', { mode: 'live' });
     expect(live.collected).toEqual([]);
+  });
+
+  it('overview: the figures of the month read through the paid_at index, refunds through the list index (not every payment of the mode)', () => {
+    const db = core.deps!.db;
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' / ');
+    expect(plan(OVERVIEW_SQL.paidSince.replace(/\?/g, '0'))).toMatch(/USING INDEX payments_by_paid/);
+    expect(plan(OVERVIEW_SQL.refunds.replace(/\?/g, '0'))).toMatch(/USING INDEX payments_by_list_status \(livemode=\? AND status=\? AND refund_state=\?\)/);
   });
 });

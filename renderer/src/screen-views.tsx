@@ -1,0 +1,95 @@
+// Screen -> component, each screen loaded on demand as its own chunk (React.lazy), so the first paint
+// evaluates only the shell and the screen it shows. boot.ts starts loading the screen of the address at
+// once, alongside the shell's first requests; another screen's code loads when its link is pointed at or
+// focused in the sidebar (app.tsx), or when it is opened.
+// Add a screen: a folder in screens/, a row in nav.ts, a row here.
+import { Component, createElement, lazy, type ComponentType, type ReactNode } from 'react';
+import { Banner, Button } from './components';
+import type { QueryClient } from '@tanstack/react-query';
+import type { Transport } from './api/transport';
+import { SCREENS, type Screen } from './router';
+import { prefetchOverview } from './screens/overview/queries';
+import { prefetchPayments } from './screens/payments/queries';
+
+type ScreenComponent = ComponentType<{ rest: string[] }>;
+
+interface ScreenView {
+  /** the screen; suspends while its code loads */
+  Component: ScreenComponent;
+  /** starts loading the code (once); resolves when it is ready */
+  preload(): Promise<unknown>;
+}
+
+function lazyScreen(load: () => Promise<ScreenComponent>): ScreenView {
+  let loaded: ScreenComponent | null = null;
+  let loading: Promise<ScreenComponent> | null = null;
+  const preload = () =>
+    (loading ??= load().then(
+      (c) => (loaded = c),
+      (err: unknown) => {
+        loading = null; // a failed chunk load (host restarted) may be tried again on the next visit
+        throw err;
+      },
+    ));
+  const Lazy = lazy(() => preload().then((c) => ({ default: c })));
+  // once the code is here, render the screen itself: no extra suspended render for a preloaded screen
+  const Component: ScreenComponent = (props) => createElement(loaded ?? Lazy, props);
+  return { Component, preload };
+}
+
+const VIEWS: Record<Screen, ScreenView> = {
+  overview: lazyScreen(() => import('./screens/overview/OverviewScreen').then((m) => m.OverviewScreen)),
+  payments: lazyScreen(() => import('./screens/payments/PaymentsScreen').then((m) => m.PaymentsScreen)),
+  'new-link': lazyScreen(() => import('./screens/new-link/NewLinkScreen').then((m) => m.NewLinkScreen)),
+  refunds: lazyScreen(() => import('./screens/refunds/RefundsScreen').then((m) => m.RefundsScreen)),
+  audit: lazyScreen(() => import('./screens/audit/AuditScreen').then((m) => m.AuditScreen)),
+  reports: lazyScreen(() => import('./screens/reports/ReportsScreen').then((m) => m.ReportsScreen)),
+  webhooks: lazyScreen(() => import('./screens/webhooks/WebhooksScreen').then((m) => m.WebhooksScreen)),
+  settings: lazyScreen(() => import('./screens/settings/SettingsScreen').then((m) => m.SettingsScreen)),
+};
+
+export const SCREEN_VIEWS = Object.fromEntries(SCREENS.map((s) => [s, VIEWS[s].Component])) as Record<Screen, ScreenComponent>;
+
+/**
+ * The data a screen asks for first, asked before its code has loaded (small modules in the first chunk): the
+ * requests leave as soon as the account list says which mode is shown. Screens not listed ask when they render.
+ */
+const FIRST_DATA: Partial<Record<Screen, (client: QueryClient, t: Transport) => Promise<void>>> = {
+  overview: prefetchOverview,
+  payments: prefetchPayments,
+};
+
+export function prefetchScreenData(screen: Screen, client: QueryClient, t: Transport): void {
+  FIRST_DATA[screen]?.(client, t).catch(() => {});
+}
+
+/** Starts loading one screen's code (errors surface when the screen renders). */
+export function preloadScreen(screen: Screen): void {
+  VIEWS[screen].preload().catch(() => {});
+}
+
+/**
+ * Around the routed screen: if a screen cannot be shown (most often its code could not be loaded because the
+ * host was restarted with another build, so the old chunk names are gone), say so with a way out instead of
+ * a blank console. The sidebar stays usable; moving to another screen tries again.
+ */
+export class ScreenBoundary extends Component<{ screen: Screen; children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  override componentDidUpdate(prev: { screen: Screen }): void {
+    if (prev.screen !== this.props.screen && this.state.failed) this.setState({ failed: false });
+  }
+
+  override render(): ReactNode {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <Banner tone="danger" title="This screen could not be shown" className="main-banner" action={<Button size="sm" onClick={() => window.location.reload()}>Reload</Button>}>
+        Paydesk may have been updated or restarted. Reloading the page usually fixes it.
+      </Banner>
+    );
+  }
+}

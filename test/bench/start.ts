@@ -1,0 +1,142 @@
+// npm run bench:start — cold start to interactive in browser mode: the built browser host is spawned the way
+// `npm run host` runs it (default flags, so the embedded sandbox starts too), and the clock runs from the
+// spawn to the first screen rendered with data in Debian Chromium (already running, as the merchant's browser
+// would be): the address the host prints opens the Overview, which counts once its figures and latest
+// payments (or, with no payments yet, the "Get started" steps) are on screen.
+//
+// Two data folders: a fresh one (a new empty folder every run: database created, keys sealed) and one with
+// 100,000 payments (payments-store.ts, the bench:payments store; created once, reused by every run).
+// Median of 5 runs each, interleaved. Each run prints the host's own start (spawn -> "Paydesk running at")
+// and where the page load went (page-timing.ts).
+//
+// Last line: `start (sqlite): fresh <ms> ms, 100k <ms> ms (goal 1000 / 1500)`. Not part of npm test.
+// Needs a current build (built.ts): `npm run build` first, or BENCH_BUILD=1.
+// Env: BENCH_RUNS (default 5), BENCH_ROWS (default 100000), BENCH_DATA_DIR=<dir> reuses a kept store,
+// BENCH_KEEP=1 keeps it, BENCH_HOST=<path of another build's browser-host.cjs> measures that build instead.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { ROOT, launchBrowser } from '../e2e/fixtures';
+import { requireCurrentBuild } from './built';
+import { describeTimings, loadAverage, median, pageTiming, watchFirstData, type PageTiming } from './page-timing';
+import { ROWS, prepareStore } from './payments-store';
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+/** BENCH_HOST: another build's browser-host.cjs to compare with (its renderer next to it, as the host finds it) */
+const HOST = process.env.BENCH_HOST ?? join(ROOT, 'dist', 'electron', 'browser-host.cjs');
+/** the Overview with its data: the latest payments, or the first steps when there are none */
+const FIRST_DATA = '.ov-recent-row, #get-started';
+
+interface Run {
+  /** spawn -> the host printed its address, ms */
+  listen: number;
+  /** spawn -> the first screen's data is in the DOM, ms */
+  ready: number;
+  page: PageTiming;
+}
+
+/** Spawns the host on `dataDir`, resolves with it and its address once it prints "Paydesk running at". */
+function spawnHost(dataDir: string): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+  delete env.NODE_ENV; // as `npm run host` runs it
+  const proc = spawn(process.execPath, [HOST, '--port', '0', '--data-dir', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bench: the host did not print its address within 60 s:\n${out}`)), 60_000);
+    proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      const m = /Paydesk running at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1]!, output: () => out });
+      }
+    });
+    proc.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench: the host exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+}
+
+async function stopHost(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGTERM');
+  const t = setTimeout(() => proc.kill('SIGKILL'), 8000);
+  await exited;
+  clearTimeout(t);
+}
+
+async function once(browser: Browser, dataDir: string): Promise<Run> {
+  // the browser is up and a tab is ready, as the merchant's would be; the clock starts at the spawn
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
+  await watchFirstData(context, FIRST_DATA);
+  const page = await context.newPage();
+  const t0 = performance.now();
+  const host = await spawnHost(dataDir);
+  const listen = performance.now() - t0;
+  try {
+    await page.goto(host.url);
+    await page.locator(FIRST_DATA).first().waitFor({ timeout: 30_000 });
+    const ready = performance.now() - t0;
+    const timing = await pageTiming(page, ['overview.get', 'payments.list']);
+    return { listen, ready, page: timing };
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nhost output:\n${host.output()}`, { cause: err });
+  } finally {
+    await context.close();
+    await stopHost(host.proc);
+  }
+}
+
+function describe(name: string, runs: Run[]): string {
+  const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+  return [
+    `${name}: spawn -> first screen with data, ms: ${f(runs.map((r) => r.ready))} (median ${median(runs.map((r) => r.ready)).toFixed(0)})`,
+    `${name}: spawn -> "Paydesk running at", ms: ${f(runs.map((r) => r.listen))} (median ${median(runs.map((r) => r.listen)).toFixed(0)})`,
+    `${name}: page load: ${describeTimings(runs.map((r) => r.page))}`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  if (!process.env.BENCH_HOST) requireCurrentBuild();
+  const reuse = process.env.BENCH_DATA_DIR;
+  const store = reuse ?? mkdtempSync(join(tmpdir(), 'paydesk-bench-start-'));
+  const keep = process.env.BENCH_KEEP === '1' || reuse !== undefined;
+  if (!reuse) await prepareStore(store);
+  const browser = await launchBrowser();
+  const fresh: Run[] = [];
+  const big: Run[] = [];
+  try {
+    // one start of each, not measured: the OS has read the program and its modules once, as after any first launch
+    const warm = mkdtempSync(join(tmpdir(), 'paydesk-bench-start-fresh-'));
+    await once(browser, warm);
+    rmSync(warm, { recursive: true, force: true });
+    await once(browser, store);
+    for (let i = 0; i < RUNS; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'paydesk-bench-start-fresh-'));
+      try {
+        fresh.push(await once(browser, dir));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      big.push(await once(browser, store));
+    }
+  } finally {
+    await browser.close();
+    if (!keep) rmSync(store, { recursive: true, force: true });
+    else console.log(`kept ${store}`);
+  }
+  console.log(describe('fresh', fresh));
+  console.log(describe(`${ROWS / 1000}k`, big));
+  console.log(`${await loadAverage()}`);
+  console.log(`start (sqlite): fresh ${median(fresh.map((r) => r.ready)).toFixed(0)} ms, ${ROWS / 1000}k ${median(big.map((r) => r.ready)).toFixed(0)} ms (goal 1000 / 1500)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
