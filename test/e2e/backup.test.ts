@@ -1,14 +1,14 @@
 // Settings → Backup in Chromium against browser mode: the owner sets the recovery passphrase and
 // the folder, the Overview warns while no backup has been made, "Back up now" writes one 0600 file, and the
 // card shows when, how big and where. Screenshots light + dark.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openConsole, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host } from './fixtures';
+import { openConsole, shotsLightDark, startConsoleSession, startHost, type ConsoleSession, type ConsolePage } from './fixtures';
 
-let host: Host;
+let session: ConsoleSession;
 let browser: Browser;
 let cp: ConsolePage;
 let page: Page;
@@ -23,18 +23,12 @@ async function go(hash: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  host = await startHost();
-  browser = await launchBrowser();
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  cp = await openConsole(browser, host, { viewport: { width: 1280, height: 900 } });
-  page = cp.page;
-  page.setDefaultTimeout(20_000);
+  session = await startConsoleSession();
+  ({ browser, cp, page } = session);
 }, 180_000);
 
 afterAll(async () => {
-  await cp?.context.close();
-  await browser?.close();
-  await host?.stop();
+  await session?.close();
   rmSync(folder, { recursive: true, force: true });
 });
 

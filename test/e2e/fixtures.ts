@@ -215,6 +215,32 @@ export async function openConsole(browser: Browser, host: Host, opts: { colorSch
   return { page, context, errors };
 }
 
+/** A host, a browser and one console page on it: what most end-to-end files start with. */
+export interface ConsoleSession {
+  host: Host;
+  browser: Browser;
+  cp: ConsolePage;
+  page: Page;
+  /** closes the page, the browser and the host (which deletes the data dir it created) */
+  close(): Promise<void>;
+}
+
+export async function startConsoleSession(opts: { viewport?: { width: number; height: number }; host?: HostOptions } = {}): Promise<ConsoleSession> {
+  const host = await startHost(opts.host);
+  const browser = await launchBrowser();
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  const cp = await openConsole(browser, host, { viewport: opts.viewport ?? { width: 1280, height: 900 } });
+  cp.page.setDefaultTimeout(20_000);
+  return {
+    host, browser, cp, page: cp.page,
+    async close() {
+      await cp.context.close();
+      await browser.close();
+      await host.stop();
+    },
+  };
+}
+
 /** The embedded sandbox's control API (/__sandbox/…), with the token the host printed. */
 export function sandboxControlOf(host: Host): SandboxControl {
   if (!host.sandboxUrl || !host.sandboxControlToken) throw new Error('e2e: this host runs without the sandbox');

@@ -1,13 +1,11 @@
 // A staff member at the desk, in Chromium against browser mode: Settings and Webhooks offer no control
 // that only an owner may use; where one would be, a note says who can. The owner sees the same screens
 // with the controls, so the check cannot pass on an empty page. Screenshots: staff and owner, light + dark.
-import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openConsole, pageRpc, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host } from './fixtures';
+import type { Page } from 'playwright-core';
+import { pageRpc, shotsLightDark, startConsoleSession, type ConsolePage, type ConsoleSession } from './fixtures';
 
-let host: Host;
-let browser: Browser;
+let session: ConsoleSession;
 let cp: ConsolePage;
 let page: Page;
 const OWNER = { name: 'Asha', pin: '482913' };
@@ -43,20 +41,14 @@ async function ownerControls(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  host = await startHost();
-  browser = await launchBrowser();
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  cp = await openConsole(browser, host, { viewport: { width: 1280, height: 900 } });
-  page = cp.page;
-  page.setDefaultTimeout(20_000);
+  session = await startConsoleSession();
+  ({ cp, page } = session);
   people[OWNER.name] = (await pageRpc<{ id: string }>(page, 'operators.create', { name: OWNER.name, role: 'owner', pin: OWNER.pin })).id;
   people[STAFF.name] = (await pageRpc<{ id: string }>(page, 'operators.create', { name: STAFF.name, role: 'staff', pin: STAFF.pin })).id;
 }, 180_000);
 
 afterAll(async () => {
-  await cp?.context.close();
-  await browser?.close();
-  await host?.stop();
+  await session?.close();
 });
 
 it('staff find no owner-only control on Settings and Webhooks, and are told who can', { timeout: 120_000 }, async () => {
