@@ -5,12 +5,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
-import type { RunningSandbox } from '../../sandbox/index';
-import type { PaydeskCore } from '../core/index';
+import { createSandbox } from '../../sandbox/index';
+import { createCore, type PaydeskCore } from '../core/index';
 import { consoleSink } from '../core/log';
 import { ensurePrivateDir } from '../core/private-fs';
 import { parseSandboxSwitch, readSandboxSetting, sandboxDecision } from '../core/sandbox-policy';
-import { coreWhenReady } from './late-core';
 import { startBrowserHost, type BrowserHost } from './server';
 
 const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--sandbox on|off] [--sandbox-port <p>] [--renderer-dir <dir>] [--allow-origin <origin>]
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
 
   const decision = sandboxDecision({ packaged: false, shell: 'browser', setting: readSandboxSetting(dataDir), override: sandboxFlag });
   if (!decision.start) console.log(`Paydesk Sandbox ${decision.reason}`);
-  let sandbox: RunningSandbox | null = null;
+  const sandbox = decision.start ? await createSandbox({ port: sandboxPort, host: '127.0.0.1', stateFile: join(dataDir, 'sandbox-state.json') }) : null;
   let core: PaydeskCore | null = null;
   let host: BrowserHost | null = null;
   let closing = false;
@@ -94,49 +93,28 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  // Listen first, then start the sandbox and core: the browser loads the page and its code while core
-  // loads (its modules are imported only now) and opens the data folder; the page's first calls wait for
-  // core (late-core.ts). Nothing the first screen needs is lost: it cannot get data before core anyway.
-  let coreStarted!: (c: PaydeskCore) => void;
-  let coreFailed!: (err: unknown) => void;
-  const ready = new Promise<PaydeskCore>((res, rej) => {
-    coreStarted = res;
-    coreFailed = rej;
-  });
   try {
-    host = await startBrowserHost({ core: coreWhenReady(ready), port, rendererDir, extraOrigins: args['allow-origin'] ?? [], log: consoleSink });
-  } catch (err) {
-    console.error(`paydesk-host: could not start: ${err instanceof Error ? err.message : String(err)}`);
-    await shutdown(1);
-    return;
-  }
-  if (!rendererDir) console.error('paydesk-host: the screens are not built (no dist/renderer/index.html); run `npm run build`.');
-  console.log(`Paydesk running at ${host.url}`);
-
-  try {
-    if (decision.start) {
-      const { createSandbox } = await import('../../sandbox/index');
-      sandbox = await createSandbox({ port: sandboxPort, host: '127.0.0.1', stateFile: join(dataDir, 'sandbox-state.json') });
-      console.log(`Paydesk Sandbox at ${sandbox.url}`);
-      // for scripts and tests that drive the sandbox's control API (/__sandbox/…); the console never needs it
-      console.log(`SANDBOX_CONTROL_TOKEN=${sandbox.controlToken}`);
-    }
-    const { createCore } = await import('../core/index');
     core = await createCore({
       dataDir,
       shell: 'browser',
       sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
       log: consoleSink,
     });
-    coreStarted(core);
+    host = await startBrowserHost({ core, port, rendererDir, extraOrigins: args['allow-origin'] ?? [], log: consoleSink });
   } catch (err) {
-    coreFailed(err);
     console.error(`paydesk-host: could not start: ${err instanceof Error ? err.message : String(err)}`);
     await shutdown(1);
     return;
   }
   const info = core.info();
   if (info.startupError) console.error(`paydesk-host: started with a problem the console will show: ${info.startupError.message}`);
+  if (!rendererDir) console.error('paydesk-host: the screens are not built (no dist/renderer/index.html); run `npm run build`.');
+  console.log(`Paydesk running at ${host.url}`);
+  if (sandbox) {
+    console.log(`Paydesk Sandbox at ${sandbox.url}`);
+    // for scripts and tests that drive the sandbox's control API (/__sandbox/…); the console never needs it
+    console.log(`SANDBOX_CONTROL_TOKEN=${sandbox.controlToken}`);
+  }
   console.log(`Data: ${dataDir} (keys: ${info.vaultProtection.kind})`);
 }
 

@@ -104,7 +104,7 @@ export function fill(dataDir: string, rows = ROWS): void {
   db.close();
 }
 
-/** Resolves once the host's core is up: the host prints its address before core has opened the data folder. */
+/** Resolves once the host answers an RPC (core is up), so nothing measured waits for its start. */
 export async function coreReady(host: Host): Promise<void> {
   const url = new URL(host.url);
   const res = await fetch(`${url.origin}/rpc/system.ping`, {

@@ -184,7 +184,7 @@ async function main() {
   if (!reuse) await prepareStore(dataDir);
   const o = oracle(dataDir);
   const host = await startHost({ dataDir, sandbox: false });
-  await coreReady(host); // the page loads measure the screen, not core's start (bench:start does)
+  await coreReady(host); // the page loads measure the screen, not the host's start (bench:start does)
   const browser = await launchBrowser();
   try {
     // 1. first rows: cold loads of #/payments (a new browser context each: no cache, no storage)

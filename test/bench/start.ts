@@ -25,7 +25,7 @@ import { ROWS, prepareStore } from './payments-store';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 /** BENCH_HOST: another build's browser-host.cjs to compare with (its renderer next to it, as the host finds it) */
-const HOST = process.env.BENCH_HOST ?? join(ROOT, 'dist', 'electron', 'browser-host.cjs');
+const HOST = process.env.BENCH_HOST || join(ROOT, 'dist', 'electron', 'browser-host.cjs');
 /** the Overview with its data: the latest payments, or the first steps when there are none */
 const FIRST_DATA = '.ov-recent-row, #get-started';
 
