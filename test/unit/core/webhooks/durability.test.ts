@@ -24,16 +24,16 @@ import {
   type SignedRequest,
 } from '../../../fixtures/webhook-helpers';
 
-// fsync is held until the test releases it (or fails it); vi.mock is hoisted above the imports
+// the WAL's fdatasync is held until the test releases it (or fails it); vi.mock is hoisted above the imports
 const held: { fd: number; cb: NoParamCallback }[] = [];
 let holdFsync = false;
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof Fs>();
   return {
     ...fs,
-    fsync: (fd: number, cb: NoParamCallback) => {
+    fdatasync: (fd: number, cb: NoParamCallback) => {
       if (holdFsync) held.push({ fd, cb });
-      else fs.fsync(fd, cb);
+      else fs.fdatasync(fd, cb);
     },
   };
 });
