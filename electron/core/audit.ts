@@ -1,6 +1,7 @@
 // The audit log: one append-only record of every mutating action in the console (migration 003's
-// triggers refuse UPDATE and DELETE). EVERY mutating handler calls `recordAudit`, ideally inside the
-// same transaction as the change it records, so a change never exists without its entry:
+// triggers refuse UPDATE and DELETE). Every method the contract marks `audited` calls `recordAudit` once,
+// inside the transaction of the change it records where the change is a database write, so a change never
+// exists without its entry (test/security/audited.test.ts checks each one):
 //
 //   import { recordAudit } from '../audit';
 //   recordAudit(d.db, { operator: ctx.operator, action: 'link.created', subject: { type: 'payment', id }, details: { amountMinor, currency }, livemode });

@@ -1,4 +1,4 @@
-// The merchant HTTP API (the seed's API for the merchant's own shop or scripts): off by default; switched
+// The merchant HTTP API (for the merchant's own shop or scripts): off by default; switched
 // on in Settings (api.enable), served on its own loopback port (never the webhook listener's, which a
 // tunnel exposes), with bearer tokens an owner creates (shown once, stored hashed, revocable). Public traffic
 // reaches it only through its forwarded entry (forwarded.ts), where the tunnel's client address is believed.

@@ -211,7 +211,7 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
       p.id === id || p.gatewayIds.sessionId === id || p.gatewayIds.paymentIntentId === id || p.gatewayIds.paymentId === id
       || p.gatewayIds.orderId === id || p.gatewayIds.plinkId === id || p.gatewayIds.chargeId === id);
     if (!found) throw new HttpError(404, 'not_found', `No ${gateway} payment ${id} made through Paydesk in ${token.mode} mode.`);
-    // not final yet: ask the gateway now (the seed's status check); an unreachable gateway answers with what is known
+    // not final yet: ask the gateway now; an unreachable gateway answers with what is known
     if (['creating', 'open', 'failed', 'authorized', 'partially_paid'].includes(found.status)) {
       try {
         if (found.status === 'creating') await s.links.retryPending();
