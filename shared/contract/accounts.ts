@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { mutation, query, EmptySchema, OkSchema, STAFF, owner } from './define';
+import { GATEWAYS } from '../gateways';
 
-export const GatewaySchema = z.enum(['stripe', 'razorpay']);
+export const GatewaySchema = z.enum(GATEWAYS);
 export type Gateway = z.infer<typeof GatewaySchema>;
 export const ModeSchema = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof ModeSchema>;

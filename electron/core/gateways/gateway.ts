@@ -1,11 +1,12 @@
-// The gateway seam: how core obtains a configured SDK client for an account, and verifies keys.
-// Sandbox accounts reach the embedded Paydesk Sandbox through its base URL; others the real API.
+// The registry of gateway adapters: which adapter serves an account, and its client bound to the account's
+// keys (from the accounts table and the vault), cached until the keys change.
 import type Stripe from 'stripe';
 import type Razorpay from 'razorpay';
-import type { Gateway } from '../../../shared/contract';
+import type { Gateway } from '../../../shared/gateways';
 import type { AccountRow } from '../store/repos/accounts';
+import type { GatewayAdapter, GatewayClient } from './adapter';
 
-/** Where and with what a client talks. `baseUrl` null = the gateway's real API. */
+/** Keys being tried before they are saved (Settings → Accounts → Verify). `baseUrl` null = the gateway's real API. */
 export interface KeyTarget {
   gateway: Gateway;
   /** Stripe publishable key / Razorpay key id */
@@ -15,13 +16,17 @@ export interface KeyTarget {
 }
 
 export interface Gateways {
-  /** a stripe-node client for a Stripe account (throws AppError: not_found, invalid_input without a secret, unavailable when the sandbox is off) */
+  /** the adapter of a gateway */
+  adapter(gateway: Gateway): GatewayAdapter;
+  /** the account's gateway client (throws AppError: not_found, invalid_input without keys, unavailable when the sandbox is off) */
+  client(accountId: string): GatewayClient;
+  /** TRANSITIONAL: a stripe-node client; to be removed once every service goes through client() */
   stripe(accountId: string): Stripe;
-  /** a razorpay-node client for a Razorpay account */
+  /** TRANSITIONAL: a razorpay-node client; to be removed once every service goes through client() */
   razorpay(accountId: string): Razorpay;
   /** the account row and the base URL its client uses (null = real API) */
   resolve(accountId: string): { account: AccountRow; baseUrl: string | null };
-  /** a read-only call proving the keys work (Stripe balance.retrieve, Razorpay payments.all({count:1})); throws the mapped AppError */
+  /** a read-only call proving the keys work; throws the mapped AppError */
   verifyKeys(target: KeyTarget): Promise<void>;
   /** drop cached clients of an account (after its keys change or it is removed) */
   forget(accountId: string): void;

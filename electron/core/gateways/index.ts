@@ -1,16 +1,24 @@
-// createGateways: SDK clients per account, configured from the accounts table and the vault.
+// createGateways: the adapters, and per account a client configured from the accounts table and the vault.
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import type Razorpay from 'razorpay';
 import { AppError } from '../../../shared/errors';
-import type { AccountsRepo } from '../store/repos/accounts';
+import { gatewayLabel, type Gateway } from '../../../shared/gateways';
+import type { AccountRow, AccountsRepo } from '../store/repos/accounts';
 import type { Vault } from '../vault';
+import type { AccountTarget, GatewayAdapter } from './adapter';
 import type { Gateways, KeyTarget } from './gateway';
-import { makeStripeClient, verifyStripe } from './stripe';
-import { makeRazorpayClient, verifyRazorpay } from './razorpay';
+import { makeStripeClient } from './stripe/client';
+import { makeRazorpayClient } from './razorpay/client';
+import { stripeAdapter } from './stripe';
+import { razorpayAdapter } from './razorpay';
 
 export type { Gateways, KeyTarget } from './gateway';
+export type { AccountTarget, GatewayAdapter, GatewayClient } from './adapter';
 export { mapStripeError, mapRazorpayError } from './errors';
+
+/** Every gateway Paydesk speaks. Adding one is one line here and one folder beside this file. */
+export const ADAPTERS: Readonly<Record<Gateway, GatewayAdapter>> = { stripe: stripeAdapter, razorpay: razorpayAdapter };
 
 export interface GatewaysDeps {
   accounts: AccountsRepo;
@@ -19,13 +27,22 @@ export interface GatewaysDeps {
   version: string;
   /** per-request timeout; sandbox calls use a shorter one */
   timeoutMs?: number;
+  /** the adapters to use (tests pass a fake one) */
+  adapters?: Readonly<Record<string, GatewayAdapter>>;
 }
 
 const SANDBOX_OFF = 'This account uses the embedded Paydesk Sandbox, which is switched off. Start Paydesk with the sandbox on to use it.';
 
 export function createGateways(deps: GatewaysDeps): Gateways {
-  const cache = new Map<string, { fingerprint: string; client: Stripe | Razorpay }>();
+  const adapters: Readonly<Record<string, GatewayAdapter>> = deps.adapters ?? ADAPTERS;
+  const cache = new Map<string, { fingerprint: string; value: unknown }>();
   const timeout = (baseUrl: string | null) => (baseUrl ? 10_000 : (deps.timeoutMs ?? 20_000));
+
+  function adapter(gateway: Gateway): GatewayAdapter {
+    const a = adapters[gateway];
+    if (!a) throw new AppError('invalid_input', `Paydesk does not support the gateway ${gateway}`);
+    return a;
+  }
 
   function resolve(accountId: string) {
     const account = deps.accounts.get(accountId);
@@ -34,45 +51,52 @@ export function createGateways(deps: GatewaysDeps): Gateways {
     return { account, baseUrl: account.sandbox ? deps.sandboxUrl : null };
   }
 
-  function credentials(accountId: string, gateway: 'stripe' | 'razorpay') {
+  function targetOf(accountId: string): { account: AccountRow; target: AccountTarget; fingerprint: string } {
     const { account, baseUrl } = resolve(accountId);
-    if (account.gateway !== gateway) throw new AppError('invalid_input', `This is a ${account.gateway === 'stripe' ? 'Stripe' : 'Razorpay'} account`);
     const secret = account.secretKeyRef ? deps.vault.get(account.secretKeyRef) : null;
     if (!secret) throw new AppError('invalid_input', 'This account has no secret key. Add one in Settings.', { field: 'secretKey' });
+    if (account.gateway === 'razorpay' && !account.publicKey) throw new AppError('invalid_input', 'This account has no key id. Add one in Settings.', { field: 'publicKey' });
     const fingerprint = createHash('sha256').update(`${baseUrl ?? ''}\0${account.publicKey ?? ''}\0${secret}`).digest('hex');
-    return { account, baseUrl, secret, fingerprint };
+    const target: AccountTarget = { accountId, publicKey: account.publicKey, secret, baseUrl, livemode: account.livemode, timeoutMs: timeout(baseUrl), appVersion: deps.version };
+    return { account, target, fingerprint };
   }
 
-  function cached<T extends Stripe | Razorpay>(accountId: string, fingerprint: string, make: () => T): T {
-    const hit = cache.get(accountId);
-    if (hit && hit.fingerprint === fingerprint) return hit.client as T;
-    const client = make();
-    cache.set(accountId, { fingerprint, client });
-    return client;
+  function cached<T>(key: string, fingerprint: string, make: () => T): T {
+    const hit = cache.get(key);
+    if (hit && hit.fingerprint === fingerprint) return hit.value as T;
+    const value = make();
+    cache.set(key, { fingerprint, value });
+    return value;
+  }
+
+  function sdk(accountId: string, gateway: Gateway) {
+    const t = targetOf(accountId);
+    if (t.account.gateway !== gateway) throw new AppError('invalid_input', `This is a ${gatewayLabel(t.account.gateway)} account`);
+    return t;
   }
 
   return {
     sandboxUrl: deps.sandboxUrl,
+    adapter,
     resolve,
+    client(accountId) {
+      const { account, target, fingerprint } = targetOf(accountId);
+      return cached(`client|${accountId}`, fingerprint, () => adapter(account.gateway).connect(target));
+    },
     stripe(accountId) {
-      const c = credentials(accountId, 'stripe');
-      return cached(accountId, c.fingerprint, () => makeStripeClient(c.secret, { baseUrl: c.baseUrl, timeoutMs: timeout(c.baseUrl), version: deps.version }));
+      const { target: t, fingerprint } = sdk(accountId, 'stripe');
+      return cached<Stripe>(`stripe|${accountId}`, fingerprint, () => makeStripeClient(t.secret, { baseUrl: t.baseUrl, timeoutMs: t.timeoutMs, version: deps.version }));
     },
     razorpay(accountId) {
-      const c = credentials(accountId, 'razorpay');
-      if (!c.account.publicKey) throw new AppError('invalid_input', 'This account has no key id. Add one in Settings.', { field: 'publicKey' });
-      const keyId = c.account.publicKey;
-      return cached(accountId, c.fingerprint, () => makeRazorpayClient(keyId, c.secret, { baseUrl: c.baseUrl, timeoutMs: timeout(c.baseUrl) }));
+      const { target: t, fingerprint } = sdk(accountId, 'razorpay');
+      return cached<Razorpay>(`razorpay|${accountId}`, fingerprint, () => makeRazorpayClient(t.publicKey ?? '', t.secret, { baseUrl: t.baseUrl, timeoutMs: t.timeoutMs }));
     },
-    async verifyKeys(t: KeyTarget) {
-      if (t.gateway === 'stripe') {
-        await verifyStripe(makeStripeClient(t.secret, { baseUrl: t.baseUrl, timeoutMs: timeout(t.baseUrl), version: deps.version }));
-      } else {
-        await verifyRazorpay(makeRazorpayClient(t.publicKey ?? '', t.secret, { baseUrl: t.baseUrl, timeoutMs: timeout(t.baseUrl) }));
-      }
+    async verifyKeys(k: KeyTarget) {
+      const target: AccountTarget = { accountId: '', publicKey: k.publicKey, secret: k.secret, baseUrl: k.baseUrl, livemode: false, timeoutMs: timeout(k.baseUrl), appVersion: deps.version };
+      await adapter(k.gateway).connect(target).verifyKeys();
     },
     forget(accountId) {
-      cache.delete(accountId);
+      for (const key of [`client|${accountId}`, `stripe|${accountId}`, `razorpay|${accountId}`]) cache.delete(key);
     },
   };
 }

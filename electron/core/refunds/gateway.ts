@@ -7,7 +7,7 @@ import type { RefundStatus } from '../../../shared/status';
 import { AppError } from '../../../shared/errors';
 import { isRazorpayError, isStripeError, mapRazorpayError, mapStripeError } from '../gateways/errors';
 import type { Gateways } from '../gateways/gateway';
-import { withRefundIdempotency } from '../gateways/razorpay';
+import { withRefundIdempotency } from '../gateways/razorpay/client';
 
 /** A gateway's message inside one of ours: without its own closing period ("Your card was declined."). */
 const sentence = (message: string): string => message.trim().replace(/[.\s]+$/, '');

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Razorpay from 'razorpay';
-import { mapRazorpayError } from './errors';
+import { mapRazorpayError } from '../errors';
 
 /** The X-Refund-Idempotency key of the refund call running in this async context. */
 const refundIdempotencyKey = new AsyncLocalStorage<string>();

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { mapStripeError } from './errors';
+import { mapStripeError } from '../errors';
 
 export interface StripeClientOptions {
   /** null = api.stripe.com; else e.g. http://127.0.0.1:12111 (the sandbox) */

@@ -1,0 +1,4 @@
+// Razorpay's side of ports/webhooks.ts: signature verification and event normalisation.
+import type { WebhookPort } from '../ports/webhooks';
+
+export const razorpayWebhooks: WebhookPort = {};
