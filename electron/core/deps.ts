@@ -4,6 +4,7 @@ import type { CoreEvents } from './events';
 import type { Gateways } from './gateways';
 import type { Log } from './log';
 import type { Db } from './store/db';
+import type { Store } from './store';
 import type { AccountsRepo } from './store/repos/accounts';
 import type { SettingsRepo } from './store/repos/settings';
 import type { Clock, CoreOptions } from './types';
@@ -14,7 +15,10 @@ import type { BackupService } from './backup/service';
 
 export interface CoreDeps {
   options: CoreOptions;
+  /** TRANSITIONAL: services move to `store` (repositories + transaction); nothing new may use db */
   db: Db;
+  /** every repository and the one transaction seam */
+  store: Store;
   vault: Vault;
   events: CoreEvents;
   gateways: Gateways;

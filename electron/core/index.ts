@@ -40,8 +40,7 @@ import { consoleSink, createLog, type Log } from './log';
 import { createRpc, type AllHandlers } from './rpc';
 import { dbPath, openDataDirDb, type Db } from './store/db';
 import { migrate } from './store/migrate';
-import { accountsRepo } from './store/repos/accounts';
-import { settingsRepo } from './store/repos/settings';
+import { createStore } from './store';
 import type { CallContext, Clock, Core, CoreOptions, KeyProtector } from './types';
 import { createKeyFileProtector, createKeyringProtector, keyFilePath, openVault, type Vault } from './vault';
 
@@ -221,7 +220,8 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     vault = await openVault(db, protector, clock.now);
     protection = vault.protection;
 
-    const repos = { accounts: accountsRepo(db), settings: settingsRepo(db, clock.now) };
+    const store = createStore(db, clock.now);
+    const repos = { accounts: store.repos.accounts, settings: store.repos.settings };
     const gateways = createGateways({ accounts: repos.accounts, vault, sandboxUrl: sandbox?.url ?? null, version: APP_VERSION });
     const accounts = createAccountsService({ db, repo: repos.accounts, settings: repos.settings, vault, gateways, events, clock, log });
     const runtime: CoreDeps['runtime'] = { webhookListenerPort: null, webhookListenerError: null };
@@ -268,7 +268,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       log,
       onChange: () => events.emit('backup.changed', {}),
     });
-    deps = { options, db, vault, events, gateways, clock, log, repos, accounts, tunnel, backup, runtime, info };
+    deps = { options, db, store, vault, events, gateways, clock, log, repos, accounts, tunnel, backup, runtime, info };
   } catch (err) {
     if (!(err instanceof AppError)) {
       db?.close();
