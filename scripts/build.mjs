@@ -11,6 +11,7 @@
 // start; bundled it loads faster): those are bundled in.
 // Every step runs even if an earlier one failed (so a half-built renderer does not hide main's errors);
 // the script prints every error and exits 1 if any step failed. `--quiet` prints only errors and one summary line.
+// `--only renderer,browser-host` runs just those steps (by id): the e2e fixture rebuilds only what is stale.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,8 @@ import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean) : null;
 const info = (...a) => {
   if (!quiet) console.log(...a);
 };
@@ -64,8 +67,9 @@ const nodeCommon = {
   },
 };
 
-const steps = [
+const allSteps = [
   {
+    id: 'renderer',
     name: 'renderer (vite build -> dist/renderer)',
     run: () => {
       const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', ...(quiet ? ['--logLevel', 'error'] : [])], {
@@ -76,10 +80,12 @@ const steps = [
     },
   },
   {
+    id: 'main',
     name: 'electron main (-> dist/electron/main.cjs)',
     run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', target: 'node22' }),
   },
   {
+    id: 'preload',
     name: 'electron preload (-> dist/electron/preload.cjs, one file)',
     // Sandboxed preload: it can require only 'electron' (and a few polyfilled builtins), so everything is inlined.
     run: () =>
@@ -98,15 +104,18 @@ const steps = [
       }),
   },
   {
+    id: 'browser-host',
     name: 'browser host (-> dist/electron/browser-host.cjs)',
     run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/browser-host/cli.ts'], outfile: 'dist/electron/browser-host.cjs', target: 'node20' }),
   },
   {
     // the CSV export's worker thread (electron/core/reports/export.ts looks for it next to the bundle that runs)
+    id: 'export-worker',
     name: 'export worker (-> dist/electron/export-worker.cjs)',
     run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/core/reports/export-worker.ts'], outfile: 'dist/electron/export-worker.cjs', target: 'node20' }),
   },
   {
+    id: 'icon',
     name: 'icon (build/icon.png -> dist/electron/icon.png)',
     run: () => {
       const src = path.join(root, 'build/icon.png');
@@ -116,6 +125,13 @@ const steps = [
     },
   },
 ];
+
+const unknown = (only ?? []).filter((id) => !allSteps.some((s) => s.id === id));
+if (unknown.length) {
+  console.error(`build: unknown step ${unknown.join(', ')}; the steps are ${allSteps.map((s) => s.id).join(', ')}`);
+  process.exit(2);
+}
+const steps = only ? allSteps.filter((s) => only.includes(s.id)) : allSteps;
 
 async function esbuildStep(options) {
   const result = await esbuild.build(options); // throws on errors; the message lists them all
@@ -148,4 +164,4 @@ if (failures.length) {
   console.error(`build: ${failures.length} of ${steps.length} steps failed in ${secs} s: ${failures.join('; ')}`);
   process.exit(1);
 }
-console.log(`build: ${steps.length} steps ok in ${secs} s (dist/renderer, dist/electron/{main,preload,browser-host}.cjs)`);
+console.log(`build: ${steps.length} steps ok in ${secs} s (${only ? steps.map((s) => s.id).join(', ') : 'dist/renderer, dist/electron/{main,preload,browser-host}.cjs'})`);

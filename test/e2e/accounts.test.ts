@@ -1,4 +1,4 @@
-// Issue 3, end to end in Chromium against browser mode + the embedded Paydesk Sandbox:
+// Connecting gateway keys, end to end in Chromium against browser mode + the embedded Paydesk Sandbox:
 // connect a test-mode Stripe account, see it verified, see a wrong-mode key refused at its field,
 // check that no secret reached the page (DOM, input values, storage, RPC responses), restart the host
 // on the same data dir and see the account still connected (and its sealed keys still work).
@@ -51,7 +51,8 @@ async function openConnect(page: Page) {
   return drawer;
 }
 
-it('connects a test-mode Stripe account against the sandbox, refuses a wrong-mode key at the field, and keeps it across a restart', async () => {
+// two console pages and a restart of the host in between: longer than one step's default on a busy machine
+it('connects a test-mode Stripe account against the sandbox, refuses a wrong-mode key at the field, and keeps it across a restart', { timeout: 90_000 }, async () => {
   const { page, context, errors } = await openConsole(browser, host, { path: '#/settings' });
   const rpcBodies: string[] = [];
   page.on('response', async (res) => {

@@ -1,24 +1,26 @@
 // Shared by every end-to-end test: a real browser-mode host (plus its embedded Paydesk Sandbox) on a fresh
-// port and an isolated data dir, and Debian Chromium driven by playwright-core (STYLE.md §1.12).
+// port and an isolated data dir, built from the current sources (ensure-built.ts), and Debian Chromium driven
+// by playwright-core (STYLE.md §1.12).
 //
 //   const host = await startHost();               // or startHost({ dataDir, sandbox: false })
 //   const browser = await launchBrowser();
 //   const page = await openConsole(browser, host);  // loads host.url (with its token), waits for the shell
 //   ...
 //   await host.restart();                          // same data dir, new port and token: host.url changes
+//   await host.restart({ samePort: true });        // same address, new token: an open page's token is refused
 //   await browser.close(); await host.stop();      // stop() also deletes a data dir it created
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { sandboxControl, type SandboxControl } from '../../sandbox/client';
+import { BUILT_HOST, ensureBuilt } from './ensure-built';
 import { TOKEN_HEADER, TOKEN_STORAGE_KEY } from '../../shared/browser-auth';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-const BUILT_HOST = join(ROOT, 'dist', 'electron', 'browser-host.cjs');
 const SOURCE_HOST = join(ROOT, 'electron', 'browser-host', 'cli.ts');
-const RENDERER_INDEX = join(ROOT, 'dist', 'renderer', 'index.html');
+const NO_INTERNET = join(ROOT, 'test', 'e2e', 'no-internet.mjs');
 const START_TIMEOUT_MS = 60_000;
 
 export interface HostOptions {
@@ -28,6 +30,11 @@ export interface HostOptions {
   sandbox?: boolean;
   /** extra CLI flags */
   args?: string[];
+  /**
+   * The host's process cannot reach the internet (its DNS answers ENOTFOUND for every name but localhost),
+   * as on a desk without a connection: a call to a real gateway fails as unreachable, never reaches it.
+   */
+  noInternet?: boolean;
 }
 
 export interface Host {
@@ -44,61 +51,28 @@ export interface Host {
   output(): string;
   /** stop the host; deletes the data dir if startHost created it */
   stop(): Promise<void>;
-  /** stop and start again on the same data dir; url and sandboxUrl are updated */
-  restart(): Promise<void>;
+  /**
+   * stop and start again on the same data dir; url and sandboxUrl are updated. The new launch has a new
+   * token; with `samePort` it listens on the same port, so a page opened before holds a token it refuses.
+   */
+  restart(opts?: { samePort?: boolean }): Promise<void>;
 }
 
-/** The built renderer must exist and be newer than its sources; builds it (once, under a lock) if not. */
-export function ensureRendererBuilt(): void {
-  if (existsSync(RENDERER_INDEX) && statSync(RENDERER_INDEX).mtimeMs >= newestMtime([join(ROOT, 'renderer'), join(ROOT, 'shared')])) return;
-  const lock = join(ROOT, 'dist', '.renderer-build.lock');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`e2e: timed out waiting for ${lock}; delete it if no build is running`);
-      spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},250)']);
-    }
-  }
-  try {
-    if (existsSync(RENDERER_INDEX) && statSync(RENDERER_INDEX).mtimeMs >= newestMtime([join(ROOT, 'renderer'), join(ROOT, 'shared')])) return;
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      // vitest sets NODE_ENV=test, which would build React's development bundle: test what ships
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
-    if (r.status !== 0) throw new Error(`e2e: vite build failed:\n${r.stdout}\n${r.stderr}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-function newestMtime(dirs: string[]): number {
-  let newest = 0;
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const d of dirs) if (existsSync(d)) walk(d);
-  return newest;
-}
-
-/** Starts the browser host: the built one (dist/electron/browser-host.cjs) if present, else the source through tsx. */
+/**
+ * Starts the browser host built in dist/ (rebuilt first if its sources are newer, see ensure-built.ts);
+ * PAYDESK_E2E_SOURCE=1 runs electron/browser-host/cli.ts through tsx instead.
+ */
 export async function startHost(opts: HostOptions = {}): Promise<Host> {
-  ensureRendererBuilt();
+  const useBuilt = process.env.PAYDESK_E2E_SOURCE !== '1';
+  ensureBuilt({ withHost: useBuilt });
   const ownsDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'paydesk-e2e-'));
   const sandbox = opts.sandbox ?? true;
-  const useBuilt = existsSync(BUILT_HOST) && process.env.PAYDESK_E2E_SOURCE !== '1';
-  const cliArgs = ['--port', '0', '--data-dir', dataDir, ...(sandbox ? [] : ['--sandbox', 'off']), ...(opts.args ?? [])];
-  const argv = useBuilt ? [BUILT_HOST, ...cliArgs] : ['--import', 'tsx', SOURCE_HOST, ...cliArgs];
+  const nodeArgs = opts.noInternet ? ['--import', NO_INTERNET] : [];
+  const argvFor = (port: number) => {
+    const cliArgs = ['--port', String(port), '--data-dir', dataDir, ...(sandbox ? [] : ['--sandbox', 'off']), ...(opts.args ?? [])];
+    return useBuilt ? [...nodeArgs, BUILT_HOST, ...cliArgs] : [...nodeArgs, '--import', 'tsx', SOURCE_HOST, ...cliArgs];
+  };
 
   let log = '';
   let child: ChildProcess | null = null;
@@ -106,10 +80,10 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   let sandboxUrl: string | null = null;
   let sandboxControlToken: string | null = null;
 
-  const launch = () =>
+  const launch = (port = 0) =>
     new Promise<void>((resolveStart, rejectStart) => {
       let out = '';
-      const proc = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(process.execPath, argvFor(port), { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
       const timer = setTimeout(() => {
         proc.kill('SIGKILL');
@@ -175,12 +149,13 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       await kill();
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(restartOpts = {}) {
+      const port = restartOpts.samePort ? Number(new URL(url).port) : 0;
       await kill();
       url = '';
       sandboxUrl = null;
       sandboxControlToken = null;
-      await launch();
+      await launch(port);
     },
   };
 }

@@ -1,4 +1,4 @@
-// Issue 4, end to end in Chromium against browser mode + the embedded Paydesk Sandbox: create payment links in
+// Payment links, end to end in Chromium against browser mode + the embedded Paydesk Sandbox: create payment links in
 // the console and watch them change without a reload as the customer pays on the gateway's hosted page in a
 // second tab (Stripe 4242 paid, 0002 declined with its reason; Razorpay UPI success@razorpay), expire one with
 // the sandbox clock, refuse a forged webhook, and catch up a payment whose webhooks were lost by the sync that

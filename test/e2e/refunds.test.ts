@@ -1,4 +1,4 @@
-// Issue 5, end to end in Chromium against browser mode + the embedded Paydesk Sandbox: people at the desk
+// Refunds, end to end in Chromium against browser mode + the embedded Paydesk Sandbox: people at the desk
 // (an owner and a staff member, a staff refund limit), then from a payment's detail drawer:
 //   - staff refunds part of a paid Stripe link, then the rest (the payment shows refunded);
 //   - a Razorpay refund with speed optimum;

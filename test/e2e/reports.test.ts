@@ -1,4 +1,4 @@
-// Issue 6, end to end in Chromium against browser mode + the embedded Paydesk Sandbox:
+// Reconciliation and export, end to end in Chromium against browser mode + the embedded Paydesk Sandbox:
 //   pay and partly refund a link on each gateway (RPC from the page + the sandbox's control API), move the
 //   sandbox clock so Stripe funds become available, run a Stripe payout and a Razorpay settlement, then on
 //   the Reports screen: Refresh, see both matched, open the drill-down, export the Paydesk preset (Excel BOM)
@@ -43,6 +43,9 @@ async function refundPart(p: PaymentLite, amount: string): Promise<void> {
 }
 
 const shots = (name: string): Promise<void> => shotsLightDark(page, `reports-${name}`, { fullPage: true });
+
+/** the latency of the slow connection that shows a real export running */
+const SLOW_MS = 5_000;
 
 const dayIn = (tz: string, ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 
@@ -176,16 +179,23 @@ it('pays, refunds, pays out and settles on both gateways; Reports matches them a
     expect(recs.slice(1).every((r) => r.join(',').includes(gw)), `${preset} holds ${gateway} rows only`).toBe(true);
   }
 
-  // ---- a screenshot of the progress state: a few rows export too fast to catch, so the start is stubbed
-  await page.route('**/rpc/reports.export.start', (route) =>
-    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, value: { exportId: 'exp_screenshotscreenshot', fileName: `paydesk-test-${from}_${to}.csv` } }) }),
-  );
+  // ---- the progress state of a real export. A few rows export in milliseconds, so the page talks to the host
+  // over a slow connection (Chromium's network emulation: each request waits SLOW_MS): the answer to Export
+  // comes after the export has finished, and the page shows it running until its status call comes back.
   await page.locator('#export select').selectOption({ label: 'Paydesk (both gateways)' });
+  const network = await cp.context.newCDPSession(page);
+  await network.send('Network.enable');
+  const latency = (ms: number) => network.send('Network.emulateNetworkConditions', { offline: false, latency: ms, downloadThroughput: -1, uploadThroughput: -1 });
+  await latency(SLOW_MS);
+  const downloaded = page.waitForEvent('download', { timeout: 60_000 });
   await exportCard.getByRole('button', { name: 'Export' }).click();
-  await exportCard.getByRole('progressbar').waitFor();
+  await exportCard.getByRole('progressbar').waitFor({ timeout: 30_000 });
   await exportCard.scrollIntoViewIfNeeded();
   await shots('export-progress');
-  await page.unroute('**/rpc/reports.export.start');
+  await latency(0);
+  await downloaded;
+  await exportCard.getByText(/Exported \d+ rows/).waitFor();
+  await network.detach();
 
   // only the deliberate second download (410) may have been logged
   expect(cp.errors.filter((e) => !/favicon|status of 410|status of 404/.test(e))).toEqual([]);

@@ -1,11 +1,17 @@
 // Every screen renders in light and dark without console errors (a CSP violation is a console error),
-// the shell is keyboard usable, and the full-window states (engine unreachable, database from the future)
-// render. Screenshots land in SHOTS_DIR (/tmp/shots) as ui-<screen>-<theme>.png for people to look at.
-import { mkdirSync } from 'node:fs';
+// the shell is keyboard usable, and the full-window states render, each reached for real: a database a
+// newer Paydesk wrote, an engine the browser cannot reach, a token the restarted host refuses.
+// Screenshots land in SHOTS_DIR (/tmp/shots) as ui-<screen>-<theme>.png for people to look at.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openConsole, SHOTS_DIR, startHost, type Host } from './fixtures';
+import { dbPath } from '../../electron/core/store/db';
+import { checksum, migrate } from '../../electron/core/store/migrate';
+import { migrations } from '../../electron/core/store/migrations/index';
+import { launchBrowser, openConsole, pageRpc, SHOTS_DIR, startHost, type Host } from './fixtures';
 
 const SCREENS = [
   // [route, h1, nav label]
@@ -23,7 +29,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS_DIR, { recursive: true });
-  host = await startHost();
+  // no internet for the host: the live account below is saved without reaching Stripe
+  host = await startHost({ noInternet: true });
   browser = await launchBrowser();
 }, 120_000);
 
@@ -35,7 +42,8 @@ afterAll(async () => {
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS_DIR, `ui-${name}.png`), fullPage: true });
 
 describe.each(['light', 'dark'] as const)('%s theme', (theme) => {
-  it('renders every screen with its heading and no console errors', async () => {
+  // seven screens, two dialogs and their screenshots: longer than one step's default on a busy machine
+  it('renders every screen with its heading and no console errors', { timeout: 90_000 }, async () => {
     const { page, context, errors } = await openConsole(browser, host, { colorScheme: theme });
     try {
       expect(await page.evaluate<string>('document.documentElement.dataset.theme')).toBe(theme);
@@ -126,16 +134,19 @@ it('shows the TEST MODE strip while test data is shown, and hides it for a selec
     // first run connects the two sandbox accounts (test mode)
     const strip = page.getByText('TEST MODE', { exact: true });
     await strip.waitFor();
-    // accounts.list answered with one extra live account: selecting it hides the strip
-    await page.route('**/rpc/accounts.list', async (route) => {
-      const res = await route.fetch();
-      const body = (await res.json()) as { ok: true; value: Array<Record<string, unknown>> };
-      body.value.push({ ...body.value[0]!, id: 'acct_live_fake', label: 'Shop live', mode: 'live', sandbox: false });
-      await route.fulfill({ response: res, json: body });
+    // a live account with live keys: this host has no internet, so they are saved unchecked, as on a desk offline
+    const live = await pageRpc<{ id: string; mode: string; verification: { status: string } }>(page, 'accounts.create', {
+      gateway: 'stripe',
+      mode: 'live',
+      label: 'Shop live',
+      publicKey: 'pk_live_e2eScreensLiveStrip',
+      secretKey: 'sk_live_e2eScreensLiveStrip',
     });
+    expect(live).toMatchObject({ mode: 'live', verification: { status: 'unverified' } });
     await page.reload();
+    // the test accounts are still there: "all accounts" still shows test data
     await strip.waitFor();
-    await page.getByLabel('Showing').selectOption('acct_live_fake');
+    await page.getByLabel('Showing').selectOption(live.id);
     await strip.waitFor({ state: 'detached' });
     await shot(page, 'live-selected-light');
     await page.getByLabel('Showing').selectOption('');
@@ -145,49 +156,72 @@ it('shows the TEST MODE strip while test data is shown, and hides it for a selec
   }
 });
 
-it('shows a clear screen when the database is newer than this Paydesk', async () => {
+/** A data dir whose database a newer Paydesk wrote: every migration this version knows, then one more. */
+function futureDataDir(): { dataDir: string; version: number } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-e2e-future-'));
+  const db = new Database(dbPath(dataDir));
+  try {
+    migrate(db);
+    const version = migrations.length + 1;
+    const sql = 'CREATE TABLE from_a_newer_paydesk (id INTEGER PRIMARY KEY) STRICT';
+    db.exec(sql);
+    db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(version, 'from-a-newer-paydesk', checksum(sql), Date.now());
+    db.pragma(`user_version = ${version}`);
+    return { dataDir, version };
+  } finally {
+    db.close();
+  }
+}
+
+// starts a host of its own
+it('shows a clear screen when the database is newer than this Paydesk', { timeout: 120_000 }, async () => {
+  const { dataDir, version } = futureDataDir();
+  const future = await startHost({ dataDir, sandbox: false });
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
   const page = await context.newPage();
   try {
-    await page.route('**/rpc/system.info', async (route) => {
-      const res = await route.fetch();
-      const body = (await res.json()) as { ok: boolean; value: Record<string, unknown> };
-      body.value.startupError = { code: 'db_from_future', message: 'This database was written by a newer Paydesk (schema 7; this version knows up to 1).' };
-      await route.fulfill({ response: res, json: body });
-    });
-    await page.goto(host.url);
+    await page.goto(future.url);
     await page.getByRole('heading', { name: 'Paydesk can’t open your data' }).waitFor();
-    await expect(page.getByText('This database was written by a newer Paydesk').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('This data was written by a newer version of Paydesk').isVisible()).resolves.toBe(true);
+    await expect(page.getByText(`database version ${version}; this version knows up to ${migrations.length}`).isVisible()).resolves.toBe(true);
+    await expect(page.getByText('db_from_future', { exact: true }).isVisible()).resolves.toBe(true);
     await shot(page, 'startup-error-light');
   } finally {
     await context.close();
+    await future.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+/** The page's calls to the engine (RPC, its event stream, tickets and downloads), as against its own files. */
+const isEngineCall = (url: URL): boolean => /^\/(rpc|events|tickets|exports)(\/|$)/.test(url.pathname);
 
 it('shows the engine-unreachable screen, then recovers by itself', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: 'dark' });
   const page = await context.newPage();
   try {
-    let down = true;
-    await page.route('**/rpc/**', (route) => (down ? route.abort('connectionrefused') : route.fallback()));
+    // The browser is offline, so each call to the engine fails in the network, as when the host is gone. The
+    // page's own files still arrive: Playwright fetches them from the host outside the browser's network, so
+    // the console can start and tell the merchant.
+    await context.setOffline(true);
+    await page.route((url) => url.origin === host.origin && !isEngineCall(url), async (route) => route.fulfill({ response: await route.fetch() }));
     await page.goto(host.url);
     await page.getByRole('heading', { name: 'Can’t reach Paydesk’s engine' }).waitFor();
     await shot(page, 'offline-dark');
-    down = false;
+    await context.setOffline(false);
     await page.locator('nav[aria-label="Main"]').waitFor({ timeout: 15_000 });
   } finally {
     await context.close();
   }
 });
 
+// Last in this file: it restarts the shared host.
 it('asks to reopen the page when the host refuses its token (restarted with a new one)', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-  const page = await context.newPage();
+  const { page, context } = await openConsole(browser, host);
   try {
-    await page.route('**/rpc/**', (route) =>
-      route.fulfill({ status: 401, json: { ok: false, error: { code: 'unauthorized', message: 'Missing or wrong access token.', retryable: false } } }),
-    );
-    await page.goto(host.url);
+    // the same address, a new launch and so a new token: the one this tab keeps is refused from now on
+    await host.restart({ samePort: true });
+    await page.reload();
     await page.getByRole('heading', { name: 'Open Paydesk again' }).waitFor();
     await shot(page, 'session-ended-light');
   } finally {

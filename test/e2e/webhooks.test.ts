@@ -1,4 +1,4 @@
-// Issue 7, end to end in Chromium against browser mode + the embedded Paydesk Sandbox: on the Webhooks
+// Webhook set-up, end to end in Chromium against browser mode + the embedded Paydesk Sandbox: on the Webhooks
 // screen, start the public address with the "A URL I run myself" provider (in sandbox mode a loopback http
 // URL is allowed: the local listener's own, so the sandbox can deliver), see the Stripe endpoint registered
 // in the sandbox (read back with the official Stripe SDK), walk through the Razorpay set-up (a secret shown

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/types';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import type { HttpLimits } from '../../electron/core/http-limits';
-import { dribbleBody, dribbleHeaders, exchange, holdConnections, open, whenClosed } from '../fixtures/http-limits';
+import { dribbleBody, dribbleHeaders, exchange, holdConnections, open, timerThatFired, whenClosed } from '../fixtures/http-limits';
 
 const calls: string[] = [];
 const core = {
@@ -32,20 +32,21 @@ const rpcHead = (h: BrowserHost, length: number): string =>
   `POST /rpc/system.ping HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nx-paydesk-token: ${h.token}\r\ncontent-type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
 describe('browser host limits', () => {
-  // Each deadline is short and the other one long, so the time of the close tells which timer fired.
-  it('cuts off a sender that dribbles its headers at the headers deadline, not later', async () => {
-    const h = await start({ headersTimeoutMs: 400, bodyTimeoutMs: 5_000 });
+  // The three timers get distinct deadlines, the one under test the shortest, so the time of the close
+  // tells which timer fired (timerThatFired).
+  it('cuts off a sender that dribbles its headers at the headers deadline, not the body or idle one', async () => {
+    const limits = { headersTimeoutMs: 400, bodyTimeoutMs: 2_000, idleTimeoutMs: 4_000 };
+    const h = await start(limits);
     const closed = await dribbleHeaders({ port: h.port }, rpcHead(h, 2) + '{}');
-    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
-    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(timerThatFired(closed.afterMs, limits), `closed after ${closed.afterMs} ms`).toBe('headers');
     expect(calls).toEqual([]);
   });
 
-  it('cuts off a sender that dribbles its body at the body deadline, not later', async () => {
-    const h = await start({ headersTimeoutMs: 5_000, bodyTimeoutMs: 400 });
+  it('cuts off a sender that dribbles its body at the body deadline, not the headers or idle one', async () => {
+    const limits = { headersTimeoutMs: 2_000, bodyTimeoutMs: 400, idleTimeoutMs: 4_000 };
+    const h = await start(limits);
     const closed = await dribbleBody({ port: h.port }, rpcHead(h, 1000));
-    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
-    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(timerThatFired(closed.afterMs, limits), `closed after ${closed.afterMs} ms`).toBe('body');
     expect(calls).toEqual([]);
   });
 

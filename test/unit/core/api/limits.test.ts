@@ -2,7 +2,7 @@
 // (through either door) are closed while the open ones keep working, and a body over the cap gets 413.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpLimits } from '../../../../electron/core/http-limits';
-import { dribbleBody, dribbleHeaders, exchange, holdConnections, open, whenClosed } from '../../../fixtures/http-limits';
+import { dribbleBody, dribbleHeaders, exchange, holdConnections, open, timerThatFired, whenClosed } from '../../../fixtures/http-limits';
 import { startStubApi, type StubApi } from './stub-api';
 
 const stubs: StubApi[] = [];
@@ -22,27 +22,28 @@ const checkoutHead = (token: string, length: number): string =>
   `POST /api/payments/stripe/checkout HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
 describe('merchant API limits', () => {
-  // Each deadline is short and the other one long, so the time of the close tells which timer fired.
-  it('cuts off a sender that dribbles its headers at the headers deadline, not later', async () => {
-    const { api, token } = await start({ headersTimeoutMs: 400, bodyTimeoutMs: 5_000 });
+  // The three timers get distinct deadlines, the one under test the shortest, so the time of the close
+  // tells which timer fired (timerThatFired).
+  const HEADERS_FIRST = { headersTimeoutMs: 400, bodyTimeoutMs: 2_000, idleTimeoutMs: 4_000 };
+  const BODY_FIRST = { headersTimeoutMs: 2_000, bodyTimeoutMs: 400, idleTimeoutMs: 4_000 };
+
+  it('cuts off a sender that dribbles its headers at the headers deadline, not the body or idle one', async () => {
+    const { api, token } = await start(HEADERS_FIRST);
     const closed = await dribbleHeaders({ port: api.port }, statusRequest(token));
-    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
-    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(timerThatFired(closed.afterMs, HEADERS_FIRST), `closed after ${closed.afterMs} ms`).toBe('headers');
   });
 
-  it('cuts off a sender that dribbles its body at the body deadline, not later', async () => {
-    const { api, token } = await start({ headersTimeoutMs: 5_000, bodyTimeoutMs: 400 });
+  it('cuts off a sender that dribbles its body at the body deadline, not the headers or idle one', async () => {
+    const { api, token } = await start(BODY_FIRST);
     const closed = await dribbleBody({ port: api.port }, checkoutHead(token, 1000));
-    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
-    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(timerThatFired(closed.afterMs, BODY_FIRST), `closed after ${closed.afterMs} ms`).toBe('body');
     expect(closed.received).toBe('');
   });
 
   it('the same deadlines hold on the forwarded entry', async () => {
-    const { api, token } = await start({ headersTimeoutMs: 5_000, bodyTimeoutMs: 400 });
+    const { api, token } = await start(BODY_FIRST);
     const closed = await dribbleBody({ path: api.forwardedPath! }, checkoutHead(token, 1000));
-    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
-    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(timerThatFired(closed.afterMs, BODY_FIRST), `closed after ${closed.afterMs} ms`).toBe('body');
   });
 
   it('closes a connection beyond the cap at once, through either door; the open ones keep working', async () => {

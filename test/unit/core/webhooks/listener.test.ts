@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { AppError } from '../../../../shared/errors';
 import { startWebhookListener, type WebhookDelivery, type WebhookListener } from '../../../../electron/core/webhooks/listener';
-import { dribbleBody, dribbleHeaders, exchange, holdConnections, open as openSocket, whenClosed } from '../../../fixtures/http-limits';
+import { dribbleBody, dribbleHeaders, exchange, holdConnections, open as openSocket, timerThatFired, whenClosed } from '../../../fixtures/http-limits';
 
 const open: WebhookListener[] = [];
 afterEach(async () => {
@@ -35,16 +35,6 @@ function http(port: number, method: string, path: string, body?: Buffer | string
     req.on('error', reject);
     if (body !== undefined) req.end(body);
     else req.end();
-  });
-}
-
-/** Resolves when the server closes the socket (with whatever it sent before). */
-function closed(socket: Socket): Promise<string> {
-  return new Promise((resolve) => {
-    let got = '';
-    socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
-    socket.on('error', () => undefined);
-    socket.on('close', () => resolve(got));
   });
 }
 
@@ -121,22 +111,23 @@ describe('webhook listener', () => {
     expect(r.status).toBe(413);
   });
 
-  // Each deadline is short and the other one long, so the time of the close tells which timer fired.
-  it('cuts off a sender that dribbles its body at the body deadline, not later', async () => {
-    const { l, seen } = await start({ headersTimeoutMs: 5_000, bodyTimeoutMs: 400, idleTimeoutMs: 10_000 });
+  // The three timers get distinct deadlines, the one under test the shortest, so the time of the close
+  // tells which timer fired (timerThatFired).
+  it('cuts off a sender that dribbles its body at the body deadline, not the headers or idle one', async () => {
+    const limits = { headersTimeoutMs: 2_000, bodyTimeoutMs: 400, idleTimeoutMs: 4_000 };
+    const { l, seen } = await start(limits);
     const head = 'POST /webhooks/stripe/acc_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n';
     const closed = await dribbleBody({ port: l.port }, head);
-    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
-    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(timerThatFired(closed.afterMs, limits), `closed after ${closed.afterMs} ms`).toBe('body');
     expect(seen).toHaveLength(0);
   });
 
-  it('cuts off a sender that dribbles its headers at the headers deadline, not later', async () => {
-    const { l, seen } = await start({ headersTimeoutMs: 400, bodyTimeoutMs: 5_000, idleTimeoutMs: 10_000 });
+  it('cuts off a sender that dribbles its headers at the headers deadline, not the body or idle one', async () => {
+    const limits = { headersTimeoutMs: 400, bodyTimeoutMs: 2_000, idleTimeoutMs: 4_000 };
+    const { l, seen } = await start(limits);
     const head = 'POST /webhooks/stripe/acc_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'a'.repeat(200);
     const closed = await dribbleHeaders({ port: l.port }, head);
-    expect(closed.afterMs).toBeGreaterThanOrEqual(350);
-    expect(closed.afterMs).toBeLessThan(2_000);
+    expect(timerThatFired(closed.afterMs, limits), `closed after ${closed.afterMs} ms`).toBe('headers');
     expect(seen).toHaveLength(0);
   });
 
@@ -156,10 +147,12 @@ describe('webhook listener', () => {
     for (const s of [...held, next]) s.destroy();
   });
 
-  it('cuts off a connection that sends nothing', async () => {
-    const { l } = await start({ headersTimeoutMs: 300 });
-    const s = connect(l.port, '127.0.0.1');
-    await closed(s);
+  it('cuts off a connection that sends nothing at the headers deadline, not the idle one', async () => {
+    const limits = { headersTimeoutMs: 300, bodyTimeoutMs: 2_000, idleTimeoutMs: 4_000 };
+    const { l } = await start(limits);
+    const s = await openSocket({ port: l.port });
+    const cut = await whenClosed(s, Date.now());
+    expect(timerThatFired(cut.afterMs, limits), `closed after ${cut.afterMs} ms`).toBe('headers');
     expect(s.destroyed).toBe(true);
   });
 
