@@ -6,7 +6,6 @@ import type { Log } from './log';
 export interface CoreEvents {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   on(listener: (event: CoreEvent) => void): () => void;
-  listenerCount(): number;
 }
 
 export function createEvents(opts: { log?: Log; validate?: boolean } = {}): CoreEvents {
@@ -31,6 +30,5 @@ export function createEvents(opts: { log?: Log; validate?: boolean } = {}): Core
         listeners.delete(listener);
       };
     },
-    listenerCount: () => listeners.size,
   };
 }

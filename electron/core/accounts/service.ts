@@ -2,35 +2,36 @@
 // transaction as the row; the renderer only ever gets `toWire(row)` (a SecretStatus per secret).
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Account, AccountInput, Gateway, Mode } from '../../../shared/contract';
+import type { Account, AccountInput, Mode } from '../../../shared/contract';
 import type { AccountUpdateSchema } from '../../../shared/contract';
 import { AppError, invalid } from '../../../shared/errors';
+import { gatewayLabel, type Gateway } from '../../../shared/gateways';
 import type { CoreEvents } from '../events';
 import type { Gateways } from '../gateways';
 import type { Log } from '../log';
-import { tx, type Db } from '../store/db';
 import type { AccountRow, AccountsRepo, BuiltinAccount, VerificationStatus } from '../store/repos/accounts';
 import type { SettingsRepo } from '../store/repos/settings';
+import type { Transact } from '../store/transaction';
 import type { Clock, CoreOptions } from '../types';
 import type { Vault } from '../vault';
-import { checkPublicKey, checkSameMode, checkSecretKey, checkWebhookSecret } from './keys';
 
 export type AccountUpdate = z.output<typeof AccountUpdateSchema>;
 type SandboxInfo = NonNullable<CoreOptions['sandbox']>;
 
 export const secretRef = (accountId: string, which: 'secretKey' | 'webhookSecret'): string => `account:${accountId}:${which}`;
 const newId = (): string => `acc_${randomBytes(8).toString('hex')}`;
-const GATEWAY_NAME: Record<Gateway, string> = { stripe: 'Stripe', razorpay: 'Razorpay' };
-const BUILTINS: { builtin: BuiltinAccount; gateway: Gateway; label: string }[] = [
-  { builtin: 'sandbox-stripe', gateway: 'stripe', label: 'Sandbox Stripe' },
-  { builtin: 'sandbox-razorpay', gateway: 'razorpay', label: 'Sandbox Razorpay' },
+type SandboxKey = keyof SandboxInfo['keys'];
+/** the built-in sandbox accounts, with the sandbox keys each one uses */
+const BUILTINS: { builtin: BuiltinAccount; gateway: Gateway; label: string; publicKey: SandboxKey; secret: SandboxKey }[] = [
+  { builtin: 'sandbox-stripe', gateway: 'stripe', label: 'Sandbox Stripe', publicKey: 'STRIPE_PUBLISHABLE_KEY', secret: 'STRIPE_SECRET_KEY' },
+  { builtin: 'sandbox-razorpay', gateway: 'razorpay', label: 'Sandbox Razorpay', publicKey: 'RAZORPAY_KEY_ID', secret: 'RAZORPAY_KEY_SECRET' },
 ];
 const removedKey = (b: BuiltinAccount): string => `accounts.builtinRemoved.${b}`;
 
 interface Verification { status: VerificationStatus; at: number | null; message: string | null }
 
 export interface AccountsServiceDeps {
-  db: Db;
+  transaction: Transact;
   repo: AccountsRepo;
   settings: SettingsRepo;
   vault: Vault;
@@ -41,7 +42,7 @@ export interface AccountsServiceDeps {
 }
 
 export function createAccountsService(d: AccountsServiceDeps) {
-  const { repo, vault, gateways, events, clock } = d;
+  const { repo, vault, gateways, events, clock, transaction } = d;
 
   const toWire = (row: AccountRow): Account => ({
     id: row.id,
@@ -109,11 +110,12 @@ export function createAccountsService(d: AccountsServiceDeps) {
       const { gateway, mode } = input;
       const sandbox = input.sandbox === true;
       if (sandbox && mode !== 'test') throw invalid('mode', 'Sandbox accounts are always in test mode');
-      checkPublicKey(gateway, mode, input.publicKey);
-      const secretMode = checkSecretKey(gateway, mode, input.secretKey);
-      if (gateway === 'stripe') checkSameMode(input.publicKey, input.secretKey);
+      const keys = gateways.adapter(gateway).keys;
+      keys.checkPublicKey(mode, input.publicKey);
+      const secretMode = keys.checkSecretKey(mode, input.secretKey);
+      keys.checkPair(input.publicKey, input.secretKey);
       const webhookSecret = input.webhookSecret ? input.webhookSecret : undefined;
-      if (webhookSecret !== undefined) checkWebhookSecret(gateway, webhookSecret);
+      if (webhookSecret !== undefined) keys.checkWebhookSecret(webhookSecret);
 
       const v = await check(gateway, input.publicKey, input.secretKey, sandbox, true);
       const now = clock.now();
@@ -126,12 +128,12 @@ export function createAccountsService(d: AccountsServiceDeps) {
         verificationStatus: v.status, verifiedAt: v.at, verificationMessage: v.message,
         createdAt: now, updatedAt: now,
       };
-      tx(d.db, () => {
+      transaction(() => {
         repo.insert(row);
         putSecret(row.secretKeyRef!, input.secretKey, secretMode);
         if (webhookSecret !== undefined) putSecret(row.webhookSecretRef!, webhookSecret, mode);
       });
-      d.log('info', `connected ${GATEWAY_NAME[gateway]} ${mode} account ${id} (${v.status})`);
+      d.log('info', `connected ${gatewayLabel(gateway)} ${mode} account ${id} (${v.status})`);
       events.emit('account.changed', { id });
       return toWire(row);
     },
@@ -142,15 +144,16 @@ export function createAccountsService(d: AccountsServiceDeps) {
       if (row.builtin && (input.publicKey !== undefined || input.secretKey !== undefined)) {
         throw invalid(input.secretKey !== undefined ? 'secretKey' : 'publicKey', 'The keys of this built-in sandbox account are managed by Paydesk.');
       }
-      if (input.publicKey !== undefined) checkPublicKey(gateway, mode, input.publicKey);
+      const keys = gateways.adapter(gateway).keys;
+      if (input.publicKey !== undefined) keys.checkPublicKey(mode, input.publicKey);
       let secretMode: Mode | null = null;
-      if (typeof input.secretKey === 'string') secretMode = checkSecretKey(gateway, mode, input.secretKey);
-      if (typeof input.webhookSecret === 'string' && input.webhookSecret !== '') checkWebhookSecret(gateway, input.webhookSecret);
+      if (typeof input.secretKey === 'string') secretMode = keys.checkSecretKey(mode, input.secretKey);
+      if (typeof input.webhookSecret === 'string' && input.webhookSecret !== '') keys.checkWebhookSecret(input.webhookSecret);
 
       const publicKey = input.publicKey ?? row.publicKey;
       const currentSecret = () => (row.secretKeyRef ? vault.get(row.secretKeyRef) : null);
       const secret = input.secretKey === undefined ? currentSecret() : input.secretKey;
-      if (gateway === 'stripe') checkSameMode(publicKey, secret);
+      keys.checkPair(publicKey, secret);
 
       const keysChanged = (input.publicKey !== undefined && input.publicKey !== row.publicKey) || input.secretKey !== undefined;
       let v: Verification | null = null;
@@ -160,7 +163,7 @@ export function createAccountsService(d: AccountsServiceDeps) {
           : { status: 'unverified', at: null, message: 'No secret key: add one to use this account.' };
       }
 
-      tx(d.db, () => {
+      transaction(() => {
         const patch: Parameters<AccountsRepo['update']>[1] = {};
         if (input.label !== undefined) patch.label = input.label;
         if (input.publicKey !== undefined) patch.publicKey = input.publicKey;
@@ -204,7 +207,7 @@ export function createAccountsService(d: AccountsServiceDeps) {
 
     remove(id: string): void {
       const row = must(id);
-      tx(d.db, () => {
+      transaction(() => {
         repo.remove(id);
         if (row.secretKeyRef) vault.remove(row.secretKeyRef);
         if (row.webhookSecretRef) vault.remove(row.webhookSecretRef);
@@ -224,11 +227,11 @@ export function createAccountsService(d: AccountsServiceDeps) {
       const changed: string[] = [];
       for (const b of BUILTINS) {
         if (d.settings.get(removedKey(b.builtin), z.boolean(), false)) continue;
-        const publicKey = b.gateway === 'stripe' ? sandbox.keys.STRIPE_PUBLISHABLE_KEY : sandbox.keys.RAZORPAY_KEY_ID;
-        const secret = b.gateway === 'stripe' ? sandbox.keys.STRIPE_SECRET_KEY : sandbox.keys.RAZORPAY_KEY_SECRET;
+        const publicKey = sandbox.keys[b.publicKey];
+        const secret = sandbox.keys[b.secret];
         const existing = repo.getBuiltin(b.builtin);
         const now = clock.now();
-        tx(d.db, () => {
+        transaction(() => {
           if (!existing) {
             const id = newId();
             repo.insert({

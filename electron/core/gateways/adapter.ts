@@ -4,6 +4,7 @@
 import type { AppError } from '../../../shared/errors';
 import type { Gateway, GatewayLimits } from '../../../shared/gateways';
 import type { EndpointPort } from './ports/endpoints';
+import type { KeyPort } from './ports/keys';
 import type { LinkPort } from './ports/links';
 import type { RefundPort } from './ports/refunds';
 import type { ReportPort } from './ports/reports';
@@ -44,6 +45,8 @@ export interface GatewayAdapter {
   readonly limits: GatewayLimits;
   /** signature checks and event normalisation: pure, no keys but the webhook secret */
   readonly webhooks: WebhookPort;
+  /** the shape of its keys: which key goes in which field, and its mode */
+  readonly keys: KeyPort;
   connect(target: AccountTarget): GatewayClient;
   /** any error from this gateway's SDK as an AppError in the merchant's words (never a key) */
   mapError(err: unknown): AppError;

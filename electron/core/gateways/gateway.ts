@@ -1,7 +1,5 @@
 // The registry of gateway adapters: which adapter serves an account, and its client bound to the account's
 // keys (from the accounts table and the vault), cached until the keys change.
-import type Stripe from 'stripe';
-import type Razorpay from 'razorpay';
 import type { Gateway } from '../../../shared/gateways';
 import type { AccountRow } from '../store/repos/accounts';
 import type { GatewayAdapter, GatewayClient } from './adapter';
@@ -20,10 +18,6 @@ export interface Gateways {
   adapter(gateway: Gateway): GatewayAdapter;
   /** the account's gateway client (throws AppError: not_found, invalid_input without keys, unavailable when the sandbox is off) */
   client(accountId: string): GatewayClient;
-  /** TRANSITIONAL: a stripe-node client; to be removed once every service goes through client() */
-  stripe(accountId: string): Stripe;
-  /** TRANSITIONAL: a razorpay-node client; to be removed once every service goes through client() */
-  razorpay(accountId: string): Razorpay;
   /** the account row and the base URL its client uses (null = real API) */
   resolve(accountId: string): { account: AccountRow; baseUrl: string | null };
   /** a read-only call proving the keys work; throws the mapped AppError */

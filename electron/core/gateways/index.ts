@@ -1,15 +1,11 @@
 // createGateways: the adapters, and per account a client configured from the accounts table and the vault.
 import { createHash } from 'node:crypto';
-import type Stripe from 'stripe';
-import type Razorpay from 'razorpay';
 import { AppError } from '../../../shared/errors';
-import { gatewayLabel, type Gateway } from '../../../shared/gateways';
+import type { Gateway } from '../../../shared/gateways';
 import type { AccountRow, AccountsRepo } from '../store/repos/accounts';
 import type { Vault } from '../vault';
 import type { AccountTarget, GatewayAdapter } from './adapter';
 import type { Gateways, KeyTarget } from './gateway';
-import { makeStripeClient } from './stripe/client';
-import { makeRazorpayClient } from './razorpay/client';
 import { stripeAdapter } from './stripe';
 import { razorpayAdapter } from './razorpay';
 
@@ -69,12 +65,6 @@ export function createGateways(deps: GatewaysDeps): Gateways {
     return value;
   }
 
-  function sdk(accountId: string, gateway: Gateway) {
-    const t = targetOf(accountId);
-    if (t.account.gateway !== gateway) throw new AppError('invalid_input', `This is a ${gatewayLabel(t.account.gateway)} account`);
-    return t;
-  }
-
   return {
     sandboxUrl: deps.sandboxUrl,
     adapter,
@@ -83,20 +73,12 @@ export function createGateways(deps: GatewaysDeps): Gateways {
       const { account, target, fingerprint } = targetOf(accountId);
       return cached(`client|${accountId}`, fingerprint, () => adapter(account.gateway).connect(target));
     },
-    stripe(accountId) {
-      const { target: t, fingerprint } = sdk(accountId, 'stripe');
-      return cached<Stripe>(`stripe|${accountId}`, fingerprint, () => makeStripeClient(t.secret, { baseUrl: t.baseUrl, timeoutMs: t.timeoutMs, version: deps.version }));
-    },
-    razorpay(accountId) {
-      const { target: t, fingerprint } = sdk(accountId, 'razorpay');
-      return cached<Razorpay>(`razorpay|${accountId}`, fingerprint, () => makeRazorpayClient(t.publicKey ?? '', t.secret, { baseUrl: t.baseUrl, timeoutMs: t.timeoutMs }));
-    },
     async verifyKeys(k: KeyTarget) {
       const target: AccountTarget = { accountId: '', publicKey: k.publicKey, secret: k.secret, baseUrl: k.baseUrl, livemode: false, timeoutMs: timeout(k.baseUrl), appVersion: deps.version };
       await adapter(k.gateway).connect(target).verifyKeys();
     },
     forget(accountId) {
-      for (const key of [`client|${accountId}`, `stripe|${accountId}`, `razorpay|${accountId}`]) cache.delete(key);
+      cache.delete(`client|${accountId}`);
     },
   };
 }

@@ -16,7 +16,7 @@ export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'w
     'tunnel.status': () => t.overview(),
     'tunnel.start': async (input, ctx) => {
       const status = await t.start(input);
-      recordAudit(d.db, {
+      recordAudit(d.store.repos.audit, {
         operator: ctx.operator, action: 'tunnel.started', subject: { type: 'tunnel', id: input.provider },
         details: { provider: input.provider, url: status.url ?? input.ownUrl ?? null, state: status.state, problem: status.error }, at: d.clock.now(),
       });
@@ -25,33 +25,33 @@ export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'w
     'tunnel.stop': async (_input, ctx) => {
       const before = t.status();
       const status = await t.stop();
-      recordAudit(d.db, { operator: ctx.operator, action: 'tunnel.stopped', subject: { type: 'tunnel', id: before.provider ?? 'none' }, details: { provider: before.provider, url: before.url }, at: d.clock.now() });
+      recordAudit(d.store.repos.audit, { operator: ctx.operator, action: 'tunnel.stopped', subject: { type: 'tunnel', id: before.provider ?? 'none' }, details: { provider: before.provider, url: before.url }, at: d.clock.now() });
       return status;
     },
     'tunnel.configure': async (input, ctx) => {
       const overview = await t.configure(input);
       const authtoken = input.authtoken === undefined ? null : input.authtoken === null ? 'removed' : 'replaced';
       const domain = input.domain === undefined ? null : input.domain === null ? 'removed' : input.domain;
-      recordAudit(d.db, { operator: ctx.operator, action: 'tunnel.configured', subject: { type: 'tunnel', id: 'ngrok' }, details: { authtokenChange: authtoken, domain }, at: d.clock.now() });
+      recordAudit(d.store.repos.audit, { operator: ctx.operator, action: 'tunnel.configured', subject: { type: 'tunnel', id: 'ngrok' }, details: { authtokenChange: authtoken, domain }, at: d.clock.now() });
       return overview;
     },
     'webhooks.setup': () => t.setup(),
     'webhooks.registerStripe': async ({ accountId }, ctx) => {
-      const setup = await t.registerStripe(accountId);
+      const setup = await t.registerEndpoints(accountId);
       const endpoints = setup.stripe.filter((s) => accountId === undefined || s.accountId === accountId)
         .map((s) => ({ account: s.label, url: s.registeredUrl ?? s.url, result: s.registration, problem: s.error }));
-      recordAudit(d.db, { operator: ctx.operator, action: 'webhook.endpoint_registered', subject: accountId ? { type: 'account', id: accountId } : null, details: { endpoints }, at: d.clock.now() });
+      recordAudit(d.store.repos.audit, { operator: ctx.operator, action: 'webhook.endpoint_registered', subject: accountId ? { type: 'account', id: accountId } : null, details: { endpoints }, at: d.clock.now() });
       return setup;
     },
     'webhooks.razorpaySecret': async ({ accountId }, ctx) => {
-      const made = await t.razorpaySecret(accountId);
+      const made = await t.webhookSecret(accountId);
       const account = d.repos.accounts.get(accountId);
-      recordAudit(d.db, {
+      recordAudit(d.store.repos.audit, {
         operator: ctx.operator, action: 'webhook.secret_generated', subject: { type: 'account', id: accountId },
-        details: { account: account?.label ?? accountId, gateway: 'razorpay', endsWith: made.last4 }, livemode: account?.livemode ?? false, at: d.clock.now(),
+        details: { account: account?.label ?? accountId, gateway: account?.gateway ?? null, endsWith: made.last4 }, livemode: account?.livemode ?? false, at: d.clock.now(),
       });
       return made;
     },
-    'webhooks.deliveries': (input) => listDeliveries(d.db, d.events, d.runtime.webhookListenerPort, input),
+    'webhooks.deliveries': (input) => listDeliveries(d.store.repos.deliveries, d.events, d.runtime.webhookListenerPort, input),
   };
 }

@@ -51,11 +51,6 @@ export function validateOwnUrl(input: string, opts: { allowLoopbackHttp?: boolea
 /** Does anything answer at the URL? Any HTTP status counts: we only want to know that it is reachable. */
 export type ReachabilityProbe = (url: string, signal: AbortSignal) => Promise<void>;
 
-export const fetchProbe: ReachabilityProbe = async (url, signal) => {
-  const res = await fetch(url, { method: 'GET', redirect: 'manual', signal });
-  await res.body?.cancel();
-};
-
 export interface OwnUrlProviderOptions {
   url: string;
   allowLoopbackHttp?: boolean;

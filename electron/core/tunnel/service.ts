@@ -1,22 +1,24 @@
 // The webhooks domain service that the handlers of shared/contract/webhooks.ts call:
 // the tunnel (start/stop/configure/status), the webhook setup of each account, and the automatic
-// Stripe endpoint registration whenever the public URL becomes known or changes.
+// endpoint registration (for gateways with an API for it) whenever the public URL becomes known or changes.
 // Everything it needs comes in through createTunnelService's deps, so it runs against fakes, the
 // Paydesk Sandbox or the real gateways alike. Secrets: the ngrok authtoken lives in the vault under
 // TUNNEL_SECRET_REFS; webhook signing secrets go through `storeWebhookSecret`; neither is ever
-// returned (except the one-time Razorpay secret the merchant must paste), logged or emitted.
-import type Stripe from 'stripe';
+// returned (except the one-time secret the merchant must paste where webhooks are set up by hand), logged or emitted.
 import type {
   EventName, EventPayload, Mode, RazorpaySecret, SecretPresence, StripeWebhookSetup, TunnelConfigureInput, TunnelOverview,
   TunnelStartInput, TunnelStatus, WebhooksSetup,
 } from '../../../shared/contract';
 import { AppError, invalid } from '../../../shared/errors';
+import { gatewayLabel, type Gateway } from '../../../shared/gateways';
+import type { EndpointPort } from '../gateways/ports/endpoints';
+import type { WebhookPort } from '../gateways/ports/webhooks';
+import { ensureEndpoint, webhookUrlFor } from './endpoint';
 import { createTunnelManager, type BackoffOptions, type Timers, type TunnelManager } from './manager';
 import { createNgrokProvider, type NgrokSdk } from './ngrok';
 import { createOwnUrlProvider, validateOwnUrl, type ReachabilityProbe } from './own-url';
 import type { TunnelProvider } from './provider';
-import { checkRazorpayWebhookUrl, createRazorpayWebhookSecret, RAZORPAY_WEBHOOK_EVENTS } from './razorpay-url';
-import { ensureStripeEndpoint, webhookUrlFor } from './stripe-endpoint';
+import { createWebhookSecret } from './webhook-secret';
 
 /** Vault refs of the tunnel's own settings. */
 export const TUNNEL_SECRET_REFS = { authtoken: 'tunnel:ngrok:authtoken', domain: 'tunnel:ngrok:domain' } as const;
@@ -32,7 +34,7 @@ export interface TunnelVault {
 /** What the service needs to know about an account (core's Account satisfies it). */
 export interface WebhookAccount {
   id: string;
-  gateway: 'stripe' | 'razorpay';
+  gateway: Gateway;
   mode: Mode;
   label: string;
   webhookSecret: SecretPresence;
@@ -45,8 +47,10 @@ export interface TunnelServiceDeps {
   getListenerPort: () => number | null;
   vault: TunnelVault;
   accounts: () => WebhookAccount[] | Promise<WebhookAccount[]>;
-  /** the official Stripe SDK for an account, with its secret key (and the sandbox host when sandboxed) */
-  stripeFor: (accountId: string) => Stripe | Promise<Stripe>;
+  /** the webhook port of a gateway's adapter: how its webhooks are set up */
+  webhooks: (gateway: Gateway) => WebhookPort;
+  /** the account's endpoint port (`gateways.client(id).endpoints`); throws AppError when the account cannot be used */
+  endpointsFor: (accountId: string) => EndpointPort | null | Promise<EndpointPort | null>;
   /** store a webhook signing secret as the account's webhook secret (vault + account row) */
   storeWebhookSecret: (accountId: string, secret: string) => void | Promise<void>;
   emit: <E extends WebhooksEventName>(name: E, payload: EventPayload<E>) => void;
@@ -70,7 +74,7 @@ export interface TunnelServiceDeps {
   onOnline?: (url: string, info: { reconnected: boolean }) => void;
 }
 
-interface StripeRegistration {
+interface Registration {
   state: 'pending' | 'registered' | 'failed';
   url: string;
   registeredUrl: string | null;
@@ -87,21 +91,24 @@ export interface TunnelService {
   stop(): Promise<TunnelStatus>;
   configure(input: TunnelConfigureInput): Promise<TunnelOverview>;
   setup(): Promise<WebhooksSetup>;
-  /** register the Stripe endpoint(s) now (one account or all) with the current public URL */
-  registerStripe(accountId?: string): Promise<WebhooksSetup>;
-  /** generate, store and return once a new Razorpay webhook secret */
-  razorpaySecret(accountId: string): Promise<RazorpaySecret>;
+  /** register the endpoint(s) now (one account or all whose gateway has an API for it) with the current public URL */
+  registerEndpoints(accountId?: string): Promise<WebhooksSetup>;
+  /** generate, store and return once a new webhook secret, for a gateway whose webhooks are set up by hand */
+  webhookSecret(accountId: string): Promise<RazorpaySecret>;
   /** resolves when queued endpoint registrations are done (tests, shutdown) */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+type ManualSetup = Extract<WebhookPort['setup'], { kind: 'manual' }>;
+type ManualWebhookSetup = WebhooksSetup['razorpay'][number];
 
 const errorText = (e: unknown): string => (e instanceof AppError ? e.message : 'Something went wrong while registering the webhook endpoint.');
 
 export function createTunnelService(d: TunnelServiceDeps): TunnelService {
   const clock = d.clock ?? { now: () => Date.now() };
   const log = d.log ?? (() => undefined);
-  const registrations = new Map<string, StripeRegistration>();
+  const registrations = new Map<string, Registration>();
   let ownUrl: string | null = null;
   let ngrokHasReservedDomain = false;
   let chain: Promise<void> = Promise.resolve();
@@ -134,28 +141,30 @@ export function createTunnelService(d: TunnelServiceDeps): TunnelService {
     try { d.emit('webhooks.changed', { accountId }); } catch { /* listeners are not our problem */ }
   };
 
-  const stripeAccounts = async (only?: string): Promise<WebhookAccount[]> =>
-    (await d.accounts()).filter((a) => a.gateway === 'stripe' && (only === undefined || a.id === only));
+  const registersByApi = (a: WebhookAccount): boolean => d.webhooks(a.gateway).setup.kind === 'api';
+  const apiAccounts = async (only?: string): Promise<WebhookAccount[]> =>
+    (await d.accounts()).filter((a) => registersByApi(a) && (only === undefined || a.id === only));
 
   const registerOne = async (account: WebhookAccount, publicUrl: string): Promise<void> => {
-    const url = webhookUrlFor(publicUrl, 'stripe', account.id);
+    const url = webhookUrlFor(publicUrl, account.gateway, account.id);
     const prev = registrations.get(account.id);
     registrations.set(account.id, { state: 'pending', url, registeredUrl: prev?.registeredUrl ?? null, endpointId: prev?.endpointId ?? null, error: null, checkedAt: prev?.checkedAt ?? null });
     emitSetup(account.id);
     try {
-      const stripe = await d.stripeFor(account.id);
-      const r = await ensureStripeEndpoint({
-        stripe,
+      const port = await d.endpointsFor(account.id);
+      if (!port) throw new AppError('internal', `${gatewayLabel(account.gateway)} has no API to register a webhook endpoint.`);
+      const r = await ensureEndpoint(port, {
+        gateway: account.gateway,
         accountId: account.id,
         publicUrl,
         storeWebhookSecret: d.storeWebhookSecret,
         hasWebhookSecret: () => account.webhookSecret.configured,
       });
       registrations.set(account.id, { state: 'registered', url, registeredUrl: r.url, endpointId: r.endpointId, error: null, checkedAt: clock.now() });
-      log('info', `stripe webhook endpoint ${r.action} for account ${account.id}`);
+      log('info', `${account.gateway} webhook endpoint ${r.action} for account ${account.id}`);
     } catch (e) {
       registrations.set(account.id, { state: 'failed', url, registeredUrl: prev?.registeredUrl ?? null, endpointId: prev?.endpointId ?? null, error: errorText(e), checkedAt: clock.now() });
-      log('warn', `stripe webhook endpoint for account ${account.id} failed: ${errorText(e)}`);
+      log('warn', `${account.gateway} webhook endpoint for account ${account.id} failed: ${errorText(e)}`);
     }
     emitSetup(account.id);
   };
@@ -166,7 +175,7 @@ export function createTunnelService(d: TunnelServiceDeps): TunnelService {
       if (closed) return;
       // the URL may have moved on while this run waited in the queue
       if (manager.status().url !== publicUrl) return;
-      for (const account of await stripeAccounts(only)) {
+      for (const account of await apiAccounts(only)) {
         await registerOne(account, publicUrl);
       }
     }).catch((e: unknown) => log('warn', `webhook endpoint registration failed: ${errorText(e)}`));
@@ -199,45 +208,51 @@ export function createTunnelService(d: TunnelServiceDeps): TunnelService {
     };
   };
 
+  const registered = (a: WebhookAccount, publicUrl: string | null, secret: SecretPresence): StripeWebhookSetup => {
+    const reg = registrations.get(a.id);
+    return {
+      accountId: a.id,
+      label: a.label,
+      mode: a.mode,
+      url: publicUrl ? webhookUrlFor(publicUrl, a.gateway, a.id) : null,
+      registration: reg?.state ?? 'not_started',
+      registeredUrl: reg?.registeredUrl ?? null,
+      endpointId: reg?.endpointId ?? null,
+      error: reg?.error ?? null,
+      checkedAt: reg?.checkedAt ?? null,
+      webhookSecret: secret,
+    };
+  };
+
+  const byHand = (a: WebhookAccount, publicUrl: string | null, secret: SecretPresence, how: ManualSetup, ephemeral: boolean): ManualWebhookSetup => {
+    const url = publicUrl ? webhookUrlFor(publicUrl, a.gateway, a.id) : null;
+    const check = url ? how.checkUrl(url, { ephemeral }) : null;
+    return {
+      accountId: a.id,
+      label: a.label,
+      mode: a.mode,
+      url,
+      events: [...how.events],
+      webhookSecret: secret,
+      warnings: check?.warnings ?? [],
+      recommendation: check?.recommendation ?? null,
+    };
+  };
+
   const setup = async (): Promise<WebhooksSetup> => {
     const status = manager.status();
     const publicUrl = status.state === 'online' ? status.url : null;
-    const accounts = await d.accounts();
     const ephemeral = status.provider === 'ngrok' && !ngrokHasReservedDomain;
-    const stripe: StripeWebhookSetup[] = [];
-    const razorpay: WebhooksSetup['razorpay'] = [];
-    for (const a of accounts) {
+    // the contract lists accounts registered by API and accounts set up by hand apart
+    const byApi: StripeWebhookSetup[] = [];
+    const manual: ManualWebhookSetup[] = [];
+    for (const a of await d.accounts()) {
       const secret = { configured: a.webhookSecret.configured, last4: a.webhookSecret.last4 };
-      if (a.gateway === 'stripe') {
-        const reg = registrations.get(a.id);
-        stripe.push({
-          accountId: a.id,
-          label: a.label,
-          mode: a.mode,
-          url: publicUrl ? webhookUrlFor(publicUrl, 'stripe', a.id) : null,
-          registration: reg?.state ?? 'not_started',
-          registeredUrl: reg?.registeredUrl ?? null,
-          endpointId: reg?.endpointId ?? null,
-          error: reg?.error ?? null,
-          checkedAt: reg?.checkedAt ?? null,
-          webhookSecret: secret,
-        });
-      } else {
-        const url = publicUrl ? webhookUrlFor(publicUrl, 'razorpay', a.id) : null;
-        const check = url ? checkRazorpayWebhookUrl(url, { ephemeral }) : null;
-        razorpay.push({
-          accountId: a.id,
-          label: a.label,
-          mode: a.mode,
-          url,
-          events: [...RAZORPAY_WEBHOOK_EVENTS],
-          webhookSecret: secret,
-          warnings: check?.warnings ?? [],
-          recommendation: check?.recommendation ?? null,
-        });
-      }
+      const how = d.webhooks(a.gateway).setup;
+      if (how.kind === 'api') byApi.push(registered(a, publicUrl, secret));
+      else manual.push(byHand(a, publicUrl, secret, how, ephemeral));
     }
-    return { publicUrl, tunnel: status, stripe, razorpay };
+    return { publicUrl, tunnel: status, stripe: byApi, razorpay: manual };
   };
 
   return {
@@ -273,23 +288,23 @@ export function createTunnelService(d: TunnelServiceDeps): TunnelService {
 
     setup,
 
-    async registerStripe(accountId) {
+    async registerEndpoints(accountId) {
       const status = manager.status();
       if (status.state !== 'online' || !status.url) {
-        throw new AppError('unavailable', 'Start the tunnel first: Stripe needs a public URL to send webhooks to.');
+        throw new AppError('unavailable', 'Start the tunnel first: the gateway needs a public URL to send webhooks to.');
       }
-      if (accountId !== undefined && (await stripeAccounts(accountId)).length === 0) {
-        throw new AppError('not_found', 'There is no Stripe account with that id.');
+      if (accountId !== undefined && (await apiAccounts(accountId)).length === 0) {
+        throw new AppError('not_found', 'There is no account with that id whose webhook endpoint Paydesk registers.');
       }
       await queueRegistration(status.url, accountId);
       return setup();
     },
 
-    async razorpaySecret(accountId) {
+    async webhookSecret(accountId) {
       const account = (await d.accounts()).find((a) => a.id === accountId);
       if (!account) throw new AppError('not_found', 'There is no account with that id.');
-      if (account.gateway !== 'razorpay') throw invalid('accountId', 'Stripe creates its own webhook secrets; this is only for Razorpay accounts.');
-      const secret = await createRazorpayWebhookSecret(accountId, d.storeWebhookSecret);
+      if (registersByApi(account)) throw invalid('accountId', `${gatewayLabel(account.gateway)} creates its own webhook secrets; this is only for accounts whose webhooks are set up by hand.`);
+      const secret = await createWebhookSecret(accountId, d.storeWebhookSecret);
       emitSetup(accountId);
       return { accountId, secret, last4: secret.slice(-4) };
     },

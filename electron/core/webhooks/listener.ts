@@ -8,12 +8,11 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { AppError } from '../../../shared/errors';
+import { GATEWAYS, type Gateway } from '../../../shared/gateways';
 import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../http-limits';
 
-export type WebhookGateway = 'stripe' | 'razorpay';
-
 export interface WebhookDelivery {
-  gateway: WebhookGateway;
+  gateway: Gateway;
   accountId: string;
   headers: IncomingHttpHeaders;
   /** the raw body, exactly as received: signatures are computed over these bytes */
@@ -60,11 +59,11 @@ export interface WebhookListener {
   readonly port: number;
   /** http://127.0.0.1:<port> */
   readonly url: string;
-  urlFor(gateway: WebhookGateway, accountId: string): string;
+  urlFor(gateway: Gateway, accountId: string): string;
   close(): Promise<void>;
 }
 
-const ROUTE = /^\/webhooks\/(stripe|razorpay)\/([A-Za-z0-9_-]{1,64})\/?$/;
+const ROUTE = new RegExp(`^/webhooks/(${GATEWAYS.join('|')})/([A-Za-z0-9_-]{1,64})/?$`);
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
@@ -114,7 +113,7 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
       send(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
       return;
     }
-    const gateway = m[1] as WebhookGateway;
+    const gateway = m[1] as Gateway;
     const accountId = m[2] as string;
     readBody(req, limits.maxBodyBytes).then(
       (body) => deliver(res, { gateway, accountId, headers: req.headers, body, receivedAt: now() }),

@@ -17,7 +17,7 @@ import Stripe from 'stripe';
 import Razorpay from 'razorpay';
 import { createIngest } from '../../../electron/core/webhooks/ingest';
 import { startWebhookListener } from '../../../electron/core/webhooks/listener';
-import { RAZORPAY_SECRET, STRIPE_SECRET, getFixtureSecret, openFixtureDb } from '../../fixtures/webhook-helpers';
+import { RAZORPAY_SECRET, STRIPE_SECRET, getFixtureSecret, ingestDeps, openFixtureDb } from '../../fixtures/webhook-helpers';
 import type { Kind } from './payloads';
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -151,7 +151,7 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
 
 async function paydesk(dbFile: string): Promise<number> {
   const db = openFixtureDb(dbFile);
-  const ingest = createIngest({ db, getSecret: getFixtureSecret });
+  const ingest = createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret });
   ingest.applyPending();
   const listener = await startWebhookListener({
     port: 0,

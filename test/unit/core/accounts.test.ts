@@ -9,6 +9,7 @@ import { createCore, type PaydeskCore } from '../../../electron/core/index';
 import { createKeyFileProtector } from '../../../electron/core/vault';
 import type { Account } from '../../../shared/contract';
 
+
 const ctx = { transport: 'internal' } as const;
 const keys = (n: number) => ({
   STRIPE_SECRET_KEY: `sk_test_51Unit${n}StripeSecretKey000000000000`,
@@ -104,6 +105,6 @@ describe('accounts in core', () => {
     expect(v).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     const c = await off.call('accounts.create', { gateway: 'stripe', mode: 'test', label: 'x', publicKey: 'pk_test_abcdefgh12', secretKey: 'sk_test_abcdefgh12', sandbox: true }, ctx);
     expect(c).toMatchObject({ ok: false, error: { code: 'unavailable', field: 'sandbox' } });
-    expect(() => off.deps!.gateways.stripe(id)).toThrow(/switched off/);
+    expect(() => off.deps!.gateways.client(id)).toThrow(/switched off/);
   });
 });

@@ -4,6 +4,7 @@ import { GATEWAY_LIMITS } from '../../../../shared/gateways';
 import type { GatewayAdapter } from '../adapter';
 import { mapRazorpayError } from '../errors';
 import { makeRazorpayClient, verifyRazorpay } from './client';
+import { razorpayKeys } from './keys';
 import { razorpayLinks } from './links';
 import { razorpayRefunds } from './refunds';
 import { razorpayReports } from './reports';
@@ -14,6 +15,7 @@ export const razorpayAdapter: GatewayAdapter = {
   name: 'razorpay',
   limits: GATEWAY_LIMITS.razorpay,
   webhooks: razorpayWebhooks,
+  keys: razorpayKeys,
   mapError: mapRazorpayError,
   connect(target) {
     const client = makeRazorpayClient(target.publicKey ?? '', target.secret, { baseUrl: target.baseUrl, timeoutMs: target.timeoutMs });

@@ -4,6 +4,7 @@ import type { GatewayAdapter } from '../adapter';
 import { mapStripeError } from '../errors';
 import { makeStripeClient, verifyStripe } from './client';
 import { stripeEndpoints } from './endpoints';
+import { stripeKeys } from './keys';
 import { stripeLinks } from './links';
 import { stripeRefunds } from './refunds';
 import { stripeReports } from './reports';
@@ -14,6 +15,7 @@ export const stripeAdapter: GatewayAdapter = {
   name: 'stripe',
   limits: GATEWAY_LIMITS.stripe,
   webhooks: stripeWebhooks,
+  keys: stripeKeys,
   mapError: mapStripeError,
   connect(target) {
     const client = makeStripeClient(target.secret, { baseUrl: target.baseUrl, timeoutMs: target.timeoutMs, version: target.appVersion });

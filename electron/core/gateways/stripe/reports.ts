@@ -1,8 +1,89 @@
-// Stripe's side of ports/reports.ts.
+// Stripe's side of ports/reports.ts: balance transactions (the ledger), payouts and their transactions,
+// and look-ups of single charges, intents and Checkout Sessions.
 import type Stripe from 'stripe';
 import type { AccountTarget } from '../adapter';
-import type { ReportPort } from '../ports/reports';
+import { mapStripeError } from '../errors';
+import type { LedgerEntry, PaymentAtGateway, ReportPort, SettlementContents } from '../ports/reports';
+import { int, itemsOf, ledgerEntryOf, str } from './reports-ledger';
 
-export function stripeReports(_client: Stripe, _target: AccountTarget): ReportPort {
-  return {};
+async function list<T>(items: AsyncIterable<T>, max = 1_000_000): Promise<T[]> {
+  const out: T[] = [];
+  try {
+    for await (const x of items) {
+      out.push(x);
+      if (out.length >= max) break;
+    }
+  } catch (err) {
+    throw mapStripeError(err);
+  }
+  return out;
+}
+
+const isMissing = (err: unknown): boolean => {
+  const e = err as { type?: string; statusCode?: number; code?: string } | null;
+  return !!e && e.type === 'StripeInvalidRequestError' && (e.statusCode === 404 || e.code === 'resource_missing');
+};
+
+export function stripeReports(client: Stripe, _target: AccountTarget): ReportPort {
+  /** the balance transaction behind a charge, an intent or a session; `known` false when the session was never paid */
+  async function transactionOf(ref: string): Promise<{ known: boolean; bt: unknown }> {
+    if (ref.startsWith('ch_') || ref.startsWith('py_')) {
+      return { known: true, bt: (await client.charges.retrieve(ref, { expand: ['balance_transaction'] })).balance_transaction };
+    }
+    if (ref.startsWith('pi_')) {
+      const pi = await client.paymentIntents.retrieve(ref, { expand: ['latest_charge.balance_transaction'] });
+      return { known: true, bt: (pi.latest_charge as Stripe.Charge | null)?.balance_transaction ?? null };
+    }
+    const s = await client.checkout.sessions.retrieve(ref, { expand: ['payment_intent.latest_charge.balance_transaction'] });
+    const pi = s.payment_intent as Stripe.PaymentIntent | null;
+    if (!pi || typeof pi !== 'object') return { known: s.payment_status === 'paid', bt: null };
+    return { known: true, bt: (pi.latest_charge as Stripe.Charge | null)?.balance_transaction ?? null };
+  }
+
+  return {
+    cursorNames: { activity: 'stripe.bt', settlements: 'stripe.payout' },
+    // never needed: a payout always states its currency
+    settlementCurrency: 'USD',
+    async activitySince(cursorS) {
+      // the same second again: storing is an upsert, so that is harmless
+      const bts = await list(client.balanceTransactions.list({ created: { gt: cursorS - 1 }, limit: 100, expand: ['data.source'] }));
+      const entries = bts.map((bt) => ledgerEntryOf(bt, null));
+      return { entries, fees: [], payments: 0, cursorS: bts.reduce((m, bt) => Math.max(m, int(bt.created)), cursorS) };
+    },
+    async settlementsSince(fromS) {
+      const payouts = await list(client.payouts.list({ created: { gte: fromS }, limit: 100 }));
+      return payouts.map((po) => ({
+        gatewayId: po.id, currency: String(po.currency).toUpperCase(), amount: int(po.amount), fee: null, tax: null, utr: null,
+        status: String(po.status), createdAt: int(po.created) * 1000, arrivalAt: po.arrival_date ? int(po.arrival_date) * 1000 : null,
+      }));
+    },
+    async settlementContents(settlements) {
+      const out = new Map<string, SettlementContents>();
+      for (const po of settlements) {
+        const txns = await list(client.balanceTransactions.list({ payout: po.gatewayId, limit: 100, expand: ['data.source'] }));
+        const entries = txns.map((bt) => ledgerEntryOf(bt, po.gatewayId));
+        out.set(po.gatewayId, { entries, items: itemsOf(entries) });
+      }
+      return out;
+    },
+    async checkoutOf(paymentIntentId) {
+      const s = (await list(client.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 }), 1))[0];
+      return { sessionId: s?.id ?? '', ref: s ? (str(s.client_reference_id) ?? str(s.metadata?.paydesk_id)) : null };
+    },
+    paymentRef: (p) => p.charge_id ?? p.payment_intent_id ?? (p.gateway_payment_id?.startsWith('pi_') ? p.gateway_payment_id : null) ?? p.session_id,
+    async lookupPayment(ref): Promise<PaymentAtGateway> {
+      try {
+        const { known, bt } = await transactionOf(ref);
+        let entry: LedgerEntry | null = null;
+        if (bt && typeof bt === 'object') {
+          // the retrieved transaction's source is the charge id only: read it again with the charge for the intent
+          entry = ledgerEntryOf(await client.balanceTransactions.retrieve((bt as Stripe.BalanceTransaction).id, { expand: ['source'] }), null);
+        }
+        return { known, entry, fee: null };
+      } catch (err) {
+        if (isMissing(err)) return { known: false, entry: null, fee: null };
+        throw mapStripeError(err);
+      }
+    },
+  };
 }

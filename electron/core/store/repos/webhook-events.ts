@@ -1,13 +1,13 @@
 // Prepared statements for webhook_events (raw verified events, committed before the 2xx) and
 // security_events (refused webhooks, counted per kind/account/minute).
+import type { Gateway } from '../../../../shared/gateways';
 import type { Db } from '../db';
 
-export type WebhookGatewayName = 'stripe' | 'razorpay';
 export type ApplyResult = 'changed' | 'unchanged' | 'unmatched' | 'ignored' | 'error';
 export type SecurityKind = 'missing_signature' | 'bad_signature' | 'stale_signature' | 'future_timestamp' | 'replayed' | 'malformed' | 'mode_mismatch' | 'secret_missing';
 
 export interface WebhookEventInsert {
-  gateway: WebhookGatewayName;
+  gateway: Gateway;
   accountId: string;
   eventId: string;
   type: string;
@@ -22,7 +22,7 @@ export interface WebhookEventInsert {
 
 export interface WebhookEventRow {
   id: number;
-  gateway: WebhookGatewayName;
+  gateway: Gateway;
   account_id: string;
   event_id: string;
   type: string;
@@ -41,7 +41,7 @@ export interface WebhookEventRow {
 export interface SecurityEventRow {
   id: number;
   kind: SecurityKind;
-  gateway: WebhookGatewayName;
+  gateway: Gateway;
   account_id: string;
   bucket: number;
   count: number;
@@ -74,7 +74,6 @@ export function webhookEventsRepo(db: Db) {
   const securityTotalStmt = db.prepare('SELECT coalesce(sum(count), 0) AS n FROM security_events');
 
   return {
-    /** the new row's id, or null when this (gateway, account, event id) is already stored */
     /**
      * Stores a verified event; null for a duplicate. `applied`: for a caller that applies the event in the
      * same transaction (ingest's group commit) and so knows the result when it stores the row.
@@ -102,7 +101,7 @@ export function webhookEventsRepo(db: Db) {
     byId(id: number): WebhookEventRow | undefined {
       return byIdStmt.get(id) as WebhookEventRow | undefined;
     },
-    byEventId(gateway: WebhookGatewayName, accountId: string, eventId: string): WebhookEventRow | undefined {
+    byEventId(gateway: Gateway, accountId: string, eventId: string): WebhookEventRow | undefined {
       return byEventIdStmt.get(gateway, accountId, eventId) as WebhookEventRow | undefined;
     },
     /** ids of Razorpay rows stored without a body hash (before migration 009) whose event time is at or after `sinceMs` */
@@ -116,7 +115,7 @@ export function webhookEventsRepo(db: Db) {
     setBodyHash(id: number, hash: Buffer): boolean {
       return setHashStmt.run(hash, id).changes > 0;
     },
-    addSecurity(kind: SecurityKind, gateway: WebhookGatewayName, accountId: string, bucket: number, count: number, firstAt: number, lastAt: number, detail: string | null): void {
+    addSecurity(kind: SecurityKind, gateway: Gateway, accountId: string, bucket: number, count: number, firstAt: number, lastAt: number, detail: string | null): void {
       securityStmt.run(kind, gateway, accountId, bucket, count, firstAt, lastAt, detail);
     },
     recentSecurity(limit = 100): SecurityEventRow[] {

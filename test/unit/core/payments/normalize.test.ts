@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { normalizeRazorpay, normalizeStripe } from '../../../../electron/core/payments/normalize';
-import type { RazorpayWebhookEvent } from '../../../../electron/core/payments/razorpay-types';
+import { normalizeRazorpay } from '../../../../electron/core/gateways/razorpay/webhooks-normalize';
+import { normalizeStripe } from '../../../../electron/core/gateways/stripe/webhooks-normalize';
+import type { RazorpayWebhookEvent } from '../../../../electron/core/gateways/razorpay/types';
 import { foldPaymentEvents, initialPaymentState, summarizePayment } from '../../../../shared/status';
 
 const T = 1_760_000_000;

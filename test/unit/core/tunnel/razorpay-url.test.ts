@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRazorpayWebhookUrl, createRazorpayWebhookSecret, generateWebhookSecret, RAZORPAY_WEBHOOK_EVENTS } from '../../../../electron/core/tunnel/razorpay-url';
+import { checkRazorpayWebhookUrl, RAZORPAY_WEBHOOK_EVENTS } from '../../../../electron/core/gateways/razorpay/webhook-url';
+import { createWebhookSecret as createRazorpayWebhookSecret, generateWebhookSecret } from '../../../../electron/core/tunnel/webhook-secret';
 import { validateOwnUrl } from '../../../../electron/core/tunnel/own-url';
 
 const codes = (url: string, ephemeral = false) => checkRazorpayWebhookUrl(url, { ephemeral }).warnings.map((w) => w.code);

@@ -7,6 +7,8 @@ import { events as eventSchemas, methods, type EventName, type TunnelStartInput 
 import { AppError } from '../../../../shared/errors';
 import { createTunnelService, TUNNEL_SECRET_REFS, type TunnelService, type WebhookAccount } from '../../../../electron/core/tunnel/service';
 import type { TunnelCloseInfo, TunnelProvider } from '../../../../electron/core/tunnel/provider';
+import { ADAPTERS } from '../../../../electron/core/gateways';
+import { stripeEndpoints } from '../../../../electron/core/gateways/stripe/endpoints';
 
 let sb: RunningSandbox;
 let service: TunnelService;
@@ -51,7 +53,8 @@ beforeEach(async () => {
       status: (ref) => presence(vault.get(ref)),
     },
     accounts: () => accounts.map((a) => ({ ...a, webhookSecret: presence(webhookSecrets.get(a.id)) })),
-    stripeFor: () => new Stripe(sb.keys.STRIPE_SECRET_KEY, { host: u.hostname, port: Number(u.port), protocol: 'http', maxNetworkRetries: 0 }),
+    webhooks: (g) => ADAPTERS[g].webhooks,
+    endpointsFor: (id) => stripeEndpoints(new Stripe(sb.keys.STRIPE_SECRET_KEY, { host: u.hostname, port: Number(u.port), protocol: 'http', maxNetworkRetries: 0 }), { accountId: id }),
     storeWebhookSecret: (id, secret) => { webhookSecrets.set(id, secret); },
     emit: (name, payload) => { emitted.push({ name, payload: eventSchemas[name].parse(payload) }); },
     createProvider: (input) => fakeProvider(input),
@@ -127,7 +130,7 @@ describe('tunnel service', () => {
     const setup = await service.setup();
     expect(setup).toMatchObject({ publicUrl: null, tunnel: { state: 'offline' } });
     expect(setup.stripe[0]).toMatchObject({ url: null, registration: 'not_started' });
-    await expect(service.registerStripe()).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(service.registerEndpoints()).rejects.toMatchObject({ code: 'unavailable' });
     const err = await service.start({ provider: 'own', ownUrl: 'http://shop.example.com' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).field).toBe('ownUrl');
@@ -137,10 +140,10 @@ describe('tunnel service', () => {
   it('starts with a URL I run myself (loopback http allowed for the sandbox) and registers Stripe there', async () => {
     const s = await service.start({ provider: 'own', ownUrl: 'http://127.0.0.1:40123/' });
     expect(s).toMatchObject({ state: 'online', provider: 'own', url: 'http://127.0.0.1:40123' });
-    const setup = await service.registerStripe('acc_s1');
+    const setup = await service.registerEndpoints('acc_s1');
     expect(setup.stripe[0]).toMatchObject({ registration: 'registered', registeredUrl: 'http://127.0.0.1:40123/webhooks/stripe/acc_s1' });
     expect((await service.overview()).ownUrl).toBe('http://127.0.0.1:40123');
-    await expect(service.registerStripe('acc_missing')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(service.registerEndpoints('acc_missing')).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('keeps the ngrok authtoken write-only and the domain in the vault', async () => {
@@ -157,14 +160,14 @@ describe('tunnel service', () => {
   });
 
   it('generates a Razorpay webhook secret, stores it, and returns it once', async () => {
-    const r = methods['webhooks.razorpaySecret'].output.parse(await service.razorpaySecret('acc_r1'));
+    const r = methods['webhooks.razorpaySecret'].output.parse(await service.webhookSecret('acc_r1'));
     expect(webhookSecrets.get('acc_r1')).toBe(r.secret);
     expect(r.last4).toBe(r.secret.slice(-4));
     const setup = await service.setup();
     expect(setup.razorpay[0]!.webhookSecret).toEqual({ configured: true, last4: r.secret.slice(-4) });
     expect(JSON.stringify(setup)).not.toContain(r.secret);
-    await expect(service.razorpaySecret('acc_s1')).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(service.razorpaySecret('nope')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(service.webhookSecret('acc_s1')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(service.webhookSecret('nope')).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('records a Stripe failure per account in words and carries on', async () => {
@@ -174,7 +177,8 @@ describe('tunnel service', () => {
       getListenerPort: () => 1,
       vault: { get: () => null, put: () => undefined, remove: () => undefined, status: () => presence(undefined) },
       accounts: () => accounts,
-      stripeFor: (id) => new Stripe(id === 'acc_bad' ? 'sk_test_wrong' : sb.keys.STRIPE_SECRET_KEY, { host: u.hostname, port: Number(u.port), protocol: 'http', maxNetworkRetries: 0 }),
+      webhooks: (g) => ADAPTERS[g].webhooks,
+      endpointsFor: (id) => stripeEndpoints(new Stripe(id === 'acc_bad' ? 'sk_test_wrong' : sb.keys.STRIPE_SECRET_KEY, { host: u.hostname, port: Number(u.port), protocol: 'http', maxNetworkRetries: 0 }), { accountId: id }),
       storeWebhookSecret: () => undefined,
       emit: () => undefined,
       createProvider: (input) => fakeProvider(input),

@@ -3,11 +3,15 @@ import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSandbox, type RunningSandbox } from '../../../../sandbox/index';
 import { AppError } from '../../../../shared/errors';
-import { ensureStripeEndpoint, STRIPE_WEBHOOK_EVENTS, webhookUrlFor } from '../../../../electron/core/tunnel/stripe-endpoint';
+import { ensureEndpoint, webhookUrlFor, type EnsureEndpointOptions } from '../../../../electron/core/tunnel/endpoint';
+import { stripeEndpoints, STRIPE_WEBHOOK_EVENTS } from '../../../../electron/core/gateways/stripe/endpoints';
 
 let sb: RunningSandbox;
 let stripe: Stripe;
 let vault: Map<string, string>;
+/** the registration through Stripe's EndpointPort, for one account */
+const ensureStripeEndpoint = ({ stripe: client, ...opts }: Omit<EnsureEndpointOptions, 'gateway'> & { stripe: Stripe }) =>
+  ensureEndpoint(stripeEndpoints(client, { accountId: opts.accountId }), { ...opts, gateway: 'stripe' });
 const store = (accountId: string, secret: string) => { vault.set(accountId, secret); };
 
 const sdk = (key: string): Stripe => {

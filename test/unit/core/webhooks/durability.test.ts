@@ -14,6 +14,7 @@ import {
   RAZORPAY_ACCOUNT,
   STRIPE_ACCOUNT,
   getFixtureSecret,
+  ingestDeps,
   openFixtureDb,
   razorpayCapturedEvent,
   seedPayment,
@@ -52,7 +53,7 @@ beforeEach(() => {
   holdFsync = false;
   file = tempDbFile();
   db = openFixtureDb(file);
-  ingest = createIngest({ db, getSecret: getFixtureSecret });
+  ingest = createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret });
 });
 afterEach(async () => {
   holdFsync = false;
@@ -136,7 +137,7 @@ describe('group commit durability', () => {
     mem.pragma('foreign_keys = ON');
     migrate(mem);
     mem.prepare(`INSERT INTO accounts (id, gateway, mode, livemode, label, public_key, sandbox, created_at, updated_at) VALUES (?, 'razorpay', 'test', 0, 'R', 'rzp_test_x', 0, 1, 1)`).run(RAZORPAY_ACCOUNT);
-    const memIngest = createIngest({ db: mem, getSecret: getFixtureSecret });
+    const memIngest = createIngest({ ...ingestDeps(mem), getSecret: getFixtureSecret });
     holdFsync = true;
     const r = await memIngest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_m1', null), 'evt_m1')));
     expect(r.status).toBe(200);

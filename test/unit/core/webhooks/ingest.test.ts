@@ -9,6 +9,7 @@ import {
   RAZORPAY_ACCOUNT,
   STRIPE_ACCOUNT,
   getFixtureSecret,
+  ingestDeps,
   openFixtureDb,
   razorpayCapturedEvent,
   razorpayEventBody,
@@ -34,7 +35,7 @@ beforeEach(() => {
   db = openFixtureDb(file);
   applied = [];
   received = [];
-  ingest = createIngest({ db, getSecret: getFixtureSecret, onApplied: (c) => applied.push(c), onReceived: (s) => received.push(s) });
+  ingest = createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret, onApplied: (c) => applied.push(c), onReceived: (s) => received.push(s) });
 });
 afterEach(async () => {
   await ingest.close();
@@ -64,7 +65,7 @@ describe('valid events', () => {
     await ingest.idle();
     expect(rows()).toEqual([{ event_id: 'evt_1', applied_at: expect.any(Number), apply_result: 'changed', payment_id: 'pd_s1' }]);
     expect(payment('pd_s1')).toMatchObject({ status: 'paid', captured_minor: 50_000, session_id: 'cs_test_pd_s1', payment_intent_id: 'pi_pd_s1', gateway_payment_id: 'pi_pd_s1' });
-    expect(applied).toEqual([{ id: 'pd_s1', accountId: STRIPE_ACCOUNT, status: 'paid', displayStatus: 'paid' }]);
+    expect(applied.map(({ id, accountId, summary }) => ({ id, accountId, status: summary.status, displayStatus: summary.displayStatus }))).toEqual([{ id: 'pd_s1', accountId: STRIPE_ACCOUNT, status: 'paid', displayStatus: 'paid' }]);
     expect(received).toEqual([expect.objectContaining({ gateway: 'stripe', accountId: STRIPE_ACCOUNT, stored: 1, duplicates: 0, lastType: 'checkout.session.completed' })]);
     expect(paymentsRepo(db).timeline('pd_s1')).toEqual([expect.objectContaining({ kind: 'captured', changed: 1, status_after: 'paid', gateway_type: 'checkout.session.completed' })]);
   });
@@ -224,7 +225,7 @@ describe('order and counting', () => {
     for (const body of [stripePaidEvent('evt_p', 'pd_s2'), failed, expired]) expect((await send(signStripe(body))).status).toBe(200);
     await ingest.idle();
     expect(payment('pd_s2')).toMatchObject({ status: 'paid', status_reason: null });
-    expect(applied.map((c) => c.status)).toEqual(['paid']);
+    expect(applied.map((c) => c.summary.status)).toEqual(['paid']);
   });
 
   it('a failure first, then payment: failed -> paid with the reason shown meanwhile', async () => {
@@ -241,7 +242,7 @@ describe('order and counting', () => {
     await send(signStripe(stripePaidEvent('evt_p3', 'pd_s3')));
     await ingest.idle();
     expect(payment('pd_s3')).toMatchObject({ status: 'paid', status_reason: null });
-    expect(applied.map((c) => c.status)).toEqual(['failed', 'paid']);
+    expect(applied.map((c) => c.summary.status)).toEqual(['failed', 'paid']);
   });
 
   it('Razorpay payment.captured before payment_link.paid: unmatched first, then counted once when the link event teaches the ids', async () => {
@@ -265,7 +266,7 @@ describe('order and counting', () => {
     await ingest.idle();
     expect(payment('pd_r2')).toMatchObject({ status: 'paid', captured_minor: 50_000 });
     expect(rows().at(-1)).toMatchObject({ event_id: 'evt_auth', apply_result: 'unchanged' });
-    expect(applied.filter((c) => c.id === 'pd_r2').map((c) => c.status)).toEqual(['paid']);
+    expect(applied.filter((c) => c.id === 'pd_r2').map((c) => c.summary.status)).toEqual(['paid']);
   });
 
   it('payment_link.paid and payment.captured in either order, delivered twice each: captured once', async () => {
@@ -347,7 +348,7 @@ describe('durability', () => {
   });
 
   it('a secret rotation: an event signed with the previous secret is accepted and marked so', async () => {
-    const rotating = createIngest({ db, getSecret: (g, a) => (a === RAZORPAY_ACCOUNT ? { secrets: ['new_secret_xyz', 'rzp_webhook_fixture_secret_0001'], livemode: false } : getFixtureSecret(g, a)) });
+    const rotating = createIngest({ ...ingestDeps(db), getSecret: (g, a) => (a === RAZORPAY_ACCOUNT ? { secrets: ['new_secret_xyz', 'rzp_webhook_fixture_secret_0001'], livemode: false } : getFixtureSecret(g, a)) });
     const r = await rotating.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_rot', null), 'evt_rot')));
     expect(r.status).toBe(200);
     expect(db.prepare("SELECT signature FROM webhook_events WHERE event_id = 'evt_rot'").get()).toEqual({ signature: 'valid_previous_secret' });

@@ -6,13 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import type { Db } from '../../../../electron/core/store/db';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
-import { deliveriesRepo } from '../../../../electron/core/webhooks/deliveries';
+import { deliveriesRepo } from '../../../../electron/core/store/repos/deliveries';
 import { createIngest, type Ingest, type PaymentChange, type ReceivedSummary } from '../../../../electron/core/webhooks/ingest';
 import { startWebhookListener, type WebhookListener } from '../../../../electron/core/webhooks/listener';
 import { linksEvents } from '../../../../shared/contract/links';
 import {
   RAZORPAY_ACCOUNT,
   getFixtureSecret,
+  ingestDeps,
   openFixtureDb,
   razorpayCapturedEvent,
   razorpayLinkPaidEvent,
@@ -36,7 +37,7 @@ let applied: PaymentChange[];
 let received: ReceivedSummary[];
 
 async function start(): Promise<void> {
-  ingest = createIngest({ db, getSecret: getFixtureSecret, clock, onApplied: (c) => applied.push(c), onReceived: (s) => received.push(s) });
+  ingest = createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret, clock, onApplied: (c) => applied.push(c), onReceived: (s) => received.push(s) });
   listener = await startWebhookListener({ port: 0, now: clock.now, onDelivery: (d) => ingest.handle(d) });
 }
 

@@ -1,22 +1,8 @@
 // Razorpay webhooks are set up by hand in the Razorpay Dashboard (the webhook API is Partner-only),
 // and Razorpay refuses some URLs: ngrok.io, loca.lt, localhost, *.local, and ports other than 80/443
 // (GATEWAYS.md §0, [V]). checkRazorpayWebhookUrl says so in words before the merchant tries, and
-// recommends what works. generateWebhookSecret makes the secret the merchant pastes next to the URL.
-import { randomBytes } from 'node:crypto';
-import type { UrlWarning } from '../../../shared/contract/webhooks';
-
-export interface RazorpayUrlCheck {
-  /** false when Razorpay will refuse the URL (a blocking warning) */
-  ok: boolean;
-  warnings: UrlWarning[];
-  /** what to do instead, in words; null when all is well */
-  recommendation: string | null;
-}
-
-export interface RazorpayUrlContext {
-  /** the URL comes from ngrok without a reserved domain, so it changes at each restart */
-  ephemeral?: boolean;
-}
+// recommends what works.
+import type { WebhookUrlCheck, WebhookUrlContext, WebhookUrlWarning } from '../ports/webhooks';
 
 /** The events to tick in Razorpay Dashboard → Webhooks (GATEWAYS.md §2). */
 export const RAZORPAY_WEBHOOK_EVENTS = [
@@ -57,8 +43,8 @@ const isPrivateIpv4 = (host: string): boolean => {
 };
 
 /** Pure: what Razorpay will think of this webhook URL. */
-export function checkRazorpayWebhookUrl(url: string, ctx: RazorpayUrlContext = {}): RazorpayUrlCheck {
-  const warnings: UrlWarning[] = [];
+export function checkRazorpayWebhookUrl(url: string, ctx: WebhookUrlContext = {}): WebhookUrlCheck {
+  const warnings: WebhookUrlWarning[] = [];
   let u: URL;
   try {
     u = new URL(url);
@@ -105,22 +91,4 @@ export function checkRazorpayWebhookUrl(url: string, ctx: RazorpayUrlContext = {
   const needsStableUrl = !ok || warnings.some((w) => w.code === 'ephemeral');
   const recommendation = needsStableUrl ? RECOMMEND : warnings.length > 0 ? 'If Razorpay refuses the URL, use a URL you run yourself with https on port 443.' : null;
   return { ok, warnings, recommendation };
-}
-
-/**
- * A new webhook secret for the merchant to paste into the Razorpay Dashboard: 32 random bytes,
- * base64url (43 characters: letters, digits, - and _), so it survives copy and paste.
- */
-export function generateWebhookSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/**
- * Generate a Razorpay webhook secret and store it through the injected accessor (the vault) before
- * returning it, so a secret is never shown that Paydesk would not verify with.
- */
-export async function createRazorpayWebhookSecret(accountId: string, store: (accountId: string, secret: string) => Promise<void> | void): Promise<string> {
-  const secret = generateWebhookSecret();
-  await store(accountId, secret);
-  return secret;
 }

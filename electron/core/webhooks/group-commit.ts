@@ -1,0 +1,186 @@
+// Step 2 and 4 of the ingest: GROUP COMMIT. Verified events that arrive while a commit is running go into
+// the next transaction, so one fsync covers a whole batch. A batch is flushed from setImmediate, right after
+// the event loop has read every request that was ready: light traffic commits each event at once (no
+// timer), heavy traffic batches. Each request's 2xx is sent only once its batch is committed and on disk
+// (store/durability.ts: committed with synchronous=NORMAL, then the WAL fdatasync'd off the event loop).
+import type { Durability } from '../store/durability';
+import type { WebhookEventInsert, WebhookEventsRepo } from '../store/repos/webhook-events';
+import type { Transact } from '../store/transaction';
+import type { Applier, Changes } from './ingest-apply';
+import type { IngestCounters } from './ingest-counters';
+import { DUPLICATE, OK, STORAGE_FAILED, type ApplyItem } from './ingest-verify';
+import type { DeliveryResponse } from './listener';
+
+interface PendingInsert {
+  row: WebhookEventInsert;
+  item: ApplyItem;
+  resolve: (r: DeliveryResponse) => void;
+}
+type Result = number | null | Error;
+
+export interface GroupCommitDeps {
+  events: WebhookEventsRepo;
+  transaction: Transact;
+  durability: Durability;
+  applier: Applier;
+  counters: IngestCounters;
+  now: () => number;
+  log: (level: 'error', message: string, detail?: Record<string, unknown>) => void;
+  /** a committed batch was answered: what it changed, for core's events */
+  onCommitted: (changes: Changes) => void;
+}
+
+export type GroupCommit = ReturnType<typeof createGroupCommit>;
+
+export function createGroupCommit(d: GroupCommitDeps) {
+  const { applier, counters } = d;
+  const { stats } = counters;
+  let pending: PendingInsert[] = [];
+  let flushScheduled = false;
+  /** committed batches not answered yet */
+  let unsynced = 0;
+  let waiters: (() => void)[] = [];
+
+  function schedule(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  }
+
+  /**
+   * One group commit: insert every event of the batch and apply each new one in the same transaction. One
+   * fsync covers the rows and what they did to the payments; a crash loses either both or neither.
+   * First without a savepoint per event: a savepoint copies every page its event is about to change into a
+   * sub-journal (a temp file), about ten pages for an event that changes a payment, and nearly every batch
+   * applies cleanly. If anything in it throws, the transaction is rolled back whole and the batch is
+   * applied again with a savepoint per event.
+   */
+  function insertBatch(batch: PendingInsert[], out: Result[], changes: Changes, isolated: boolean): void {
+    d.transaction(() => {
+      applier.reset();
+      for (const p of batch) out.push(isolated ? storeAndApply(p, changes, d.now()) : applier.apply(p.item, changes, d.now(), p));
+      counters.writeSecurity();
+    });
+  }
+
+  function commitBatch(batch: PendingInsert[], results: Result[], changes: Changes): void {
+    const { applied, unmatched } = stats;
+    try {
+      insertBatch(batch, results, changes, false);
+    } catch {
+      // rolled back whole: forget what it counted, then apply each event in isolation
+      stats.applied = applied;
+      stats.unmatched = unmatched;
+      results.length = 0;
+      changes.clear();
+      insertBatch(batch, results, changes, true);
+    }
+    counters.clearSecurity();
+  }
+
+  /**
+   * One event of the isolated pass, in a savepoint. If applying fails, the savepoint is rolled back and the
+   * event is stored with the error (still acknowledged: a gateway retry would fail the same way). An Error
+   * result (e.g. the account was removed a moment ago: a foreign key) fails this row only; the batch goes on.
+   */
+  function storeAndApply(p: PendingInsert, changes: Changes, at: number): Result {
+    try {
+      return applier.applyIsolated(p.item, changes, at, p);
+    } catch (err) {
+      const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';
+      try {
+        const id = d.events.insert(p.row, { at, result: 'error', paymentId: null, error: message });
+        if (id !== null) {
+          stats.applyErrors++;
+          d.log('error', 'webhook event could not be applied', { id, type: p.row.type, error: message });
+        }
+        return id;
+      } catch (storeErr) {
+        return storeErr instanceof Error ? storeErr : new Error(String(storeErr));
+      }
+    }
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const batch = pending;
+    pending = [];
+    const results: Result[] = [];
+    const changes: Changes = new Map();
+    if (batch.length === 0 && !counters.hasSecurity()) return finish(batch, results, changes, null);
+    let deferred: boolean;
+    try {
+      deferred = d.durability.commit(() => commitBatch(batch, results, changes));
+    } catch (err) {
+      return finish(batch, results, changes, err);
+    }
+    if (!deferred) return finish(batch, results, changes, null);
+    unsynced++;
+    d.durability.whenDurable((err) => {
+      unsynced--;
+      finish(batch, results, changes, err);
+    });
+  }
+
+  /** Answers a committed (and durable) batch, or every request of a batch that failed; then tells core. */
+  function finish(batch: PendingInsert[], results: Result[], changes: Changes, failed: unknown): void {
+    if (failed !== null) {
+      stats.storageErrors += batch.length;
+      d.log('error', 'webhook batch could not be committed', { error: failed instanceof Error ? failed.message : String(failed), events: batch.length });
+      for (const p of batch) p.resolve(STORAGE_FAILED);
+    } else if (batch.length > 0) answer(batch, results);
+    d.onCommitted(changes);
+    settle();
+  }
+
+  function answer(batch: PendingInsert[], results: Result[]): void {
+    stats.batches++;
+    stats.largestBatch = Math.max(stats.largestBatch, batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as PendingInsert;
+      const r = results[i];
+      const s = counters.summaryFor(p.row.gateway, p.row.accountId);
+      if (r instanceof Error) {
+        stats.storageErrors++;
+        d.log('error', 'webhook event could not be stored', { error: r.message, gateway: p.row.gateway, accountId: p.row.accountId });
+        p.resolve(STORAGE_FAILED);
+      } else if (r === null || r === undefined) {
+        stats.duplicates++;
+        s.duplicates++;
+        p.resolve(DUPLICATE);
+      } else {
+        stats.stored++;
+        s.stored++;
+        s.lastType = p.row.type;
+        p.resolve(OK);
+      }
+    }
+  }
+
+  const busy = (): boolean => pending.length > 0 || flushScheduled || unsynced > 0;
+
+  function settle(): void {
+    if (busy() || waiters.length === 0) return;
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  }
+
+  return {
+    /** queues a verified event; resolves with its answer once its batch is committed and durable */
+    enqueue(row: WebhookEventInsert, item: ApplyItem): Promise<DeliveryResponse> {
+      return new Promise<DeliveryResponse>((resolve) => {
+        pending.push({ row, item, resolve });
+        schedule();
+      });
+    },
+    /** a refusal was counted: written with the next commit */
+    schedule,
+    busy,
+    /** resolves when nothing is waiting to be committed or answered */
+    idle(): Promise<void> {
+      if (!busy()) return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
+}
