@@ -1,4 +1,4 @@
-// The desktop app's half of the CSV export (issue 6). Core writes every export to a temporary file in the
+// The desktop app's half of the CSV export. Core writes every export to a temporary file in the
 // data folder (core/reports/export-service.ts); browser mode downloads it from the browser host. Here, the
 // window's `reports.export.start` call is answered in two steps:
 //   1. the native save dialog asks where to save BEFORE anything is exported (closing it exports nothing

@@ -4,7 +4,8 @@ import { coreError } from './core/errors.js';
 import type { FaultInjector } from './core/faults.js';
 import type { SandboxWebhookDispatcher } from './core/webhooks.js';
 import { randomHex, newId } from './core/ids.js';
-import type { ChaosOptions, RouteRegistrar, SandboxClock, SandboxKeys, SandboxRequest, SandboxResponse, WebhookGateway, WebhookTarget } from './core/types.js';
+import type { Gateway } from '../shared/gateways.js';
+import type { ChaosOptions, RouteRegistrar, SandboxClock, SandboxKeys, SandboxRequest, SandboxResponse, WebhookTarget } from './core/types.js';
 
 export interface ControlDeps {
   clock: SandboxClock;
@@ -46,7 +47,7 @@ export function controlHandler(fn: (req: SandboxRequest) => SandboxResponse | Pr
 
 const ok = (body: unknown): SandboxResponse => ({ status: 200, body });
 
-function parseGateway(value: unknown): WebhookGateway {
+function parseGateway(value: unknown): Gateway {
   if (value === 'stripe' || value === 'razorpay') return value;
   throw new ControlInputError('gateway must be "stripe" or "razorpay"');
 }

@@ -1,5 +1,6 @@
 // Paydesk Sandbox: composes one HTTP server, one clock, one state store, one webhook dispatcher and
 // the two gateway modules. The official SDKs talk to it unchanged (see README.md).
+import type { Gateway } from '../shared/gateways.js';
 import { createClock } from './core/clock.js';
 import { newId, randomBase62 } from './core/ids.js';
 import { createSandboxServer } from './core/server.js';
@@ -86,7 +87,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     timeoutMs: options.webhookTimeoutMs,
   });
   const resetListeners: Array<() => void> = [];
-  const moduleContext = (gateway: 'stripe' | 'razorpay'): GatewayModuleContext => ({
+  const moduleContext = (gateway: Gateway): GatewayModuleContext => ({
     routes: server.registrar(gateway),
     control: server.controlRegistrar(gateway),
     clock,

@@ -1,8 +1,9 @@
 // Error bodies in each gateway's own shape, so the official SDKs raise their usual error classes.
 // No stack trace or internal message ever reaches a client: unexpected throws become a generic 500.
+import type { Gateway } from '../../shared/gateways.js';
 import type { SandboxResponse } from './types.js';
 
-export type SurfaceName = 'stripe' | 'razorpay' | 'core';
+export type SurfaceName = Gateway | 'core';
 
 export interface StripeErrorFields {
   type: 'invalid_request_error' | 'authentication_error' | 'card_error' | 'api_error' | 'idempotency_error' | 'rate_limit_error';

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import FindMyWay from 'find-my-way';
+import type { Gateway } from '../../shared/gateways.js';
 import { checkControlRequest, controlHosts, type ControlGuard } from './control-guard.js';
 import { declined, internalError, notFound, rateLimited, tooLarge, type SurfaceName } from './errors.js';
 import { FaultInjector } from './faults.js';
@@ -25,7 +26,7 @@ export interface SandboxServer {
   /** routes of one surface; for a gateway's control routes use `controlRegistrar` */
   registrar(surface: SurfaceName): RouteRegistrar;
   /** registers under /__sandbox/<gateway>/..., accepting paths given with or without that prefix */
-  controlRegistrar(gateway: 'stripe' | 'razorpay'): RouteRegistrar;
+  controlRegistrar(gateway: Gateway): RouteRegistrar;
   faults: FaultInjector;
   listen(port: number, host: string): Promise<string>;
   baseUrl(): string;
@@ -57,7 +58,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     },
   });
 
-  const controlRegistrar = (gateway: 'stripe' | 'razorpay'): RouteRegistrar => ({
+  const controlRegistrar = (gateway: Gateway): RouteRegistrar => ({
     on(method, path, handler) {
       const prefix = `${CONTROL_PREFIX}/${gateway}`;
       const full = path.startsWith(`${CONTROL_PREFIX}/`) ? path : `${prefix}${path.startsWith('/') ? '' : '/'}${path}`;
@@ -153,7 +154,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
   };
 }
 
-function guessGateway(req: IncomingMessage): 'stripe' | 'razorpay' {
+function guessGateway(req: IncomingMessage): Gateway {
   const auth = req.headers.authorization ?? '';
   const match = /^Basic\s+(.+)$/i.exec(auth);
   if (match?.[1]) {

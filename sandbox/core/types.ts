@@ -4,6 +4,7 @@
 // Each gateway module only registers routes, keeps its state under its own key, and emits events.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Gateway } from '../../shared/gateways.js';
 
 /** Sandbox time. `now()` is milliseconds since the epoch; tests and the control API move it forward. */
 export interface SandboxClock {
@@ -45,7 +46,6 @@ export interface StateStore {
   touch(): void;
 }
 
-export type WebhookGateway = 'stripe' | 'razorpay';
 
 export interface ChaosOptions {
   /** deliver each event twice */
@@ -60,7 +60,7 @@ export interface ChaosOptions {
 
 export interface WebhookTarget {
   id: string;
-  gateway: WebhookGateway;
+  gateway: Gateway;
   url: string;
   secret: string;
   /** event types, or ['*'] */
@@ -70,7 +70,7 @@ export interface WebhookTarget {
 }
 
 export interface OutgoingEvent {
-  gateway: WebhookGateway;
+  gateway: Gateway;
   /** gateway event id: evt_... or the Razorpay event id sent as x-razorpay-event-id */
   id: string;
   type: string;
@@ -87,7 +87,7 @@ export interface Delivery {
   targetId: string;
   eventId: string;
   eventType: string;
-  gateway: WebhookGateway;
+  gateway: Gateway;
   attempt: number;
   status: number | null;
   error: string | null;
@@ -99,10 +99,10 @@ export interface WebhookDispatcher {
   /** targets are per gateway; a gateway module registers/updates/removes them (Stripe via its API, Razorpay via control) */
   upsertTarget(target: WebhookTarget): void;
   removeTarget(id: string): void;
-  targets(gateway?: WebhookGateway): WebhookTarget[];
+  targets(gateway?: Gateway): WebhookTarget[];
   /** queue an event for every enabled target of its gateway whose `events` match; signed per target by `sign` */
   emit(event: OutgoingEvent): void;
-  deliveries(filter?: { gateway?: WebhookGateway; eventId?: string }): Delivery[];
+  deliveries(filter?: { gateway?: Gateway; eventId?: string }): Delivery[];
   /** resolves when nothing is queued or in flight (tests use it) */
   idle(): Promise<void>;
 }

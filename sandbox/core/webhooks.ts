@@ -5,9 +5,10 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Gateway } from '../../shared/gateways.js';
 import { newId } from './ids.js';
 import type {
-  ChaosOptions, Delivery, OutgoingEvent, SandboxClock, Signer, StateStore, WebhookDispatcher, WebhookGateway, WebhookTarget,
+  ChaosOptions, Delivery, OutgoingEvent, SandboxClock, Signer, StateStore, WebhookDispatcher, WebhookTarget,
 } from './types.js';
 
 export const DEFAULT_RETRY_SCHEDULE_MS = [1_000, 5_000, 30_000, 120_000];
@@ -34,15 +35,15 @@ export interface DispatcherOptions {
   state: StateStore;
   retryScheduleMs?: number[];
   timeoutMs?: number;
-  signers?: Partial<Record<WebhookGateway, Signer>>;
+  signers?: Partial<Record<Gateway, Signer>>;
 }
 
 /** The dispatcher plus the knobs the control API and createSandbox need. */
 export interface SandboxWebhookDispatcher extends WebhookDispatcher {
-  setSigner(gateway: WebhookGateway, signer: Signer): void;
+  setSigner(gateway: Gateway, signer: Signer): void;
   /** chaos applied to every target of a gateway (a target's own chaos wins field by field) */
-  setGatewayChaos(gateway: WebhookGateway, chaos: ChaosOptions): void;
-  gatewayChaos(gateway: WebhookGateway): ChaosOptions;
+  setGatewayChaos(gateway: Gateway, chaos: ChaosOptions): void;
+  gatewayChaos(gateway: Gateway): ChaosOptions;
   setTargetChaos(targetId: string, chaos: ChaosOptions): WebhookTarget | undefined;
   /** forgets queues, retries, the delivery log and (with the state reset) the targets */
   reset(): void;
@@ -57,14 +58,14 @@ interface Job {
 
 interface WebhookSlice {
   targets: Record<string, WebhookTarget>;
-  gatewayChaos: Partial<Record<WebhookGateway, ChaosOptions>>;
+  gatewayChaos: Partial<Record<Gateway, ChaosOptions>>;
 }
 
 export function createWebhookDispatcher(options: DispatcherOptions): SandboxWebhookDispatcher {
   const { clock, state } = options;
   const schedule = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
-  const signers: Record<WebhookGateway, Signer> = { stripe: stripeSigner, razorpay: razorpaySigner, ...options.signers };
+  const signers: Record<Gateway, Signer> = { stripe: stripeSigner, razorpay: razorpaySigner, ...options.signers };
   const data = state.slice<WebhookSlice>('__webhooks', () => ({ targets: {}, gatewayChaos: {} }));
 
   const queues = new Map<string, Job[]>();

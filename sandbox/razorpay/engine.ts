@@ -4,11 +4,14 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { GatewayModuleContext } from '../core/types';
 import { badRequest, idNotFound, naError } from './errors';
-import { FAILURES, evaluateCard, evaluateVpa, type FailureName, type PaymentFailure } from './instruments';
-import { hmacHex, rzpId } from './sign';
+import { FAILURES, type FailureName, type PaymentFailure } from './instruments';
+import { judgeInstrument, linkRequestNotices, newLink, newOrder, newPayment, newRefund, nextSettlement, successReturn, type Instrument, type NewLinkInput, type SuccessReturn } from './objects';
+import { rzpId } from './sign';
 import type {
-  RzpCard, RzpNotes, RzpOrder, RzpPayment, RzpPaymentLink, RzpRefund, RzpSettlement, RzpState, RzpWebhookEvent,
+  RzpNotes, RzpOrder, RzpPayment, RzpPaymentLink, RzpRefund, RzpSettlement, RzpState, RzpWebhookEvent,
 } from './types';
+
+export { notesText, type Instrument, type SuccessReturn } from './objects';
 
 export const AUTO_REFUND_AFTER_MS = 3 * 24 * 60 * 60 * 1000;
 const EVENT_LOG_LIMIT = 1000;
@@ -21,9 +24,6 @@ export function initialState(): RzpState {
   };
 }
 
-export type Instrument =
-  | { method: 'card'; card_number: string; name?: string }
-  | { method: 'upi'; vpa: string };
 
 export type PayTarget = { kind: 'order'; id: string } | { kind: 'link'; id: string };
 
@@ -35,14 +35,6 @@ export interface AttemptResult {
 }
 
 /** What the browser is sent back with after a successful payment (Checkout handler or payment-link callback). */
-export interface SuccessReturn {
-  params: Record<string, string>;
-  /** where a payment link redirects (callback_url with the params), if it has one */
-  redirect: string | null;
-}
-
-const isNotesObject = (n: RzpNotes): n is Record<string, string | number> => !Array.isArray(n);
-
 export class RazorpayEngine {
   readonly s: RzpState;
 
@@ -112,20 +104,7 @@ export class RazorpayEngine {
   // ---------- orders ----------
 
   createOrder(input: { amount: number; currency: string; receipt: string | null; notes: RzpNotes; paymentCapture: boolean }, linkId: string | null = null): RzpOrder {
-    const order: RzpOrder = {
-      id: rzpId('order'),
-      entity: 'order',
-      amount: input.amount,
-      amount_paid: 0,
-      amount_due: input.amount,
-      currency: input.currency,
-      receipt: input.receipt,
-      offer_id: null,
-      status: 'created',
-      attempts: 0,
-      notes: input.notes,
-      created_at: this.nowSec(),
-    };
+    const order = newOrder(input, this.nowSec());
     this.s.orders[order.id] = order;
     this.s.orderMeta[order.id] = { paymentCapture: input.paymentCapture, paymentIds: [], linkId };
     this.touch();
@@ -139,34 +118,13 @@ export class RazorpayEngine {
 
   // ---------- payment links ----------
 
-  createLink(link: Omit<RzpPaymentLink, 'id' | 'short_url' | 'created_at' | 'updated_at' | 'status' | 'amount_paid' | 'cancelled_at' | 'expired_at' | 'payments' | 'user_id' | 'reminders'>, baseUrl: string): RzpPaymentLink {
+  createLink(link: NewLinkInput, baseUrl: string): RzpPaymentLink {
     if (link.reference_id && Object.values(this.s.links).some((l) => l.reference_id === link.reference_id)) {
       throw badRequest('payment link creation with reference ID already attempted', 'reference_id');
     }
-    const id = rzpId('plink');
-    const now = this.nowSec();
-    const full: RzpPaymentLink = {
-      ...link,
-      amount_paid: 0,
-      cancelled_at: 0,
-      created_at: now,
-      expired_at: 0,
-      id,
-      payments: null,
-      reminders: [],
-      short_url: `${baseUrl}/rzp/l/${id}`,
-      status: 'created',
-      updated_at: now,
-      user_id: '',
-    };
-    this.s.links[id] = full;
-    const text = `Payment request from Paydesk Sandbox: ${link.description || 'payment'}. Pay here: ${full.short_url}`;
-    if (link.notify.sms && link.customer.contact) {
-      this.s.notifications.push({ id: rzpId('ntf'), channel: 'sms', to: link.customer.contact, payment_link_id: id, short_url: full.short_url, message: text, at: this.nowMs() });
-    }
-    if (link.notify.email && link.customer.email) {
-      this.s.notifications.push({ id: rzpId('ntf'), channel: 'email', to: link.customer.email, payment_link_id: id, short_url: full.short_url, message: text, at: this.nowMs() });
-    }
+    const full = newLink(link, baseUrl, this.nowSec());
+    this.s.links[full.id] = full;
+    this.s.notifications.push(...linkRequestNotices(full, this.nowMs()));
     this.touch();
     return full;
   }
@@ -249,82 +207,18 @@ export class RazorpayEngine {
       amount = order.amount_due;
     }
 
-    let card: RzpCard | null = null;
-    let failure: FailureName | null = null;
-    let bankFailure: FailureName | null = null;
-    let vpa: string | null = null;
-    let international = false;
-    if (instrument.method === 'card') {
-      const v = evaluateCard(instrument.card_number);
-      if (!v.ok) failure = v.failure;
-      else {
-        international = v.international;
-        bankFailure = v.failure;
-      }
-      card = {
-        id: rzpId('card'),
-        entity: 'card',
-        name: instrument.name ?? '',
-        last4: v.digits.slice(-4).padStart(4, '0'),
-        network: v.ok ? v.network : 'Unknown',
-        type: v.ok && (v.network === 'Visa' || v.network === 'RuPay') ? 'debit' : 'credit',
-        issuer: international ? null : 'HDFC',
-        international,
-        emi: false,
-        sub_type: 'consumer',
-        token_iin: null,
-      };
-    } else {
-      const v = evaluateVpa(instrument.vpa);
-      if (!v.ok && v.failure === 'invalid_vpa') throw badRequest('Enter a valid UPI ID, such as success@razorpay.', 'vpa');
-      vpa = v.vpa;
-      if (!v.ok) failure = v.failure as FailureName;
-    }
-
-    const customer = link?.customer ?? {};
-    const p: RzpPayment = {
-      id: rzpId('pay'),
-      entity: 'payment',
-      amount,
-      currency: order.currency,
-      status: 'created',
-      order_id: order.id,
-      invoice_id: null,
-      international,
-      method: instrument.method,
-      amount_refunded: 0,
-      refund_status: null,
-      captured: false,
-      description: link ? link.description || null : `Payment for ${order.receipt ?? order.id}`,
-      card_id: card?.id ?? null,
-      card,
-      bank: null,
-      wallet: null,
-      vpa,
-      email: opts.email ?? customer.email ?? 'void@razorpay.com',
-      contact: opts.contact ?? customer.contact ?? '+919000090000',
-      notes: link ? link.notes : order.notes,
-      fee: null,
-      tax: null,
-      error_code: null,
-      error_description: null,
-      error_source: null,
-      error_step: null,
-      error_reason: null,
-      acquirer_data: instrument.method === 'upi' ? { rrn: null } : { auth_code: null },
-      created_at: this.nowSec(),
-      ...(vpa ? { upi: { payer_account_type: 'bank_account' as const, vpa } } : {}),
-    };
+    const verdict = judgeInstrument(instrument);
+    const p = newPayment({ order, link, amount, method: instrument.method, verdict, email: opts.email, contact: opts.contact, createdAt: this.nowSec() });
     this.s.payments[p.id] = p;
     this.s.paymentMeta[p.id] = {
-      authorizedAtMs: null, capturedAtMs: null, settlementId: null, linkId: link?.id ?? null, autoRefunded: false, bankFailure,
+      authorizedAtMs: null, capturedAtMs: null, settlementId: null, linkId: link?.id ?? null, autoRefunded: false, bankFailure: verdict.bankFailure,
     };
     this.s.orderMeta[order.id]?.paymentIds.push(p.id);
     order.attempts += 1;
     if (order.status === 'created') order.status = 'attempted';
     this.touch();
 
-    if (failure) this.fail(p, FAILURES[failure]);
+    if (verdict.failure) this.fail(p, FAILURES[verdict.failure]);
     else if (instrument.method === 'upi') this.authorize(p);
     // cards wait for the mock bank page (completeBank)
     return { payment: p, needsBank: p.status === 'created' };
@@ -436,31 +330,7 @@ export class RazorpayEngine {
 
   /** The values the browser gets back after a successful payment, signed as Razorpay signs them. */
   successReturn(p: RzpPayment): SuccessReturn {
-    const secret = this.ctx.keys.RAZORPAY_KEY_SECRET;
-    const linkId = this.s.paymentMeta[p.id]?.linkId;
-    const link = linkId ? this.s.links[linkId] : undefined;
-    if (link) {
-      const status = link.status;
-      const params = {
-        razorpay_payment_id: p.id,
-        razorpay_payment_link_id: link.id,
-        razorpay_payment_link_reference_id: link.reference_id,
-        razorpay_payment_link_status: status,
-        razorpay_signature: hmacHex(secret, `${link.id}|${link.reference_id}|${status}|${p.id}`),
-      };
-      let redirect: string | null = null;
-      if (link.callback_url) {
-        const u = new URL(link.callback_url);
-        for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
-        redirect = u.toString();
-      }
-      return { params, redirect };
-    }
-    const orderId = p.order_id ?? '';
-    return {
-      params: { razorpay_payment_id: p.id, razorpay_order_id: orderId, razorpay_signature: hmacHex(secret, `${orderId}|${p.id}`) },
-      redirect: null,
-    };
+    return successReturn(this.s, this.ctx.keys.RAZORPAY_KEY_SECRET, p);
   }
 
   // ---------- refunds ----------
@@ -497,22 +367,7 @@ export class RazorpayEngine {
   }
 
   private createRefund(p: RzpPayment, amount: number, speed: 'normal' | 'optimum', notes: RzpNotes, receipt: string | null): RzpRefund {
-    const r: RzpRefund = {
-      id: rzpId('rfnd'),
-      entity: 'refund',
-      amount,
-      currency: p.currency,
-      payment_id: p.id,
-      notes,
-      receipt,
-      acquirer_data: { arn: null },
-      created_at: this.nowSec(),
-      batch_id: null,
-      status: 'processed',
-      speed_processed: speed === 'optimum' ? 'instant' : 'normal',
-      speed_requested: speed,
-    };
-    r.acquirer_data.arn = String(randomInt(10_000_000, 99_999_999)) + String(randomInt(100_000, 999_999));
+    const r = newRefund(p, amount, speed, notes, receipt, this.nowSec());
     this.s.refunds[r.id] = r;
     this.s.refundSettlement[r.id] = null;
     p.amount_refunded += amount;
@@ -534,35 +389,7 @@ export class RazorpayEngine {
   /** Settles captured, unsettled payments minus unsettled refunds of captured payments (one currency). */
   settle(currency = 'INR'): RzpSettlement {
     this.sweep();
-    const payments = Object.values(this.s.payments).filter(
-      (p) => p.currency === currency && this.s.paymentMeta[p.id]?.capturedAtMs != null && !this.s.paymentMeta[p.id]?.settlementId,
-    );
-    const refunds = Object.values(this.s.refunds).filter((r) => {
-      const p = this.s.payments[r.payment_id];
-      return r.currency === currency && !this.s.refundSettlement[r.id] && !!p?.captured;
-    });
-    if (payments.length === 0 && refunds.length === 0) throw badRequest(`There is nothing to settle in ${currency}.`);
-    let amount = 0;
-    let fees = 0;
-    let tax = 0;
-    for (const p of payments) {
-      amount += p.amount - (p.fee ?? 0);
-      fees += p.fee ?? 0;
-      tax += p.tax ?? 0;
-    }
-    for (const r of refunds) amount -= r.amount;
-    if (amount <= 0) throw badRequest('The balance to settle is not positive; refunds exceed the captured amount.');
-    const now = this.nowSec();
-    const st: RzpSettlement = {
-      id: rzpId('setl'),
-      entity: 'settlement',
-      amount,
-      status: 'processed',
-      fees,
-      tax,
-      utr: `${now}${rzpId('', 6).toLowerCase()}`,
-      created_at: now,
-    };
+    const { payments, refunds, settlement: st } = nextSettlement(this.s, currency, this.nowSec());
     this.s.settlements[st.id] = st;
     for (const p of payments) this.s.paymentMeta[p.id]!.settlementId = st.id;
     for (const r of refunds) this.s.refundSettlement[r.id] = st.id;
@@ -570,12 +397,4 @@ export class RazorpayEngine {
     this.emit('settlement.processed', { settlement: st });
     return st;
   }
-}
-
-/** notes as the recon report shows them: a string, or null */
-export function notesText(n: RzpNotes): string | null {
-  if (!isNotesObject(n)) return null;
-  const vals = Object.values(n);
-  if (vals.length === 0) return null;
-  return vals.length === 1 ? String(vals[0]) : JSON.stringify(n);
 }

@@ -1,5 +1,5 @@
 // Stripe's documented test cards (GATEWAYS.md §3) and what the sandbox does with each.
-import type { CardInfo } from './objects.js';
+import type { CardInfo } from './money-objects.js';
 
 export type CardOutcome =
   | { kind: 'success' }

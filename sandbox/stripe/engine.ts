@@ -4,11 +4,10 @@ import type Stripe from 'stripe';
 import type { GatewayModuleContext } from '../core/types.js';
 import { newId } from '../core/ids.js';
 import { invalid, missingResource, StripeApiError } from './form.js';
-import {
-  buildBalanceTransaction, buildCharge, buildEvent, buildPaymentIntent, buildPayout, buildRefund,
-  type EventObject, type SandboxEventType,
-} from './objects.js';
+import { buildEvent, type EventObject, type SandboxEventType } from './event-objects.js';
+import { buildBalanceTransaction, buildCharge, buildPaymentIntent, buildPayout, buildRefund } from './money-objects.js';
 import { AUTHENTICATION_FAILED, checkCard, type CardOutcome } from './cards.js';
+import { balanceOf, refundAmount, unpaidOutByCurrency } from './ledger.js';
 import { initialStripeState, type StripeState } from './state.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -133,20 +132,7 @@ export class StripeEngine {
   }
 
   balance(): Stripe.Balance {
-    const available = new Map<string, number>();
-    const pending = new Map<string, number>();
-    for (const bt of Object.values(this.state.balanceTransactions)) {
-      const bucket = bt.status === 'available' ? available : pending;
-      bucket.set(bt.currency, (bucket.get(bt.currency) ?? 0) + bt.net);
-      const other = bt.status === 'available' ? pending : available;
-      if (!other.has(bt.currency)) other.set(bt.currency, 0);
-    }
-    if (available.size === 0) {
-      available.set('usd', 0);
-      pending.set('usd', 0);
-    }
-    const list = (m: Map<string, number>) => [...m].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
-    return { object: 'balance', available: list(available), livemode: false, pending: list(pending) };
+    return balanceOf(this.state);
   }
 
   // ---- checkout
@@ -319,17 +305,7 @@ export class StripeEngine {
     } else {
       throw invalid('One of the following params should be provided for this request: payment_intent or charge.', 'charge', 'parameter_missing');
     }
-    if (charge.status !== 'succeeded') {
-      throw new StripeApiError(400, 'invalid_request_error', `Charge ${charge.id} has not succeeded and cannot be refunded.`, 'charge_not_refundable', 'charge');
-    }
-    const remaining = charge.amount - charge.amount_refunded;
-    if (remaining <= 0) {
-      throw new StripeApiError(400, 'invalid_request_error', `Charge ${charge.id} has already been refunded.`, 'charge_already_refunded');
-    }
-    const amount = input.amount ?? remaining;
-    if (amount > remaining) {
-      throw new StripeApiError(400, 'invalid_request_error', `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, 'amount_too_large', 'amount');
-    }
+    const amount = refundAmount(charge, input.amount);
 
     const now = this.now();
     const refund = buildRefund({ now, amount, charge, reason: input.reason ?? null, metadata: input.metadata ?? {}, balanceTransaction: null });
@@ -366,14 +342,7 @@ export class StripeEngine {
 
   /** Pays out everything available (per currency, or one currency) as an automatic payout. */
   payout(currency?: string): Stripe.Payout[] {
-    const perCurrency = new Map<string, Stripe.BalanceTransaction[]>();
-    for (const bt of Object.values(this.state.balanceTransactions)) {
-      if (bt.status !== 'available' || bt.type === 'payout' || this.state.btPayout[bt.id]) continue;
-      if (currency && bt.currency !== currency) continue;
-      const list = perCurrency.get(bt.currency) ?? [];
-      list.push(bt);
-      perCurrency.set(bt.currency, list);
-    }
+    const perCurrency = unpaidOutByCurrency(this.state, currency);
     const payouts: Stripe.Payout[] = [];
     const now = this.now();
     for (const [cur, txns] of perCurrency) {

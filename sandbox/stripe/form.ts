@@ -187,3 +187,14 @@ export function minimumCharge(currency: string): number {
   const exp = currencyExponent(currency);
   return exp === 3 ? 500 : 50;
 }
+
+/** Stripe's metadata update: metadata="" clears everything; metadata[k]="" removes one key. */
+export function mergeMetadata(current: Record<string, string> | null, update: Record<string, string>): Record<string, string> {
+  if (Object.keys(update).length === 0) return {};
+  const next = { ...current };
+  for (const [k, v] of Object.entries(update)) {
+    if (v === '') delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}

@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import { formatMoney } from '../../shared/money.js';
 import type { RouteRegistrar, SandboxRequest, SandboxResponse } from '../core/types.js';
 import type { StripeEngine, CardEntry } from './engine.js';
-import { createSession, linkLineItems } from './routes.js';
+import { createSession, linkLineItems } from './routes-checkout.js';
 
 const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 

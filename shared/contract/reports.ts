@@ -238,7 +238,7 @@ export const FlagRowSchema = z.object({
 });
 export type FlagRow = z.infer<typeof FlagRowSchema>;
 
-// ---- CSV export (issue 6) ----------------------------------------------------------------------------
+// ---- CSV export ------------------------------------------------------------------------------------------
 // The export runs in a worker thread inside core and writes a temporary file in the data folder
 // (<dataDir>/exports/<exportId>.csv). How it reaches the merchant depends on the shell:
 //  - browser mode: GET /exports/<exportId> on the browser host (same token cookie), sent as an attachment

@@ -1,7 +1,6 @@
-// Methods and events of the settings domain. Filled by the issue that builds settings.
-// So far: the merchant HTTP API (the seed's API for the merchant's own shop or scripts): off by default,
-// served on its own loopback port, bearer tokens shown once and stored hashed; and the websites the
-// desktop app may open.
+// Methods and events of the settings domain: the merchant HTTP API (for the merchant's own shop or
+// scripts), off by default because it opens a port, served on its own loopback port, with bearer tokens
+// shown once and stored hashed so a copied database leaks none; and the websites the desktop app may open.
 import { z } from 'zod';
 import { EmptySchema, mutation, OkSchema, query, STAFF, owner } from './define';
 import { ModeSchema } from './accounts';

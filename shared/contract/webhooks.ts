@@ -6,7 +6,7 @@
 // Razorpay Dashboard (Razorpay offers no API for that to ordinary merchants).
 import { z } from 'zod';
 import { mutation, query, EmptySchema, STAFF, owner } from './define';
-import { ModeSchema } from './accounts';
+import { GatewaySchema, ModeSchema } from './accounts';
 
 export const TunnelStateSchema = z.enum(['offline', 'connecting', 'online', 'error']);
 export type TunnelState = z.infer<typeof TunnelStateSchema>;
@@ -126,7 +126,7 @@ export const RazorpaySecretSchema = z.object({
 });
 export type RazorpaySecret = z.infer<typeof RazorpaySecretSchema>;
 
-// ---- received deliveries (issue 7) ------------------------------------------------------------------
+// ---- received deliveries ------------------------------------------------------------------------------
 // Metadata only: never a body, a header value or a secret. Verified events come from webhook_events;
 // refused ones from security_events (counted per kind, account and minute, so one row may stand for many).
 
@@ -136,7 +136,7 @@ export type DeliveryResult = z.infer<typeof DeliveryResultSchema>;
 export const DeliveryRowSchema = z.object({
   /** 'e<id>' for a stored event, 'r<id>' for a refused-delivery counter */
   id: z.string(),
-  gateway: z.enum(['stripe', 'razorpay']),
+  gateway: GatewaySchema,
   accountId: z.string(),
   /** null when the URL named no account Paydesk knows */
   accountLabel: z.string().nullable(),

@@ -43,8 +43,6 @@ export class ApiError extends Error {
   }
 }
 
-export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
-
 /** Shared by both transports: the value of an ok envelope, or a thrown ApiError. */
 export function unwrap(envelope: unknown): unknown {
   if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {

@@ -2,6 +2,7 @@
 // payment.changed events (payments.get is invalidated by them; the renderer never polls).
 import { useState } from 'react';
 import type { Payment } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, ButtonLink, Card, Money } from '../../components';
 import { CopyButton } from '../../components/CopyButton';
@@ -10,7 +11,7 @@ import { hrefFor } from '../../router';
 import { CancelLinkDialog } from '../payments/PaymentDrawer';
 import { PdIcon } from '../payments/icons';
 import { NotifyMeButton } from '../payments/notifications';
-import { CANCELLABLE, KIND_LABEL, PaymentStatusChip, gatewayLabel } from '../payments/payment-labels';
+import { CANCELLABLE, KIND_LABEL, PaymentStatusChip } from '../payments/payment-labels';
 
 export function LinkResult({ id, initial, onAnother }: { id: string; initial: Payment; onAnother(): void }) {
   const detail = useRpcQuery('payments.get', { id });

@@ -2,62 +2,18 @@
 // Core validates everything and names the field of an error; the form only helps (amount preview, defaults).
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Account, LinkCreateInput, LinkKindInput, Payment } from '../../../../shared/contract';
-import { CURRENCIES, parseAmount } from '../../../../shared/money';
+import { GATEWAY_LIMITS, gatewayLabel } from '../../../../shared/gateways';
+import { parseAmount } from '../../../../shared/money';
 import { fieldError, useRpcMutation } from '../../api/hooks';
 import { Banner, Button, ButtonLink, CheckboxField, EmptyState, Page, Segmented, SelectField, TextField } from '../../components';
 import { displayMoney } from '../../format/money';
 import { hrefFor } from '../../router';
-import { GatewayMark, ModeChip, gatewayName } from '../settings/account-labels';
+import { GatewayMark, ModeChip } from '../settings/account-labels';
 import { PaidNotifier } from '../payments/notifications';
 import { useCurrentMode } from '../payments/payment-labels';
 import { LinkResult } from './LinkResult';
+import { EXPIRY_MINUTES, NOTIFY_SENDS, currencyGroups, customExpiryHint, defaultCurrency, expiryOptions, kindOptions, kindWording, type ExpiryChoice } from './link-wording';
 import '../payments/payments.css';
-
-/** what each gateway takes (mirrors core's tables; core is the judge) */
-const STRIPE_CURRENCIES = CURRENCIES.filter((c) => c !== 'IQD' && c !== 'LYD');
-const RAZORPAY_CURRENCIES = [
-  'INR', 'USD', 'EUR', 'GBP', 'SGD', 'AED', 'AUD', 'CAD', 'CHF', 'HKD', 'JPY', 'MYR', 'NZD', 'SAR', 'QAR', 'SEK', 'DKK', 'NOK',
-  'ZAR', 'THB', 'LKR', 'NPR', 'BDT', 'KWD', 'BHD', 'OMR', 'JOD', 'MUR', 'MVR', 'PHP', 'IDR', 'CNY', 'KES', 'EGP', 'TRY', 'ILS',
-  'PLN', 'CZK', 'HUF', 'MXN', 'BRL', 'KRW', 'TWD', 'PKR', 'NGN',
-];
-const POPULAR = ['USD', 'EUR', 'GBP', 'INR'];
-
-const KINDS: Record<Account['gateway'], { value: LinkKindInput; label: string; hint: string }[]> = {
-  stripe: [
-    { value: 'checkout_session', label: 'Checkout Session', hint: 'One payment for this order. Expires within 24 hours.' },
-    { value: 'payment_link', label: 'Payment Link', hint: 'A reusable link: every customer who opens it can pay. It stays open until you cancel it.' },
-  ],
-  razorpay: [
-    { value: 'payment_link', label: 'Payment Link', hint: 'A link Razorpay hosts; cards, UPI, netbanking and wallets.' },
-    { value: 'order', label: 'Order', hint: 'An order paid on the hosted checkout page. Orders don’t expire.' },
-  ],
-};
-
-type ExpiryChoice = 'default' | 'none' | '30m' | '1h' | '6h' | '24h' | '7d' | '30d' | 'custom';
-const EXPIRY_MINUTES: Partial<Record<ExpiryChoice, number>> = { '30m': 30, '1h': 60, '6h': 360, '24h': 1440, '7d': 7 * 1440, '30d': 30 * 1440 };
-
-function expiryOptions(kind: LinkKindInput, gateway: Account['gateway']): { value: ExpiryChoice; label: string }[] {
-  if (gateway === 'stripe' && kind === 'checkout_session') {
-    return [
-      { value: '24h', label: 'In 24 hours (longest)' },
-      { value: '6h', label: 'In 6 hours' },
-      { value: '1h', label: 'In 1 hour' },
-      { value: '30m', label: 'In 30 minutes (shortest)' },
-      { value: 'custom', label: 'At a time I choose…' },
-    ];
-  }
-  if (gateway === 'razorpay' && kind === 'payment_link') {
-    return [
-      { value: 'none', label: 'Never' },
-      { value: '1h', label: 'In 1 hour' },
-      { value: '24h', label: 'In 24 hours' },
-      { value: '7d', label: 'In 7 days' },
-      { value: '30d', label: 'In 30 days' },
-      { value: 'custom', label: 'At a time I choose…' },
-    ];
-  }
-  return [];
-}
 
 interface NoteRow {
   key: string;
@@ -120,8 +76,8 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
   const account = accounts.find((a) => a.id === accountId) ?? firstUsable;
   const gateway = account.gateway;
 
-  const [kind, setKind] = useState<LinkKindInput>(gateway === 'stripe' ? 'checkout_session' : 'payment_link');
-  const [currency, setCurrency] = useState(gateway === 'stripe' ? 'USD' : 'INR');
+  const [kind, setKind] = useState<LinkKindInput>(GATEWAY_LIMITS[gateway].kinds[0]!);
+  const [currency, setCurrency] = useState(defaultCurrency(gateway));
   const [amount, setAmount] = useState('');
   const [orderRef, setOrderRef] = useState('');
   const [description, setDescription] = useState('');
@@ -138,11 +94,7 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
   // one request id per distinct submission: a double click or a retry of the same form reuses it
   const request = useRef<{ key: string; id: string } | null>(null);
 
-  const currencies = useMemo(() => {
-    const all = gateway === 'stripe' ? STRIPE_CURRENCIES : RAZORPAY_CURRENCIES;
-    const top = (gateway === 'stripe' ? POPULAR : ['INR', 'USD', 'EUR', 'GBP']).filter((c) => all.includes(c));
-    return { top, rest: all.filter((c) => !top.includes(c)).sort() };
-  }, [gateway]);
+  const currencies = useMemo(() => currencyGroups(gateway), [gateway]);
 
   const expiryChoices = expiryOptions(kind, gateway);
   const effectiveExpiry: ExpiryChoice = expiry === 'default' ? (expiryChoices[0]?.value ?? 'none') : expiry;
@@ -150,8 +102,8 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
   const pickAccount = (a: Account) => {
     setAccountId(a.id);
     if (a.gateway !== gateway) {
-      setKind(a.gateway === 'stripe' ? 'checkout_session' : 'payment_link');
-      setCurrency(a.gateway === 'stripe' ? 'USD' : 'INR');
+      setKind(GATEWAY_LIMITS[a.gateway].kinds[0]!);
+      setCurrency(defaultCurrency(a.gateway));
       setExpiry('default');
     }
   };
@@ -180,11 +132,11 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
     create.mutate({ ...input, requestId: request.current.id }, { onSuccess: (p) => onCreated(p) });
   };
 
-  const kinds = KINDS[gateway];
+  const kinds = kindOptions(gateway);
   return (
     <form className="link-form" onSubmit={submit} noValidate aria-label="New payment link">
       {formError && (
-        <Banner tone="danger" title={formError.code === 'gateway_unreachable' ? `${gatewayName(gateway)} couldn’t be reached` : 'The link wasn’t created'}>
+        <Banner tone="danger" title={formError.code === 'gateway_unreachable' ? `${gatewayLabel(gateway)} couldn’t be reached` : 'The link wasn’t created'}>
           {formError.message}
         </Banner>
       )}
@@ -204,7 +156,7 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
               <GatewayMark gateway={a.gateway} />
               <span className="account-option-text">
                 <span className="strong truncate">{a.label}</span>
-                <span className="muted small">{gatewayName(a.gateway)}{a.sandbox ? ' · Sandbox' : ''}</span>
+                <span className="muted small">{gatewayLabel(a.gateway)}{a.sandbox ? ' · Sandbox' : ''}</span>
               </span>
               <ModeChip mode={a.mode} />
             </label>
@@ -250,7 +202,7 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
               <option key={c} value={c}>{c}</option>
             ))}
           </optgroup>
-          <optgroup label={`All ${gatewayName(gateway)} currencies`}>
+          <optgroup label={`All ${gatewayLabel(gateway)} currencies`}>
             {currencies.rest.map((c) => (
               <option key={c} value={c}>{c}</option>
             ))}
@@ -277,7 +229,7 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
           onChange={(v) => setNotifyTouched(v)}
           hint={
             hasContact
-              ? `${gatewayName(gateway)} sends its receipt${gateway === 'razorpay' ? ' and the link' : ''} to the customer’s ${[customerEmail.trim() && 'email', customerPhone.trim() && 'phone'].filter(Boolean).join(' and ')}.`
+              ? `${gatewayLabel(gateway)} sends ${NOTIFY_SENDS[gateway]} to the customer’s ${[customerEmail.trim() && 'email', customerPhone.trim() && 'phone'].filter(Boolean).join(' and ')}.`
               : 'Needs the customer’s email or phone.'
           }
         />
@@ -299,19 +251,19 @@ function LinkForm({ accounts, preferred, mode, onCreated }: { accounts: Account[
               min={localInputValue(Date.now())}
               onChange={(e) => setCustomExpiry(e.target.value)}
               error={expiryError}
-              hint={gateway === 'stripe' ? 'Between 30 minutes and 24 hours from now.' : 'At least 15 minutes from now.'}
+              hint={customExpiryHint(kind, gateway)}
             />
           )}
         </div>
       ) : (
-        <p className="muted small link-noexpiry">{gateway === 'stripe' ? 'A Payment Link doesn’t expire: cancel it when you no longer want payments.' : 'An order doesn’t expire.'}</p>
+        <p className="muted small link-noexpiry">{kindWording(kind).noExpiry}</p>
       )}
 
       <fieldset className="link-group">
         <legend className="link-group-title">
           Notes <span className="field-optional">optional</span>
         </legend>
-        <p className="field-hint">Your own key/value details, kept with the payment and sent to {gatewayName(gateway)} (at most 10).</p>
+        <p className="field-hint">Your own key/value details, kept with the payment and sent to {gatewayLabel(gateway)} (at most 10).</p>
         {notes.map((n, i) => (
           <div key={i} className="note-row">
             <input className="input input-sm mono" aria-label={`Note ${i + 1} name`} placeholder="name (e.g. table)" value={n.key} onChange={(e) => setNotes(notes.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} />

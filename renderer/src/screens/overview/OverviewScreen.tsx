@@ -3,11 +3,12 @@
 // pushed payment.changed / refund.changed events (they invalidate the 'overview' and 'payments' domains).
 import { lazy, Suspense, useState } from 'react';
 import type { Overview, Payment } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { useRpcQuery } from '../../api/hooks';
 import { Banner, Button, ButtonLink, Card, EmptyState, Icon, Money, Page, StatusChip } from '../../components';
 import { formatRelative, isoString } from '../../format/dates';
 import { hrefFor } from '../../router';
-import { GatewayMark, gatewayName } from '../settings/account-labels';
+import { GatewayMark } from '../settings/account-labels';
 import { PaymentDrawer } from '../payments/PaymentDrawer';
 import { NotifyMeButton, PaidNotifier } from '../payments/notifications';
 import { PaymentStatusChip, useCurrentMode } from '../payments/payment-labels';
@@ -167,7 +168,7 @@ function RecentList({ rows, onOpen }: { rows: Payment[]; onOpen(id: string): voi
             <span className="ov-recent-main">
               <span className="strong truncate">{p.orderRef}</span>
               <span className="muted small truncate">
-                {p.customerName ?? p.customerEmail ?? gatewayName(p.gateway)} · <time dateTime={isoString(p.createdAt)}>{formatRelative(p.createdAt)}</time>
+                {p.customerName ?? p.customerEmail ?? gatewayLabel(p.gateway)} · <time dateTime={isoString(p.createdAt)}>{formatRelative(p.createdAt)}</time>
               </span>
             </span>
             <Money minor={p.amountMinor} currency={p.currency} />

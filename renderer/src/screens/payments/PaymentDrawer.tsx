@@ -2,6 +2,7 @@
 // the gateway's ids, the raw webhook events, and the actions (check status now, cancel the link, refunds).
 import { useState, type ReactNode } from 'react';
 import type { Payment, PaymentDetail, TimelineEntry } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, ConfirmDialog, Drawer, Money, toast } from '../../components';
 import { CopyButton } from '../../components/CopyButton';
@@ -9,7 +10,7 @@ import { formatDateTime, formatRelative, isoString } from '../../format/dates';
 import { displayMoney } from '../../format/money';
 import { PaymentRefundPanel } from '../refunds/PaymentRefundPanel';
 import { PdIcon } from './icons';
-import { CANCELLABLE, KIND_LABEL, PaymentStatusChip, gatewayLabel } from './payment-labels';
+import { CANCELLABLE, KIND_LABEL, PaymentStatusChip } from './payment-labels';
 
 export function PaymentDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
   const detail = useRpcQuery('payments.get', { id: id ?? '' }, { enabled: id !== null });

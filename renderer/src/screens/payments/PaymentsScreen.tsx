@@ -6,6 +6,7 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { DisplayStatusValue, Gateway, MethodInput, PaymentList } from '../../../../shared/contract';
+import { GATEWAYS, gatewayLabel } from '../../../../shared/gateways';
 import { useTransport } from '../../api/hooks';
 import type { ApiError } from '../../api/errors';
 import { Banner, Button, ButtonLink, EmptyState, Page } from '../../components';
@@ -16,7 +17,7 @@ import { PaymentsTable } from './PaymentsTable';
 import { filtersActive, usePaymentFilters, type DateRange } from './filters';
 import { PdIcon } from './icons';
 import { NotifyMeButton, PaidNotifier } from './notifications';
-import { STATUS_LABEL, gatewayLabel, useCurrentMode } from './payment-labels';
+import { STATUS_LABEL, useCurrentMode } from './payment-labels';
 import { listQuery, pageInput } from './queries';
 import './payments.css';
 
@@ -127,7 +128,7 @@ export function PaymentsScreen({ rest }: { rest: string[] }) {
             </select>
             <select className="input select input-sm" aria-label="Gateway" value={f.gateway} onChange={(e) => f.set({ gateway: e.target.value as Gateway | '' })}>
               <option value="">All gateways</option>
-              {(['stripe', 'razorpay'] as const).map((g) => (
+              {GATEWAYS.map((g) => (
                 <option key={g} value={g}>
                   {gatewayLabel(g)}
                 </option>

@@ -4,9 +4,10 @@ import { memo, useEffect, useRef } from 'react';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Payment } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { isoString } from '../../format/dates';
 import { displayMoney, merchantLocale } from '../../format/money';
-import { PaymentStatusChip, gatewayLabel } from './payment-labels';
+import { PaymentStatusChip } from './payment-labels';
 import { GatewayMark } from '../settings/account-labels';
 
 const ROW_H = 52;

@@ -1,5 +1,5 @@
 // Words, chips and small helpers for payments, shared by the Payments, New link and Overview screens.
-import type { Account, DisplayStatusValue, Gateway, Mode, PaymentKind } from '../../../../shared/contract';
+import type { Account, DisplayStatusValue, Mode, PaymentKind } from '../../../../shared/contract';
 import type { PaymentStatus } from '../../../../shared/status';
 import { StatusChip, type ChipTone } from '../../components';
 import { testDataShown, useAccountsView } from '../../state/accounts-view';
@@ -51,8 +51,6 @@ export function PaymentStatusChip({ status, reason }: { status: DisplayStatusVal
     </StatusChip>
   );
 }
-
-export const gatewayLabel = (g: Gateway): string => (g === 'stripe' ? 'Stripe' : 'Razorpay');
 
 export const KIND_LABEL: Readonly<Record<PaymentKind, string>> = {
   stripe_checkout: 'Checkout Session',

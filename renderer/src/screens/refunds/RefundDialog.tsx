@@ -4,11 +4,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { currencyExponent, parseAmount, toMajorString } from '../../../../shared/money';
 import type { Payment, Refund, RefundablePayment } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { fieldError, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import type { ApiError } from '../../api/errors';
 import { Banner, Button, Dialog, Money, Segmented, SelectField, TextField, toast } from '../../components';
 import { displayMoney } from '../../format/money';
-import { SPEED_LABEL, STRIPE_REASON_LABEL, gatewayLabel, newRequestId } from './labels';
+import { SPEED_LABEL, STRIPE_REASON_LABEL, newRequestId } from './labels';
 
 type StripeReason = keyof typeof STRIPE_REASON_LABEL;
 type Speed = keyof typeof SPEED_LABEL;

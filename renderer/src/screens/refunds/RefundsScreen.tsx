@@ -4,12 +4,13 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { MethodInput, Refund, RefundRowStatus } from '../../../../shared/contract';
+import { gatewayLabel, type Gateway } from '../../../../shared/gateways';
 import { useRpcQuery, useTransport } from '../../api/hooks';
 import type { ApiError } from '../../api/errors';
 import { Banner, Button, ButtonLink, EmptyState, Money, Page } from '../../components';
 import { formatDateTime, isoString } from '../../format/dates';
 import { hrefFor } from '../../router';
-import { REFUND_STATUS_LABEL, RefundStatusChip, gatewayLabel, refundReasonText } from './labels';
+import { REFUND_STATUS_LABEL, RefundStatusChip, refundReasonText } from './labels';
 
 const PAGE = 100;
 const ROW_H = 60;
@@ -18,7 +19,7 @@ type ListInput = MethodInput<'refunds.list'>;
 
 export interface RefundFilters {
   status: '' | RefundRowStatus;
-  gateway: '' | 'stripe' | 'razorpay';
+  gateway: '' | Gateway;
   accountId: string;
   operatorId: string;
   /** yyyy-mm-dd from <input type=date>, local days */

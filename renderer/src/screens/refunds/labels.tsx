@@ -49,5 +49,3 @@ export function newRequestId(): string {
   crypto.getRandomValues(bytes);
   return `rq_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
-
-export const gatewayLabel = (g: 'stripe' | 'razorpay'): string => (g === 'stripe' ? 'Stripe' : 'Razorpay');

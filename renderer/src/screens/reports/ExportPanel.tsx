@@ -4,6 +4,7 @@
 // the final progress event says where (savedTo).
 import { useEffect, useRef, useState } from 'react';
 import type { ExportPreset, ExportProgress, Gateway, Mode } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { fieldError, useRpcMutation, useRpcQuery, useTransport } from '../../api/hooks';
 import { exportDownloadUrl } from '../../api/http';
 import { Banner, Button, Card, CheckboxField, Icon, SelectField } from '../../components';
@@ -28,7 +29,8 @@ export function ExportPanel({ mode, from, to, gateway, accountId }: { mode: Mode
   const downloaded = useRef<string | null>(null);
 
   const presetInfo = PRESETS.find((p) => p.value === preset)!;
-  const conflict = presetInfo.gateway !== null && gateway !== null && presetInfo.gateway !== gateway;
+  /** the preset holds one gateway's rows and the filter asks for the other's */
+  const conflict = presetInfo.gateway !== null && gateway !== null && presetInfo.gateway !== gateway ? { preset: presetInfo.gateway, filter: gateway } : null;
 
   const start = useRpcMutation('reports.export.start', {
     onSuccess: (r) => setPhase({ kind: 'running', exportId: r.exportId, fileName: r.fileName, rows: 0, cancelling: false }),
@@ -102,7 +104,7 @@ export function ExportPanel({ mode, from, to, gateway, accountId }: { mode: Mode
             variant="primary"
             icon="reports"
             busy={start.isPending}
-            disabled={running || conflict}
+            disabled={running || conflict !== null}
             onClick={() => {
               setPhase({ kind: 'idle' });
               start.mutate({ mode, from, to, preset, bom, ...(gateway ? { gateway } : {}), ...(accountId ? { accountId } : {}) });
@@ -112,9 +114,9 @@ export function ExportPanel({ mode, from, to, gateway, accountId }: { mode: Mode
           </Button>
         </div>
       </div>
-      {conflict && (
+      {conflict !== null && (
         <p className="field-hint">
-          This preset holds {presetInfo.gateway === 'stripe' ? 'Stripe' : 'Razorpay'} rows only, and the filter above shows {gateway === 'stripe' ? 'Stripe' : 'Razorpay'}. Change one of them.
+          This preset holds {gatewayLabel(conflict.preset)} rows only, and the filter above shows {gatewayLabel(conflict.filter)}. Change one of them.
         </p>
       )}
       {start.error && !pickedNothing && (

@@ -2,11 +2,12 @@
 // that lists what each one paid out: every item linked to its Paydesk payment or refund, or flagged.
 import { useState } from 'react';
 import type { SettlementItem, SettlementSummary } from '../../../../shared/contract';
+import { gatewayLabel, type Gateway } from '../../../../shared/gateways';
 import { useRpcQuery } from '../../api/hooks';
 import { Banner, Card, Drawer, Money, StatusChip } from '../../components';
 import { formatDate, formatDateTime } from '../../format/dates';
 import { hrefFor } from '../../router';
-import { GatewayMark, gatewayName } from '../settings/account-labels';
+import { GatewayMark } from '../settings/account-labels';
 import { FlagChip, KIND_LABEL, SettlementStatusChip } from './labels';
 
 export function SettlementsCard({ settlements }: { settlements: SettlementSummary[] }) {
@@ -75,6 +76,12 @@ export function SettlementsCard({ settlements }: { settlements: SettlementSummar
   );
 }
 
+/** Stripe pays out and dates the arrival in the bank; Razorpay settles and dates the processing. */
+const PAYOUT_WORDS: Record<Gateway, { noun: string; arrival: string }> = {
+  stripe: { noun: 'Payout', arrival: 'Arrives' },
+  razorpay: { noun: 'Settlement', arrival: 'Processed' },
+};
+
 function SettlementDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
   const q = useRpcQuery('reports.settlement', { id: id ?? '' }, { enabled: id !== null });
   const s = q.data?.settlement;
@@ -82,8 +89,8 @@ function SettlementDrawer({ id, onClose }: { id: string | null; onClose(): void 
     <Drawer
       open={id !== null}
       onClose={onClose}
-      title={s ? `${s.gateway === 'stripe' ? 'Payout' : 'Settlement'} ${s.gatewaySettlementId}` : 'Payout'}
-      description={s ? `${gatewayName(s.gateway)} · ${s.accountLabel} · ${s.mode === 'test' ? 'test data' : 'live'}` : undefined}
+      title={s ? `${PAYOUT_WORDS[s.gateway].noun} ${s.gatewaySettlementId}` : 'Payout'}
+      description={s ? `${gatewayLabel(s.gateway)} · ${s.accountLabel} · ${s.mode === 'test' ? 'test data' : 'live'}` : undefined}
     >
       {q.error && <Banner tone="danger" title="Couldn’t load it">{q.error.message}</Banner>}
       {!s && !q.error && <div className="skeleton" aria-busy="true" />}
@@ -103,7 +110,7 @@ function SettlementDrawer({ id, onClose }: { id: string | null; onClose(): void 
               </dd>
             </div>
             <div>
-              <dt>{s.gateway === 'stripe' ? 'Arrives' : 'Processed'}</dt>
+              <dt>{PAYOUT_WORDS[s.gateway].arrival}</dt>
               <dd>{s.arrivalAt ? formatDateTime(s.arrivalAt) : '—'}</dd>
             </div>
             {s.utr && (

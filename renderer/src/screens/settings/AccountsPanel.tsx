@@ -2,13 +2,14 @@
 // "•••• last4" / "not set"; they can be replaced or removed, never read back.
 import { useState } from 'react';
 import type { Account } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { useCan } from '../../api/access';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, Card, ConfirmDialog, Drawer, EmptyState, RoleNote, StatusChip, toast } from '../../components';
 import { formatDateTime, formatRelative, isoString } from '../../format/dates';
 import { ConnectAccountForm, CONNECT_FORM_ID } from './ConnectAccountForm';
 import { ManageAccount } from './ManageAccount';
-import { GatewayMark, ModeChip, VerificationChip, gatewayName, secretText } from './account-labels';
+import { GatewayMark, ModeChip, VerificationChip, keyLabels, secretText } from './account-labels';
 
 export function AccountsPanel() {
   const accounts = useRpcQuery('accounts.list', {});
@@ -77,7 +78,7 @@ export function AccountsPanel() {
             onBusy={setConnectBusy}
             onDone={(a) => {
               setConnecting(false);
-              if (a.verification.status === 'failed') toast.error(`${a.label} was saved, but ${gatewayName(a.gateway)} refused the keys.`);
+              if (a.verification.status === 'failed') toast.error(`${a.label} was saved, but ${gatewayLabel(a.gateway)} refused the keys.`);
               else toast.success(`${a.label} connected`);
             }}
           />
@@ -110,7 +111,7 @@ export function AccountsPanel() {
         }}
       >
         <p>
-          Its keys are deleted from this computer and Paydesk stops taking payments through it. Your {removing ? gatewayName(removing.gateway) : ''} account itself is not affected.
+          Its keys are deleted from this computer and Paydesk stops taking payments through it. Your {removing ? gatewayLabel(removing.gateway) : ''} account itself is not affected.
         </p>
       </ConfirmDialog>
     </Card>
@@ -121,13 +122,13 @@ function AccountRow({ account: a, canManage, onManage, onRemove }: { account: Ac
   const verify = useRpcMutation('accounts.verify');
   const v = a.verification;
   return (
-    <li className="account" data-account-id={a.id} aria-label={`${a.label}, ${gatewayName(a.gateway)} ${a.mode} mode`}>
+    <li className="account" data-account-id={a.id} aria-label={`${a.label}, ${gatewayLabel(a.gateway)} ${a.mode} mode`}>
       <div className="account-id">
         <GatewayMark gateway={a.gateway} />
         <div className="account-name">
           <h3 className="account-label">{a.label}</h3>
           <div className="account-tags">
-            <span className="muted">{gatewayName(a.gateway)}</span>
+            <span className="muted">{gatewayLabel(a.gateway)}</span>
             <ModeChip mode={a.mode} />
             {a.sandbox && (
               <StatusChip tone="info" dot={false} title="Connected to the embedded Paydesk Sandbox, not the real gateway">
@@ -140,7 +141,7 @@ function AccountRow({ account: a, canManage, onManage, onRemove }: { account: Ac
 
       <dl className="account-keys">
         <div>
-          <dt>{a.gateway === 'stripe' ? 'Publishable key' : 'Key ID'}</dt>
+          <dt>{keyLabels(a.gateway, a.mode).publicKey}</dt>
           <dd className="mono truncate" title={a.publicKey ?? undefined}>
             {a.publicKey ?? <span className="muted">not set</span>}
           </dd>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { AccountInputSchema, type Account, type Gateway, type MethodInput, type Mode } from '../../../../shared/contract';
+import { GATEWAYS, gatewayLabel } from '../../../../shared/gateways';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, CheckboxField, Segmented, TextField } from '../../components';
 import { keyLabels } from './account-labels';
@@ -83,10 +84,7 @@ export function ConnectAccountForm({ onDone, onBusy }: { onDone(account: Account
           name="gateway"
           value={gateway}
           error={errors.gateway}
-          options={[
-            { value: 'stripe', label: 'Stripe' },
-            { value: 'razorpay', label: 'Razorpay' },
-          ]}
+          options={GATEWAYS.map((g) => ({ value: g, label: gatewayLabel(g) }))}
           onChange={(g) => {
             setGateway(g);
             clear('gateway');
@@ -131,7 +129,7 @@ export function ConnectAccountForm({ onDone, onBusy }: { onDone(account: Account
         label="Name"
         name="label"
         value={label}
-        placeholder={gateway === 'stripe' ? 'e.g. Shop (Stripe)' : 'e.g. Shop (Razorpay)'}
+        placeholder={`e.g. Shop (${gatewayLabel(gateway)})`}
         hint="Only you see this, in Paydesk."
         error={errors.label}
         maxLength={60}
@@ -146,7 +144,7 @@ export function ConnectAccountForm({ onDone, onBusy }: { onDone(account: Account
         name="publicKey"
         className="mono-input"
         value={publicKey}
-        placeholder={gateway === 'stripe' ? `pk_${mode}_…` : `rzp_${mode}_…`}
+        placeholder={labels.publicKeyPlaceholder}
         hint={labels.publicKeyHint}
         error={errors.publicKey}
         spellCheck={false}
@@ -164,7 +162,7 @@ export function ConnectAccountForm({ onDone, onBusy }: { onDone(account: Account
         className="mono-input"
         autoComplete="off"
         value={secretKey}
-        placeholder={gateway === 'stripe' ? `sk_${mode}_…` : '••••••••'}
+        placeholder={labels.secretKeyPlaceholder}
         hint={labels.secretKeyHint}
         error={errors.secretKey}
         spellCheck={false}
@@ -182,7 +180,7 @@ export function ConnectAccountForm({ onDone, onBusy }: { onDone(account: Account
         autoComplete="off"
         optional
         value={webhookSecret}
-        placeholder={gateway === 'stripe' ? 'whsec_…' : '••••••••'}
+        placeholder={labels.webhookSecretPlaceholder}
         hint={`${labels.webhookSecretHint} You can add it later.`}
         error={errors.webhookSecret}
         spellCheck={false}

@@ -1,13 +1,12 @@
 // Words and small marks for accounts, shared by Settings and Overview.
 import type { Account, Gateway, Mode, SecretStatus } from '../../../../shared/contract';
+import { gatewayLabel } from '../../../../shared/gateways';
 import { StatusChip } from '../../components';
-
-export const gatewayName = (g: Gateway): string => (g === 'stripe' ? 'Stripe' : 'Razorpay');
 
 export function GatewayMark({ gateway }: { gateway: Gateway }) {
   return (
     <span className={`gateway-mark gateway-${gateway}`} aria-hidden="true">
-      {gateway === 'stripe' ? 'S' : 'R'}
+      {gatewayLabel(gateway).charAt(0)}
     </span>
   );
 }
@@ -34,23 +33,36 @@ export interface KeyLabels {
   secretKey: string;
   secretKeyHint: string;
   webhookSecretHint: string;
+  /** what a key looks like, as the empty field shows it; masked where the gateway's keys have no telling prefix */
+  publicKeyPlaceholder: string;
+  secretKeyPlaceholder: string;
+  webhookSecretPlaceholder: string;
 }
 
-export function keyLabels(gateway: Gateway, mode: Mode): KeyLabels {
-  if (gateway === 'stripe') {
-    return {
-      publicKey: 'Publishable key',
-      publicKeyHint: `Starts with pk_${mode}_. Stripe Dashboard → Developers → API keys.`,
-      secretKey: 'Secret key',
-      secretKeyHint: `Starts with sk_${mode}_ (or a restricted key, rk_${mode}_). Stored encrypted; you won’t see it again.`,
-      webhookSecretHint: 'Starts with whsec_. Lets Paydesk check that webhook events really come from Stripe.',
-    };
-  }
-  return {
+/** Each gateway names its keys differently; a Record so that a new gateway cannot miss its words. */
+const KEY_LABELS: Record<Gateway, (mode: Mode) => KeyLabels> = {
+  stripe: (mode) => ({
+    publicKey: 'Publishable key',
+    publicKeyHint: `Starts with pk_${mode}_. Stripe Dashboard → Developers → API keys.`,
+    secretKey: 'Secret key',
+    secretKeyHint: `Starts with sk_${mode}_ (or a restricted key, rk_${mode}_). Stored encrypted; you won’t see it again.`,
+    webhookSecretHint: 'Starts with whsec_. Lets Paydesk check that webhook events really come from Stripe.',
+    publicKeyPlaceholder: `pk_${mode}_…`,
+    secretKeyPlaceholder: `sk_${mode}_…`,
+    webhookSecretPlaceholder: 'whsec_…',
+  }),
+  razorpay: (mode) => ({
     publicKey: 'Key ID',
     publicKeyHint: `Starts with rzp_${mode}_. Razorpay Dashboard → Account & Settings → API keys.`,
     secretKey: 'Key secret',
     secretKeyHint: 'Shown once by Razorpay when you generate the key. Stored encrypted; you won’t see it again.',
     webhookSecretHint: 'The secret you chose when adding the webhook in Razorpay. Lets Paydesk check events are genuine.',
-  };
+    publicKeyPlaceholder: `rzp_${mode}_…`,
+    secretKeyPlaceholder: '••••••••',
+    webhookSecretPlaceholder: '••••••••',
+  }),
+};
+
+export function keyLabels(gateway: Gateway, mode: Mode): KeyLabels {
+  return KEY_LABELS[gateway](mode);
 }

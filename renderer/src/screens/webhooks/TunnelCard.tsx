@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { TunnelOverview, TunnelProviderKind, TunnelStatus } from '../../../../shared/contract';
 import { useCan } from '../../api/access';
-import { fieldError, useRpcMutation, useRpcQuery } from '../../api/hooks';
+import { fieldError, useRpcMutation } from '../../api/hooks';
 import { Banner, Button, Card, RoleNote, Segmented, TextField } from '../../components';
 import { CopyButton } from '../../components/CopyButton';
 import { formatRelative } from '../../format/dates';
@@ -196,8 +196,4 @@ export function TunnelCard({ overview, listenerUrl, sandbox }: { overview: Tunne
       </div>
     </Card>
   );
-}
-
-export function useTunnel() {
-  return useRpcQuery('tunnel.status', {});
 }
