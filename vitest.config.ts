@@ -1,8 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+// Three projects, chosen by folder so tests never move to change project:
+//   unit         fast, in-process: `npm run test:unit` (well under a minute)
+//   integration  real cores, the sandbox, child processes, workers, both transports, security
+//   e2e          Playwright driving browser mode in Chromium
+// `npm test` (scripts/test.mjs) runs all three.
+const SLOW_UNIT = [
+  // SIGKILLs a child process mid-load and restarts it
+  'test/unit/core/webhooks/crash.test.ts',
+  // a real worker thread writing real files, case after case
+  'test/unit/core/reports/export.test.ts',
+  // whole flows through a real core against the sandbox, seconds per file (scrypt, backups, CLI processes)
+  'test/unit/core/backup/*.test.ts',
+  'test/unit/core/refunds/*.test.ts',
+  'test/unit/core/{accounts,operators}.test.ts',
+  'test/unit/core/payments/{links,search,sync}.test.ts',
+  'test/unit/core/reports/{summary,settlements}.test.ts',
+  'test/unit/core/api/merchant-api.test.ts',
+  'test/unit/core/tunnel/stripe-endpoint.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'sandbox/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
     environment: 'node',
     testTimeout: 30_000,
@@ -10,5 +29,29 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/migrations/**/*.test.ts', 'test/lint/**/*.test.ts', 'sandbox/**/*.test.ts'],
+          exclude: ['node_modules/**', 'dist/**', ...SLOW_UNIT],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/contract/**/*.test.ts', 'test/security/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', ...SLOW_UNIT],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+        },
+      },
+    ],
   },
 });

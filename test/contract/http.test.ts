@@ -9,7 +9,7 @@ defineContractSuite('HTTP (browser host)', async () => {
   return {
     call: client.call,
     on: client.on,
-    sandbox: h.sandbox ? { keys: h.sandbox.keys } : null,
+    sandbox: { keys: h.sandbox!.keys },
     async close() {
       await client.close();
       await h.close();

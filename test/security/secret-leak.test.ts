@@ -1,6 +1,7 @@
-// After connecting accounts with known secrets: no RPC response, SSE message, log line, or byte of the
-// database files (db, -wal, -shm) or anything else in the data dir contains any secret in plain text.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// After connecting accounts with known secrets, setting an ngrok authtoken and a Razorpay webhook secret:
+// no RPC response, SSE message, event core pushed (core.onEvent, what IPC forwards too), log line, or byte of
+// the database files (db, -wal, -shm) or anything else in the data dir contains any secret in plain text.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttp, type HttpClient } from '../contract/http-client';
@@ -11,6 +12,8 @@ const RZP_WEBHOOK_SECRET = 'LeakTestRazorpayHookSecret7d6c';
 const WRONG_STRIPE = 'sk_test_LeakTestWrongStripeKey1234567890';
 const WRONG_RZP = 'LeakTestWrongRazorpaySecret42';
 const WHSEC_2 = 'whsec_LeakTestReplacementSecret0a1b2c3d4e';
+const NGROK_AUTHTOKEN = '2LeakTestNgrokAuthtoken_5f4e3d2c1b0a9z8y';
+const RZP_WEBHOOK_SECRET_2 = 'LeakTestRazorpayHookSecretNew8e7f';
 
 function scanDir(dir: string): { file: string; bytes: Buffer }[] {
   return readdirSync(dir).flatMap((name) => {
@@ -33,10 +36,9 @@ describe('secrets never leak', () => {
     await h?.close();
   });
 
-  it('connects accounts with known secrets, and no response, event, log line or file byte contains one', async (ctx) => {
-    if (!h.sandbox) return ctx.skip();
-    const k = h.sandbox.keys;
-    secrets = [k.STRIPE_SECRET_KEY, k.RAZORPAY_KEY_SECRET, STRIPE_WHSEC, RZP_WEBHOOK_SECRET, WRONG_STRIPE, WRONG_RZP, WHSEC_2];
+  it('connects accounts with known secrets, and no response, event, log line or file byte contains one', async () => {
+    const k = h.sandbox!.keys;
+    secrets = [k.STRIPE_SECRET_KEY, k.RAZORPAY_KEY_SECRET, STRIPE_WHSEC, RZP_WEBHOOK_SECRET, WRONG_STRIPE, WRONG_RZP, WHSEC_2, NGROK_AUTHTOKEN, RZP_WEBHOOK_SECRET_2];
 
     const stripe = await client.call('accounts.create', {
       gateway: 'stripe', mode: 'test', label: 'Leak Stripe', publicKey: k.STRIPE_PUBLISHABLE_KEY, secretKey: k.STRIPE_SECRET_KEY, webhookSecret: STRIPE_WHSEC, sandbox: true,
@@ -52,6 +54,13 @@ describe('secrets never leak', () => {
     const id = (stripe as { value: { id: string } }).value.id;
     expect((await client.call('accounts.update', { id, secretKey: WRONG_STRIPE })).ok).toBe(false);
     expect((await client.call('accounts.update', { id, webhookSecret: WHSEC_2 })).ok).toBe(true);
+    const rzpId = (rzp as { value: { id: string } }).value.id;
+    expect((await client.call('accounts.update', { id: rzpId, webhookSecret: RZP_WEBHOOK_SECRET_2 })).ok).toBe(true);
+    // the tunnel's secret: stored, then read back only as "configured"
+    const tunnel = await client.call('tunnel.configure', { authtoken: NGROK_AUTHTOKEN });
+    expect(tunnel.ok).toBe(true);
+    expect((await client.call('tunnel.status', {})).ok).toBe(true);
+    expect((await client.call('webhooks.setup', {})).ok).toBe(true);
     // a secret pasted into the public field is refused without being echoed
     expect((await client.call('accounts.create', { gateway: 'stripe', mode: 'test', label: 'x', publicKey: WRONG_STRIPE, secretKey: k.STRIPE_SECRET_KEY })).ok).toBe(false);
     expect((await client.call('accounts.verify', { id })).ok).toBe(true);
@@ -63,6 +72,8 @@ describe('secrets never leak', () => {
 
     const rpcAndSse = client.raw.join('\n');
     expect(client.raw.some((c) => c.includes('event: account.changed'))).toBe(true);
+    const pushed = JSON.stringify(h.events);
+    expect(h.events.filter((e) => e.name === 'account.changed').length).toBeGreaterThanOrEqual(3);
     const logs = JSON.stringify(h.logs);
     expect(logs).toContain('[redacted]');
     const files = scanDir(h.dataDir).filter((f) => !f.file.endsWith('sandbox-state.json'));
@@ -71,18 +82,21 @@ describe('secrets never leak', () => {
     for (const s of secrets) {
       const tag = `secret ending ${s.slice(-4)}`;
       expect(rpcAndSse.includes(s), `RPC/SSE contained ${tag}`).toBe(false);
+      expect(pushed.includes(s), `a pushed event contained ${tag}`).toBe(false);
       expect(logs.includes(s), `log contained ${tag}`).toBe(false);
       for (const f of files) expect(f.bytes.includes(Buffer.from(s, 'utf8')), `${f.file} contained ${tag}`).toBe(false);
     }
   });
 
-  it('the database file stays clean after a checkpoint and restart', async (ctx) => {
-    if (!h.sandbox || secrets.length === 0) return ctx.skip();
-    h.core.deps!.db.pragma('wal_checkpoint(TRUNCATE)');
+  it('the database file stays clean after a checkpoint and restart', async () => {
+    expect(secrets.length, 'the first test set the secrets').toBeGreaterThan(0);
     const dataDir = h.dataDir;
     await client.close();
     await h.host.close();
+    // closing the last connection checkpoints the WAL into the database file and removes it
     await h.core.close();
+    const wal = join(dataDir, 'paydesk.sqlite-wal');
+    expect(existsSync(wal) ? statSync(wal).size : 0, 'the WAL was checkpointed').toBe(0);
     const again = await startHarness({ dataDir, sandbox: true });
     try {
       const c2 = await connectHttp(again.host.origin, again.host.token);
