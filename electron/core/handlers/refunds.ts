@@ -1,11 +1,10 @@
 import type { AllHandlers, Handlers } from '../rpc';
 import type { CoreDeps } from '../deps';
 import { actorOf } from '../operators';
-import { refundsOf } from '../refunds';
 
 /** refunds.* and payments.capture (the capture shares the per-payment queue with refunds) */
 export function refundsHandlers(d: CoreDeps): Handlers<'refunds.'> & Pick<AllHandlers, 'payments.capture'> {
-  const refunds = refundsOf(d);
+  const refunds = d.refunds;
   return {
     'refunds.preview': ({ paymentId }, ctx) => refunds.preview(paymentId, actorOf(ctx)),
     'refunds.create': (input, ctx) => refunds.create(input, actorOf(ctx)),

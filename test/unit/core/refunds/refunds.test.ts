@@ -1,9 +1,11 @@
 // Refunds against the real sandbox through the real SDKs, on a real SQLite data dir: partial then the
 // rest; refused input sends nothing and stores only the audit entry; staff limit and owner approval;
 // double clicks and concurrent requests; Razorpay optimum with X-Refund-Idempotency; a crash mid-call.
+import { stripeSdk } from '../../../fixtures/sdk';
+import { paymentAnnouncer } from '../../../../electron/core/payments/announce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refundsOf } from '../../../../electron/core/refunds';
-import { classifyGatewayError } from '../../../../electron/core/refunds/gateway';
+import { classifyRazorpayRefundError } from '../../../../electron/core/gateways/razorpay/refunds-errors';
+import { classifyStripeRefundError } from '../../../../electron/core/gateways/stripe/refunds-errors';
 import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
 import { applyPaymentEvent } from '../../../../shared/status';
 import type { Envelope } from '../../../../shared/errors';
@@ -112,8 +114,8 @@ describe('refunds (single-user: attributed to owner)', () => {
     expect(refundRows(p.id)).toBe(1);
     expect((await gatewayRefunds(h, 'stripe', p.pi)).length).toBe(1);
     // the row's key went to Stripe as Idempotency-Key: replaying it returns the same refund
-    const row = refundsOf(h.deps).testing.row(ok(a).id)!;
-    const replay = await h.deps.gateways.stripe(h.stripeAccount).refunds.create(
+    const row = h.deps.refunds.testing.row(ok(a).id)!;
+    const replay = await stripeSdk(h.deps, h.stripeAccount).refunds.create(
       { amount: 1000, payment_intent: p.pi, metadata: { paydesk_id: p.id, paydesk_refund_id: row.id } },
       { idempotencyKey: row.idempotency_key },
     );
@@ -138,7 +140,7 @@ describe('refunds (single-user: attributed to owner)', () => {
     const p = await paidRazorpayPayment(h, 50_000);
     const r = ok(await h.core.call('refunds.create', { paymentId: p.id, amount: '100', speed: 'optimum', note: 'Damaged item', requestId: requestId() }, ctx));
     expect(r).toMatchObject({ status: 'succeeded', amountMinor: 10_000, speed: 'optimum', note: 'Damaged item', gateway: 'razorpay' });
-    const row = refundsOf(h.deps).testing.row(r.id)!;
+    const row = h.deps.refunds.testing.row(r.id)!;
     // replaying the key with the same body returns the original refund: the sandbox saw and stored it
     const res = await fetch(`${h.sandbox.url}/v1/payments/${p.pay}/refund`, {
       method: 'POST',
@@ -160,14 +162,14 @@ describe('refunds (single-user: attributed to owner)', () => {
     for (const gateway of ['stripe', 'razorpay'] as const) {
       const p = gateway === 'stripe' ? await paidStripePayment(h, 6000) : await paidRazorpayPayment(h, 60_000);
       const gp = 'pi' in p ? p.pi : p.pay;
-      const svc = refundsOf(h.deps);
+      const svc = h.deps.refunds;
       const row = await svc.testing.commitIntentOnly({ paymentId: p.id, amount: gateway === 'stripe' ? '20' : '200', requestId: requestId() }, { id: null, name: 'owner', role: 'owner' });
       expect(row.status).toBe('requested');
       await svc.testing.sendToGateway(row); // the process "dies" here: the answer is never recorded
       await h.restart();
-      await refundsOf(h.deps).idle(); // start-up recovery
-      await refundsOf(h.deps).recover();
-      const after = refundsOf(h.deps).testing.row(row.id)!;
+      await h.deps.refunds.idle(); // start-up recovery
+      await h.deps.refunds.recover();
+      const after = h.deps.refunds.testing.row(row.id)!;
       expect(after.status).toBe('succeeded');
       const atGateway = await gatewayRefunds(h, gateway, gp);
       expect(atGateway).toHaveLength(1);
@@ -194,7 +196,7 @@ describe('refunds (single-user: attributed to owner)', () => {
   it('"already refunded" at the gateway is shown as the current state, not as an error', async () => {
     const p = await paidStripePayment(h, 3000);
     // refunded in full elsewhere (the Stripe Dashboard), unknown to Paydesk
-    await h.deps.gateways.stripe(h.stripeAccount).refunds.create({ payment_intent: p.pi });
+    await stripeSdk(h.deps, h.stripeAccount).refunds.create({ payment_intent: p.pi });
     const env = await h.core.call('refunds.create', { paymentId: p.id, amount: '5', requestId: requestId() }, ctx);
     const r = ok(env);
     expect(r.status).toBe('failed');
@@ -233,7 +235,7 @@ describe('refunds (single-user: attributed to owner)', () => {
         }
       });
     });
-    h.deps.events.emit('payment.changed', { id: p.id, status: 'paid' });
+    paymentAnnouncer(h.deps.repos.payments, h.deps.events)(p.id);
     await changed;
     const after = ok(await h.core.call('refunds.forPayment', { paymentId: p.id }, ctx))[0]!;
     expect(after).toMatchObject({ id: r.id, status: 'failed', failureReason: expect.stringMatching(/failed/) });
@@ -286,6 +288,11 @@ describe('refunds with operators: staff limit and owner approval', () => {
 });
 
 describe('gateway answers in cashier words', () => {
+  /** each gateway's classification, as the outcome and the error core shows */
+  const classifyGatewayError = (gateway: 'stripe' | 'razorpay', err: unknown, what: 'refund' | 'capture') => {
+    const e = gateway === 'stripe' ? classifyStripeRefundError(err, what) : classifyRazorpayRefundError(err, what);
+    return { kind: e.outcome, error: e };
+  };
   it('402 / card errors are declines; 409 already refunded is the current state; 400 names the field; 5xx/429/409-in-progress retry', () => {
     const stripeErr = (type: string, extra: Record<string, unknown> = {}) => ({ type, message: 'Your card was declined.', ...extra });
     expect(classifyGatewayError('stripe', stripeErr('StripeCardError', { statusCode: 402, code: 'card_declined' }), 'refund'))
