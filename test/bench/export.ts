@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PRESETS } from '../../electron/core/reports/columns';
 import { exportParallelism, resolveExportJob, startExport, type StartExportOptions } from '../../electron/core/reports/export';
-import { buildMovementQuery, inlineParams } from '../../electron/core/reports/queries';
+import { buildMovementQuery, inlineParams } from '../../electron/core/store/repos/movements';
 import { createReportDb, seedBulk } from '../fixtures/report-schema';
 import * as esbuild from 'esbuild';
 

@@ -1,35 +1,34 @@
 import { AppError } from '../../../shared/errors';
 import { recordAudit } from '../audit';
 import type { CoreDeps } from '../deps';
-import { tx } from '../store/db';
-import { reportsService, writeReportsSettings } from '../reports/settlements';
+import { writeReportsSettings } from '../reports/settlements';
 import { listFlags, settlementDetail, summarize } from '../reports/summary';
 import type { Handlers } from '../rpc';
-import { exportService } from '../reports/export-service';
 
 export function reportsHandlers(d: CoreDeps): Handlers<'reports.'> {
-  const svc = reportsService(d);
-  const exports = exportService(d, () => svc.settings().timeZone);
+  const svc = d.reports;
+  const views = { views: d.store.repos.reportViews, accounts: d.store.repos.accounts };
+  const exports = d.exports;
   return {
     'reports.refresh': async ({ accountId, mode }) => {
       if (!accountId) return { accounts: await svc.refreshAll(mode) };
-      const account = d.repos.accounts.get(accountId);
+      const account = d.store.repos.accounts.get(accountId);
       if (!account) throw new AppError('not_found', 'No such account', { field: 'accountId' });
       if (mode && account.mode !== mode) throw new AppError('invalid_input', `This is a ${account.mode} account; switch to ${account.mode} mode to refresh it`, { field: 'accountId' });
       return { accounts: [await svc.refresh(accountId)] };
     },
     'reports.status': () => ({
-      accounts: d.repos.accounts.list().map((a) => ({ accountId: a.id, gateway: a.gateway, mode: a.mode, running: svc.isRunning(a.id), last: svc.lastResult(a.id) })),
+      accounts: d.store.repos.accounts.list().map((a) => ({ accountId: a.id, gateway: a.gateway, mode: a.mode, running: svc.isRunning(a.id), last: svc.lastResult(a.id) })),
     }),
-    'reports.summary': (input) => summarize(d, input, svc),
-    'reports.settlement': ({ id }) => settlementDetail(d, id),
-    'reports.flags': (input) => listFlags(d, input),
+    'reports.summary': (input) => summarize(views, input, svc),
+    'reports.settlement': ({ id }) => settlementDetail(views, id),
+    'reports.flags': (input) => listFlags(views, input),
     'reports.settings.get': () => svc.settings(),
     'reports.settings.set': (input, ctx) => {
       const before = svc.settings();
-      const after = tx(d.db, () => {
-        const next = writeReportsSettings(d.repos.settings, input);
-        recordAudit(d.db, {
+      const after = d.store.transaction(() => {
+        const next = writeReportsSettings(d.store.repos.settings, input);
+        recordAudit(d.store.repos.audit, {
           operator: ctx.operator, action: 'settings.changed', subject: { type: 'settings', id: 'reports' },
           details: { setting: 'reports', before: { timeZone: before.timeZone, unsettledAfterDays: before.unsettledAfterDays }, after: { timeZone: next.timeZone, unsettledAfterDays: next.unsettledAfterDays } },
           at: d.clock.now(),

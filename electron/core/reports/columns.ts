@@ -2,11 +2,12 @@
 // Razorpay's Settlement Recon. Each column: its name (verbatim for the gateway presets, see
 // ../../../../shared GATEWAYS.md §1), whether it is text or a number (only text cells are neutralised
 // against formula injection), what it means, where it comes from, and how a raw movement row
-// (queries.ts MOVEMENT_FIELDS) becomes the cell. docs/export-columns.md documents the same list;
+// (store/repos/movements.ts MOVEMENT_FIELDS) becomes the cell. docs/export-columns.md documents the same list;
 // a test checks the two agree.
+import type { Gateway } from '../../../shared/gateways';
 import { toMajorString } from '../../../shared/money';
 import { type CellValue, type CsvColumnSpec, CRLF, numberField, textField } from './csv';
-import { F, type MovementField, type MovementRow } from './queries';
+import { F, type MovementField, type MovementRow } from '../store/repos/movements';
 import { type TimeFormatter } from './time';
 
 export interface RowContext {
@@ -37,7 +38,7 @@ export interface Preset {
   readonly id: PresetId;
   readonly title: string;
   /** the only gateway whose rows this preset carries (the gateway presets), or null for all */
-  readonly gateway: 'stripe' | 'razorpay' | null;
+  readonly gateway: Gateway | null;
   /** whether payout rows (one per settlement / payout) are part of this preset */
   readonly payouts: boolean;
   readonly columns: readonly ColumnDef[];
@@ -101,10 +102,11 @@ const UNIFIED: readonly ColumnDef[] = [
   textF('refund_reason', 'Refund reason', 'refunds.reason', 'refund_reason'),
   textF('payout_or_settlement_id', 'The Stripe payout (po_…) or Razorpay settlement (setl_…) that paid this out', 'settlements.gateway_settlement_id via settlement_items', 'settlement_id'),
   text('settlement_utr_or_payout_arrival', 'Razorpay: the settlement UTR; Stripe: the payout arrival date (local, YYYY-MM-DD)', 'settlements.utr / settlements.arrival_at', (r, c) => {
-    if (r[F.gateway] === 'razorpay') return s(r, F.settlement_utr);
+    // a settlement the bank names by a UTR (Razorpay) shows it; a payout without one (Stripe) its arrival date
+    if (r[F.settlement_utr] != null) return s(r, F.settlement_utr);
     const arrival = n(r, F.settlement_arrival_ms);
     return arrival == null ? null : c.time.localDate(arrival);
-  }, ['gateway', 'settlement_utr', 'settlement_arrival_ms']),
+  }, ['settlement_utr', 'settlement_arrival_ms']),
   textF('method', 'Payment method (card, upi, netbanking, …)', 'not stored yet (payments has no method column): empty', 'method'),
   textF('customer_email', 'Customer email', 'payments.customer_email', 'customer_email'),
   textF('description', 'Payment description', 'payments.description', 'description'),

@@ -11,11 +11,14 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ExportPreset, ExportStatus } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { gatewayLabel, type Gateway } from '../../../shared/gateways';
 import { recordAudit } from '../audit';
+import type { CoreEvents } from '../events';
+import type { Log } from '../log';
 import { ensurePrivateDir } from '../private-fs';
-import type { CoreDeps } from '../deps';
-import { dbPath } from '../store/db';
-import type { CallContext } from '../types';
+import type { AccountsRepo } from '../store/repos/accounts';
+import type { AuditRepo } from '../store/repos/audit';
+import type { CallContext, Clock } from '../types';
 import { PRESETS } from './columns';
 import { ExportCancelledError, startExport, type ExportHandle } from './export';
 
@@ -36,7 +39,7 @@ export interface ExportRequest {
   mode: 'test' | 'live';
   from: string;
   to: string;
-  gateway?: 'stripe' | 'razorpay' | undefined;
+  gateway?: Gateway | undefined;
   accountId?: string | undefined;
   preset: ExportPreset;
   bom?: boolean | undefined;
@@ -64,23 +67,21 @@ export interface ExportService {
   close(): void;
 }
 
-const services = new WeakMap<CoreDeps, ExportService>();
-
-/** One service per core (the handlers and the shells share it). */
-export function exportService(d: CoreDeps, timeZone: () => string): ExportService {
-  let svc = services.get(d);
-  if (!svc) services.set(d, (svc = createExportService(d, timeZone)));
-  return svc;
+export interface ExportServiceDeps {
+  dataDir: string;
+  /** the database file the export workers read with their own connections */
+  dbPath: string;
+  accounts: AccountsRepo;
+  audit: AuditRepo;
+  events: CoreEvents;
+  clock: Clock;
+  log: Log;
+  /** the merchant's time zone (reports settings) */
+  timeZone: () => string;
 }
 
-/** Cancels a running export and deletes the temporary files (core.close calls this). */
-export function closeExportService(d: CoreDeps): void {
-  services.get(d)?.close();
-  services.delete(d);
-}
-
-function createExportService(d: CoreDeps, timeZone: () => string): ExportService {
-  const dir = exportsDir(d.options.dataDir);
+export function createExportService(d: ExportServiceDeps): ExportService {
+  const dir = exportsDir(d.dataDir);
   // leftovers of an earlier run
   rmSync(dir, { recursive: true, force: true });
   const jobs = new Map<string, Job>();
@@ -121,7 +122,7 @@ function createExportService(d: CoreDeps, timeZone: () => string): ExportService
       let gateway = input.gateway ?? null;
       let accountIds: string[] | null = null;
       if (input.accountId) {
-        const account = d.repos.accounts.get(input.accountId);
+        const account = d.accounts.get(input.accountId);
         if (!account) throw new AppError('not_found', 'No such account', { field: 'accountId' });
         if (account.mode !== input.mode) throw new AppError('invalid_input', `This is a ${account.mode} account; an export never mixes test and live`, { field: 'accountId' });
         if (gateway && gateway !== account.gateway) throw new AppError('invalid_input', 'That account is on the other gateway', { field: 'accountId' });
@@ -129,11 +130,11 @@ function createExportService(d: CoreDeps, timeZone: () => string): ExportService
         accountIds = [account.id];
       }
       if (preset.gateway && gateway && gateway !== preset.gateway) {
-        throw new AppError('invalid_input', `The ${preset.title} preset holds ${preset.gateway === 'stripe' ? 'Stripe' : 'Razorpay'} rows only: choose that gateway or the Paydesk preset`, { field: 'preset' });
+        throw new AppError('invalid_input', `The ${preset.title} preset holds ${gatewayLabel(preset.gateway)} rows only: choose that gateway or the Paydesk preset`, { field: 'preset' });
       }
 
       const exportId = `exp_${randomBytes(15).toString('base64url')}`;
-      const file = exportFilePath(d.options.dataDir, exportId)!;
+      const file = exportFilePath(d.dataDir, exportId)!;
       ensurePrivateDir(dir);
       const fileName = exportFileName(input);
       const now = d.clock.now();
@@ -154,11 +155,11 @@ function createExportService(d: CoreDeps, timeZone: () => string): ExportService
       let handle: ExportHandle;
       try {
         handle = startExport({
-          dbPath: dbPath(d.options.dataDir),
+          dbPath: d.dbPath,
           outPath: file,
           preset: input.preset,
           filters: { from: input.from, to: input.to, mode: input.mode, gateway, accountIds },
-          timeZone: timeZone(),
+          timeZone: d.timeZone(),
           bom: input.bom === true,
         });
       } catch (err) {
@@ -168,7 +169,7 @@ function createExportService(d: CoreDeps, timeZone: () => string): ExportService
       const job: Job = { status, handle, file, timer: null };
       jobs.set(exportId, job);
 
-      recordAudit(d.db, {
+      recordAudit(d.audit, {
         operator: ctx.operator ?? null,
         action: 'export.made',
         subject: { type: 'export', id: exportId },

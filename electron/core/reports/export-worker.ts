@@ -1,5 +1,5 @@
 // The export's worker threads. Each worker has its own read-only better-sqlite3 connection and exports one
-// time slice of the range with ONE streaming statement (queries.ts) read with iterate() + raw(); CSV lines are
+// time slice of the range with ONE streaming statement (store/repos/movements.ts) read with iterate() + raw(); CSV lines are
 // built by the preset's row writer (columns.ts) and encoded into 1 MiB blocks (csv.ts). Progress goes to the
 // main thread every ~50k rows or 250 ms; cancel is a flag in a SharedArrayBuffer that the loop reads every
 // 1024 rows (a message could not be received while the loop runs synchronously), after which the partial
@@ -19,10 +19,10 @@
 // through tsx in tests and development.
 import { renameSync, rmSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openExportReader, type ExportReader } from '../store/repos/export-reader';
+import type { MovementQueryFilters } from '../store/repos/movements';
 import { PRESETS, rowWriter, type PresetId } from './columns';
 import { BOM, CsvFileWriter, headerLine } from './csv';
-import { buildMovementQuery, buildSliceQueries, type MovementQueryFilters, type MovementRow } from './queries';
 import { TimeFormatter } from './time';
 
 /** Everything the worker needs, already validated by the main thread (export.ts resolveExportJob). */
@@ -36,6 +36,8 @@ export interface ExportJob {
   bom: boolean;
   progressEveryRows: number;
   progressEveryMs: number;
+  /** below this many payments in the range a parallel export is not split; default MIN_ROWS_TO_SPLIT */
+  minRowsToSplit?: number;
 }
 
 /** Which slice a worker exports. Part 0 writes the BOM and the header. */
@@ -79,14 +81,12 @@ export const SNAPSHOT_ATTEMPTS = 4;
  * same ones: [startMs, b1, ..., endMs], non-decreasing. With fewer than MIN_ROWS_TO_SPLIT payments in the
  * range (or solo) part 0 gets everything and the other parts empty ranges.
  */
-export function sliceBounds(db: Database.Database, q: MovementQueryFilters, parts: number, solo: boolean): number[] {
+export function sliceBounds(reader: Pick<ExportReader, 'countPaid' | 'nthPaidAt'>, q: MovementQueryFilters, parts: number, solo: boolean, minRows = MIN_ROWS_TO_SPLIT): number[] {
   const bounds = [q.startMs];
-  const sql = buildSliceQueries();
-  const total = solo || parts < 2 ? 0 : (db.prepare(sql.count).pluck().get(q.startMs, q.endMs) as number);
-  const at = db.prepare(sql.nth).pluck();
+  const total = solo || parts < 2 ? 0 : reader.countPaid(q.startMs, q.endMs);
   for (let k = 1; k < parts; k++) {
     let b = q.endMs;
-    if (total >= MIN_ROWS_TO_SPLIT) b = (at.get(q.startMs, q.endMs, Math.floor((total * k) / parts)) as number | undefined) ?? q.endMs;
+    if (total >= minRows) b = reader.nthPaidAt(q.startMs, q.endMs, Math.floor((total * k) / parts)) ?? q.endMs;
     bounds.push(Math.max(bounds[k - 1]!, Math.min(b, q.endMs)));
   }
   bounds.push(q.endMs);
@@ -102,38 +102,30 @@ export function runExport(job: ExportJob, post: (m: WorkerMessage) => void, isCa
   const preset = PRESETS[job.preset];
   const index = parallel?.part.index ?? 0;
   const tmp = partialPath(job.outPath, index);
-  const db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
+  let reader: ExportReader | null = null;
   let writer: CsvFileWriter | null = null;
   let rows = 0;
-  let inTx = false;
   try {
-    db.pragma('query_only = ON');
+    reader = openExportReader(job.dbPath);
     let query = job.query;
     if (parallel) {
-      // take a snapshot (a read transaction starts at its first read) and wait for the main thread's verdict
-      const firstRead = db.prepare('SELECT count(*) FROM sqlite_schema').pluck();
+      // take a snapshot and wait for the main thread's verdict
       let decision: SnapshotDecision = 'retry';
       for (let attempt = 0; decision === 'retry'; attempt++) {
-        if (inTx) db.exec('COMMIT');
-        db.exec('BEGIN');
-        inTx = true;
-        firstRead.get();
+        reader.takeSnapshot();
         decision = parallel.awaitDecision(attempt);
       }
       if (decision === 'cancel') return { type: 'cancelled', rows: 0 };
-      const bounds = sliceBounds(db, job.query, parallel.part.count, decision === 'solo');
+      const bounds = sliceBounds(reader, job.query, parallel.part.count, decision === 'solo', job.minRowsToSplit);
       query = { ...job.query, startMs: bounds[index]!, endMs: bounds[index + 1]! };
     }
-    const q = buildMovementQuery(query);
-    const stmt = db.prepare(q.sql).raw(true);
+    const iter = reader.movements(query);
     const write = rowWriter(preset, { time: new TimeFormatter(job.timeZone) });
     writer = new CsvFileWriter(tmp);
     if (index === 0) writer.push((job.bom ? BOM : '') + headerLine(preset.columns));
     let lastRows = 0;
     let lastAt = Date.now();
     let cancelled = false;
-    // an empty slice skips the statement (its arms would still probe their indexes)
-    const iter = query.startMs < query.endMs ? (stmt.iterate(q.params) as IterableIterator<MovementRow>) : ([] as MovementRow[]);
     for (const r of iter) {
       writer.push(write(r));
       rows++;
@@ -164,11 +156,7 @@ export function runExport(job: ExportJob, post: (m: WorkerMessage) => void, isCa
     rmSync(tmp, { force: true });
     throw err;
   } finally {
-    try {
-      if (inTx && db.inTransaction) db.exec('ROLLBACK'); // a read transaction: nothing to keep
-    } finally {
-      db.close();
-    }
+    reader?.close();
   }
 }
 

@@ -19,8 +19,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { GATEWAYS, type Gateway } from '../../../shared/gateways';
 import { PRIVATE_FILE_MODE } from '../private-fs';
+import { openVersionProbe } from '../store/repos/export-reader';
 import { isPresetId, presetFields, PRESETS, type PresetId } from './columns';
 import {
   CTRL,
@@ -42,7 +43,7 @@ export interface ExportFilters {
   to: string;
   /** required: test and live are never mixed in one export */
   mode: 'test' | 'live';
-  gateway?: 'stripe' | 'razorpay' | null;
+  gateway?: Gateway | null;
   accountIds?: readonly string[] | null;
 }
 
@@ -75,6 +76,10 @@ export interface StartExportOptions {
   parallelism?: number;
   /** called when every worker holds its snapshot of `attempt`, just before the check (tests commit writes here) */
   onSnapshots?: (attempt: number) => void;
+  /** called as each worker finishes, with the rows of its slice */
+  onPartDone?: (index: number, rows: number) => void;
+  /** below this many payments in the range a parallel export is not split (export-worker.ts MIN_ROWS_TO_SPLIT) */
+  minRowsToSplit?: number;
 }
 
 export interface ExportHandle {
@@ -105,7 +110,7 @@ export function resolveExportJob(o: StartExportOptions): ExportJob {
   if (!isPresetId(o.preset)) throw new RangeError(`Unknown export preset "${String(o.preset)}"`);
   const f = o.filters;
   if (f.mode !== 'test' && f.mode !== 'live') throw new RangeError('Choose test or live: an export never mixes them');
-  if (f.gateway != null && f.gateway !== 'stripe' && f.gateway !== 'razorpay') throw new RangeError(`Unknown gateway "${String(f.gateway)}"`);
+  if (f.gateway != null && !(GATEWAYS as readonly string[]).includes(f.gateway)) throw new RangeError(`Unknown gateway "${String(f.gateway)}"`);
   const preset = PRESETS[o.preset];
   if (preset.gateway && f.gateway && f.gateway !== preset.gateway) {
     throw new RangeError(`The ${preset.title} preset holds ${preset.gateway} rows only`);
@@ -129,6 +134,7 @@ export function resolveExportJob(o: StartExportOptions): ExportJob {
     bom: o.bom === true,
     progressEveryRows: o.progressEveryRows ?? 50_000,
     progressEveryMs: o.progressEveryMs ?? 250,
+    ...(o.minRowsToSplit !== undefined ? { minRowsToSplit: o.minRowsToSplit } : {}),
   };
 }
 
@@ -183,12 +189,12 @@ export function startExport(options: StartExportOptions): ExportHandle {
 
   // A parallel export needs a probe connection to check that all workers share one snapshot (export-worker.ts).
   let parts = exportParallelism(options.parallelism);
-  let probe: Database.Database | null = null;
+  let probe: ReturnType<typeof openVersionProbe> | null = null;
   let version = 0;
   if (parts > 1) {
     try {
-      probe = new Database(job.dbPath, { readonly: true, fileMustExist: true });
-      version = probe.pragma('data_version', { simple: true }) as number;
+      probe = openVersionProbe(job.dbPath);
+      version = probe.version();
     } catch {
       // e.g. no database file: one worker reports the error as a single export would
       probe = null;
@@ -242,7 +248,7 @@ export function startExport(options: StartExportOptions): ExportHandle {
     let decision: SnapshotDecision = 'go';
     try {
       options.onSnapshots?.(attempt);
-      const now = probe ? (probe.pragma('data_version', { simple: true }) as number) : version;
+      const now = probe ? probe.version() : version;
       if (now !== version) {
         decision = attempt + 1 >= SNAPSHOT_ATTEMPTS ? 'solo' : 'retry';
         version = now;
@@ -293,6 +299,7 @@ export function startExport(options: StartExportOptions): ExportHandle {
           finished[index] = true;
           rows[index] = m.rows;
           bytes[index] = m.bytes;
+          options.onPartDone?.(index, m.rows);
           if (finished.every(Boolean)) allDone();
           break;
         case 'cancelled':

@@ -1,5 +1,5 @@
-// The export end to end: a real SQLite file (the assumed schema of test/fixtures/report-schema.ts plus
-// migration 004), the real worker thread, the real file; parsed back with csv-parse.
+// The export end to end: a real SQLite file (every migration, test/fixtures/report-schema.ts), the real
+// worker thread, the real file; parsed back with csv-parse.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, rowWriter, type PresetId } from '../../../../electron/core/reports/columns';
 import { csvLine } from '../../../../electron/core/reports/csv';
 import { ExportCancelledError, resolveExportJob, startExport, type ExportFilters, type ExportProgress } from '../../../../electron/core/reports/export';
-import { buildMovementQuery, buildTotalsQuery, type MovementRow } from '../../../../electron/core/reports/queries';
+import { buildMovementQuery, buildTotalsQuery, type MovementRow } from '../../../../electron/core/store/repos/movements';
 import { TimeFormatter } from '../../../../electron/core/reports/time';
 import {
   createReportDb,
@@ -187,7 +187,7 @@ describe('the Paydesk unified preset', () => {
       sums.set(r.currency!, s);
     }
     const { startMs, endMs } = resolveExportJob({ dbPath, outPath: path.join(dir, 'y.csv'), preset: 'paydesk', filters: JAN, timeZone: IST }).query;
-    // written independently of queries.ts: what moved money in the window, per table
+    // written independently of store/repos/movements.ts: what moved money in the window, per table
     const db = new Database(dbPath, { readonly: true });
     const expected = db.prepare(`
       SELECT currency, sum(gross) AS gross, sum(fee) AS fee, sum(tax) AS tax, sum(net) AS net FROM (
@@ -214,7 +214,7 @@ describe('the Paydesk unified preset', () => {
         c: e.currency, gross: BigInt(e.gross), fee: BigInt(e.fee), tax: BigInt(e.tax), net: BigInt(e.net), major: BigInt(e.gross),
       });
     }
-    // the summary query of queries.ts agrees too
+    // the totals query of movements.ts agrees too
     expect(totals.map((t) => [t.currency, t.gross_minor, t.net_minor])).toEqual(expected.map((e) => [e.currency, e.gross, e.net]));
     // and by hand, JPY: 1500 paid - 500 refunded - 1450 paid out
     expect(sums.get('JPY')!.gross).toBe(1500n - 500n - 1450n);
@@ -332,10 +332,14 @@ describe('the gateway presets', () => {
 
 describe('worker: progress and cancel', () => {
   const bigDb = path.join(dir, 'big.db');
+  /** payout rows: the bulk data is paid out daily per account, each payout a row of its own */
+  let payouts = 0;
   beforeAll(() => {
     const db = createReportDb(bigDb);
-    seedBulk(db, { payments: 80_000, refundEvery: 4, startMs: Date.UTC(2024, 0, 1) });
+    // 80,000 payments over twenty days of January, every fourth refunded, paid out daily
+    payouts = seedBulk(db, { payments: 80_000, refundEvery: 4, startMs: Date.UTC(2024, 0, 1), days: 20, settle: true }).settlements;
     db.close();
+    expect(payouts).toBeGreaterThan(30);
   });
 
   it('posts progress (rows written) while it runs and ends with every row', async () => {
@@ -344,7 +348,7 @@ describe('worker: progress and cancel', () => {
     const h = startExport({ dbPath: bigDb, outPath, preset: 'paydesk', filters: JAN, timeZone: IST, progressEveryRows: 10_000 });
     h.onProgress((p) => progress.push(p));
     const result = await h.done;
-    expect(result.rows).toBe(100_000);
+    expect(result.rows).toBe(100_000 + payouts);
     expect(progress.length).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < progress.length; i++) {
       expect(progress[i]!.rows).toBeGreaterThan(progress[i - 1]!.rows);
@@ -378,9 +382,17 @@ describe('worker: progress and cancel', () => {
     const one = path.join(dir, 'one.csv');
     const three = path.join(dir, 'three.csv');
     const progress: ExportProgress[] = [];
+    const sliceRows: number[] = [];
     const a = await startExport({ dbPath: bigDb, outPath: one, preset: 'paydesk', filters: JAN, timeZone: IST, bom: true, parallelism: 1 }).done;
-    const b = await startExport({ dbPath: bigDb, outPath: three, preset: 'paydesk', filters: JAN, timeZone: IST, bom: true, parallelism: 3, progressEveryRows: 5_000, onProgress: (p) => progress.push(p) }).done;
-    expect(b.rows).toBe(100_000);
+    const b = await startExport({
+      dbPath: bigDb, outPath: three, preset: 'paydesk', filters: JAN, timeZone: IST, bom: true, parallelism: 3, progressEveryRows: 5_000,
+      onProgress: (p) => progress.push(p), onPartDone: (i, rows) => (sliceRows[i] = rows),
+    }).done;
+    expect(b.rows).toBe(100_000 + payouts);
+    // the range was really split: every worker exported a slice of its own
+    expect(sliceRows).toHaveLength(3);
+    for (const n of sliceRows) expect(n).toBeGreaterThan(10_000);
+    expect(sliceRows.reduce((x, y) => x + y, 0)).toBe(b.rows);
     expect(b).toEqual({ ...a, outPath: three });
     expect(readFileSync(three).equals(readFileSync(one))).toBe(true);
     // progress is the sum over the workers and only grows
@@ -405,7 +417,7 @@ describe('worker: progress and cancel', () => {
     // the second snapshot holds the new payment, and every worker read that same snapshot: it is there once
     const lines = readFileSync(outPath, 'utf8').split('\r\n').filter((l) => l.includes('ORD-LATE'));
     expect(lines).toHaveLength(1);
-    expect(result.rows).toBe(100_001);
+    expect(result.rows).toBe(100_001 + payouts);
   });
 
   it('under a steady stream of writes it gives up on parallel and exports alone, from one snapshot', async () => {
@@ -426,7 +438,7 @@ describe('worker: progress and cancel', () => {
     // the snapshot of the last attempt: it saw the rows written at attempts 0-2 but not the one written after it
     const text = readFileSync(outPath, 'utf8');
     expect(['0', '1', '2', '3'].map((a) => text.includes(`ORD-STREAM-${a},`))).toEqual([true, true, true, false]);
-    expect(result.rows).toBe(100_001 + 3);
+    expect(result.rows).toBe(100_001 + 3 + payouts);
     expect(partFiles(outPath)).toEqual([]);
   });
 

@@ -1,25 +1,19 @@
-// The export statement against the REAL migrations (001-003 from the store, plus our 004): every column
-// queries.ts reads exists, and the hot arms walk the time indexes instead of scanning and sorting.
-// The other report tests use test/fixtures/report-schema.ts so they do not depend on 001-003 while
-// those change; this file is the one that tells when queries.ts and the real schema drift apart.
+// The export statement against the real migrations: every column store/repos/movements.ts reads exists,
+// and the hot arms walk the time indexes instead of scanning and sorting.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../../../electron/core/reports/columns';
-import { buildMovementQuery, buildTotalsQuery } from '../../../../electron/core/reports/queries';
+import { buildMovementQuery, buildTotalsQuery } from '../../../../electron/core/store/repos/movements';
 import { migrate } from '../../../../electron/core/store/migrate';
-import { migrations } from '../../../../electron/core/store/migrations/index';
-import { migration as m004 } from '../../../../electron/core/store/migrations/004-settlements';
 
 function realDb(): Database.Database {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  // 004 follows whatever the index lists up to 003 (the lead registers it there)
-  const list = migrations.some((m) => m.version === 4) ? migrations : [...migrations.filter((m) => m.version <= 3), m004];
-  migrate(db, { migrations: list, to: 4 });
+  migrate(db);
   return db;
 }
 
-describe('queries.ts against the real migrations 001-004', () => {
+describe('movements.ts against the real migrations', () => {
   it('every preset statement prepares and runs', () => {
     const db = realDb();
     for (const preset of Object.values(PRESETS)) {

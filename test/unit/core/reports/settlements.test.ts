@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
 import { createCore, type PaydeskCore } from '../../../../electron/core/index';
-import type { CoreDeps } from '../../../../electron/core/deps';
 import type { CoreEvent } from '../../../../electron/core/types';
 import { createKeyFileProtector } from '../../../../electron/core/vault';
+import { makeRazorpayClient } from '../../../../electron/core/gateways/razorpay/client';
+import { makeStripeClient } from '../../../../electron/core/gateways/stripe/client';
 import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
 import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status';
 import type { MethodName } from '../../../../shared/contract';
@@ -19,7 +20,8 @@ const DAY_MS = 86_400_000;
 
 let sandbox: RunningSandbox;
 let core: PaydeskCore;
-let d: CoreDeps;
+/** core's parts, and its connection for the tests' own reads and seeds */
+let d: NonNullable<PaydeskCore['deps']>;
 let dataDir: string;
 let stripeAccount: string;
 let razorpayAccount: string;
@@ -46,6 +48,9 @@ async function advance(days: number): Promise<void> {
 }
 
 const now = () => Date.now() + clockOffset;
+/** the gateways' SDKs on the sandbox, as a shop's other tools would call them */
+const stripeSdk = () => makeStripeClient(sandbox.keys.STRIPE_SECRET_KEY, { baseUrl: sandbox.url });
+const razorpaySdk = () => makeRazorpayClient(sandbox.keys.RAZORPAY_KEY_ID, sandbox.keys.RAZORPAY_KEY_SECRET, { baseUrl: sandbox.url });
 let seq = 0;
 const newId = (p: string) => `${p}_${Date.now().toString(36)}${(seq++).toString(36)}`;
 
@@ -68,7 +73,7 @@ function recordRefund(o: { id: string; paymentId: string; accountId: string; gat
 
 async function stripePaid(amount: number, opts: { local: boolean }): Promise<{ id: string; pi: string; ch: string }> {
   const id = newId('pd');
-  const stripe = d.gateways.stripe(stripeAccount);
+  const stripe = stripeSdk();
   const session = await stripe.checkout.sessions.create({
     mode: 'payment', success_url: 'https://example.com/ok', client_reference_id: opts.local ? id : undefined,
     line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: amount, product_data: { name: 'Order' } } }],
@@ -84,7 +89,7 @@ async function stripePaid(amount: number, opts: { local: boolean }): Promise<{ i
 
 async function razorpayPaid(amount: number, opts: { local: boolean; claimCaptured?: number }): Promise<{ id: string; pay: string }> {
   const id = newId('pd');
-  const rzp = d.gateways.razorpay(razorpayAccount);
+  const rzp = razorpaySdk();
   const link = (await rzp.paymentLink.create({ amount, currency: 'INR', reference_id: id, description: 'Order', ...(opts.local ? { notes: { paydesk_id: id } } : {}) } as never)) as unknown as { id: string };
   const paid = await control<{ payment: { id: string; status: string } }>(`/razorpay/payment_links/${link.id}/pay`, {});
   expect(paid.payment.status).toBe('captured');
@@ -172,7 +177,7 @@ describe('reports refresh against the sandbox', () => {
   it('pays out and settles, then matches every payment and refund and keeps external ones', async () => {
     // Stripe: a partial refund through the SDK, an external payment (made at the gateway, not in Paydesk),
     // and a payment Paydesk believes is paid that Stripe never saw
-    const refund = await d.gateways.stripe(stripeAccount).refunds.create({ payment_intent: s.stripe!.pi!, amount: 1_500 });
+    const refund = await stripeSdk().refunds.create({ payment_intent: s.stripe!.pi!, amount: 1_500 });
     stripeRefund = newId('rf');
     recordRefund({ id: stripeRefund, paymentId: s.stripe!.id, accountId: stripeAccount, gateway: 'stripe', gatewayPaymentId: s.stripe!.pi!, gatewayRefundId: refund.id, amount: 1_500, currency: 'USD' });
     s.stripeExternal = await stripePaid(2_500, { local: false });
@@ -181,7 +186,7 @@ describe('reports refresh against the sandbox', () => {
 
     // Razorpay: a link paid and partly refunded, an external link payment, and one whose local amount disagrees
     s.razorpay = await razorpayPaid(50_000, { local: true });
-    const rz = (await d.gateways.razorpay(razorpayAccount).payments.refund(s.razorpay.pay!, { amount: 10_000 } as never)) as unknown as { id: string };
+    const rz = (await razorpaySdk().payments.refund(s.razorpay.pay!, { amount: 10_000 } as never)) as unknown as { id: string };
     razorpayRefund = newId('rf');
     recordRefund({ id: razorpayRefund, paymentId: s.razorpay.id, accountId: razorpayAccount, gateway: 'razorpay', gatewayPaymentId: s.razorpay.pay!, gatewayRefundId: rz.id, amount: 10_000, currency: 'INR' });
     s.razorpayExternal = await razorpayPaid(20_000, { local: false });

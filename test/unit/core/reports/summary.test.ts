@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type PaydeskCore } from '../../../../electron/core/index';
-import type { CoreDeps } from '../../../../electron/core/deps';
 import { createKeyFileProtector } from '../../../../electron/core/vault';
 import type { MethodName, Summary } from '../../../../shared/contract';
 
 const ctx = { transport: 'ipc' as const };
 let core: PaydeskCore;
-let d: CoreDeps;
+/** core's parts, and its connection for the tests' own reads and seeds */
+let d: NonNullable<PaydeskCore['deps']>;
 let dataDir: string;
 
 async function call<T = unknown>(method: MethodName, input: unknown): Promise<T> {

@@ -1,7 +1,6 @@
-// THE place where the reports meet the schema. Every table and column name the export reads is here, so
-// when the real payments (002) and refunds (003) migrations land, this is the one file to adjust.
+// THE place where the reports meet the schema: every table and column name the export reads is here.
 //
-// The export runs ONE streaming statement (per time slice, one worker each: export-worker.ts): a UNION ALL
+// The export runs ONE streaming statement (per time slice, one worker each: reports/export-worker.ts): a UNION ALL
 // of every money movement, ordered by time, each arm producing the same positional row (MOVEMENT_FIELDS).
 // Each arm is built from a field -> SQL expression map, so the arms can never drift out of column alignment.
 //
@@ -17,6 +16,8 @@
 // Not stored yet, exported empty until a column exists: the payment method, refund fees (0).
 // Hot-path indexes the export uses: payments_by_paid (paid_at), refunds_by_created (created_at),
 // settlements_by_created (livemode, created_at), and the settlement_items unique indexes of 004.
+
+import type { Gateway } from '../../../../shared/gateways';
 
 export const MOVEMENT_FIELDS = [
   'type', // payment | refund | fee | adjustment | dispute | payout
@@ -73,12 +74,12 @@ export interface MovementQueryFilters {
   startMs: number;
   endMs: number;
   mode: 'test' | 'live';
-  gateway?: 'stripe' | 'razorpay' | null;
+  gateway?: Gateway | null;
   accountIds?: readonly string[] | null;
   /** include payout rows (one per settlement / payout); the Razorpay recon preset does not */
   payouts?: boolean;
   /**
-   * The fields the preset reads (columns.ts presetFields); the others are selected as NULL, which saves
+   * The fields the preset reads (reports/columns.ts presetFields); the others are selected as NULL, which saves
    * better-sqlite3 making JS values nobody reads. Default: all. at_ms is always selected (ORDER BY).
    */
   fields?: readonly MovementField[] | null;
@@ -133,7 +134,9 @@ function paymentsArm(): Arm {
       description: 'p.description',
       notes: 'p.notes',
     },
-    from: `payments p
+    // the time index: with the payments list's (livemode, created_at, ...) index beside it the planner, without
+    // statistics, would walk that one by mode and sort every paid payment of the mode
+    from: `payments p INDEXED BY payments_by_paid
   JOIN accounts a ON a.id = p.account_id
   LEFT JOIN settlement_items si ON si.payment_id = p.id AND si.kind = 'payment'
   LEFT JOIN settlements s ON s.id = si.settlement_id`,
@@ -208,13 +211,15 @@ function itemsArm(): Arm {
       paydesk_id: 'NULL',
       paydesk_payment_id: 'si.payment_id',
       order_ref: 'NULL',
-      payment_id: `CASE WHEN si.kind = 'payment' AND s.gateway = 'razorpay' THEN si.gateway_txn_id END`,
+      // an item without a ledger entry is named by the gateway's own payment / refund id (a recon row);
+      // one with a ledger entry by a transaction id, which names no payment
+      payment_id: `CASE WHEN si.kind = 'payment' AND bt.id IS NULL THEN si.gateway_txn_id END`,
       charge_id: 'NULL',
       payment_intent_id: 'NULL',
       link_id: 'NULL',
       order_id: 'NULL',
       session_id: 'NULL',
-      refund_id: `CASE WHEN si.kind = 'refund' AND s.gateway = 'razorpay' THEN si.gateway_txn_id END`,
+      refund_id: `CASE WHEN si.kind = 'refund' AND bt.id IS NULL THEN si.gateway_txn_id END`,
       at_ms: 'coalesce(si.created_at, s.created_at)',
       currency: 's.currency',
       gross_minor: 'si.amount_minor',
@@ -238,7 +243,8 @@ function itemsArm(): Arm {
     },
     from: `settlement_items si
   JOIN settlements s ON s.id = si.settlement_id
-  JOIN accounts a ON a.id = s.account_id`,
+  JOIN accounts a ON a.id = s.account_id
+  LEFT JOIN stripe_balance_txns bt ON bt.account_id = s.account_id AND bt.id = si.gateway_txn_id`,
     where: [
       'coalesce(si.created_at, s.created_at) >= @start',
       'coalesce(si.created_at, s.created_at) < @end',
@@ -332,7 +338,7 @@ export function buildMovementQuery(f: MovementQueryFilters): BuiltQuery {
 }
 
 /**
- * The two statements a parallel export splits its range with (export-worker.ts sliceBounds): how many
+ * The two statements a parallel export splits its range with (export-reader.ts): how many
  * payments were paid in [start, end), and the paid_at of the n-th of them (0-based). Payments are the bulk of the rows
  * (refunds, items and payouts follow them in time), and both read only the partial index payments_by_paid.
  * Parameters are positional: start, end (, n).
