@@ -18,13 +18,15 @@
 // (forwarded.ts). Slow senders, bodies and connections are bounded by ../http-limits.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Payment } from '../../../shared/contract';
+import { LinkCreateInputSchema, type Payment } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import { GATEWAYS, gatewayLabel, type Gateway, type LinkKind } from '../../../shared/gateways';
 import { isKnownCurrency, toMajorString } from '../../../shared/money';
 import type { Gateways } from '../gateways';
 import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../http-limits';
 import type { Log } from '../log';
 import type { PaymentServices } from '../handlers/payments';
+import type { LinkCreateParsed } from '../payments/links';
 import type { AccountRow, AccountsRepo } from '../store/repos/accounts';
 import { API_ACTOR } from '../operators';
 import type { TokenStore } from './tokens';
@@ -89,6 +91,27 @@ const API_FIELD: Record<string, string> = {
   kind: 'kind', notes: 'notes',
 };
 
+/** The create endpoints by their path (`<gateway>/<action>`): the link kind each makes and what its answer adds. */
+interface CreateRoute {
+  kind: LinkKind;
+  created(p: Payment, account: AccountRow): Record<string, unknown>;
+}
+const CREATE_ROUTES: Readonly<Record<string, CreateRoute>> = {
+  'stripe/checkout': { kind: 'checkout_session', created: (p) => ({ session_id: p.gatewayIds.sessionId }) },
+  'razorpay/orders': {
+    kind: 'order',
+    created: (p, account) => ({ order_id: p.gatewayIds.orderId, receipt: p.id, merchant_order_id: p.orderRef, key_id: account.publicKey }),
+  },
+};
+
+/** What a status answer adds, by the gateway its path names: that gateway's own ids. */
+const STATUS_IDS: Readonly<Record<Gateway, (p: Payment) => Record<string, unknown>>> = {
+  stripe: (p) => ({ session_id: p.gatewayIds.sessionId, payment_intent_id: p.gatewayIds.paymentIntentId }),
+  razorpay: (p) => ({ order_id_gateway: p.gatewayIds.orderId, payment_link_id: p.gatewayIds.plinkId, payment_id: p.gatewayIds.paymentId }),
+};
+
+const ROUTE = new RegExp(`^/api/payments/(${GATEWAYS.join('|')})/(checkout|orders|status)(?:/([A-Za-z0-9_-]{1,100}))?$`);
+
 const STATUS_OF: Record<string, number> = {
   invalid_input: 400, not_found: 404, conflict: 409, unauthorized: 401, forbidden: 403, locked: 423, gateway_auth: 502,
   gateway_declined: 402, gateway_invalid: 400, gateway_unreachable: 503, unavailable: 503, internal: 500, db_from_future: 503,
@@ -152,7 +175,7 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
   const throttle = createAuthThrottle({ ...AUTH_THROTTLE, ...opts.throttle }, opts.now ?? Date.now);
   let entry: ForwardedEntry | null = null;
 
-  function accountFor(gateway: 'stripe' | 'razorpay', token: ApiToken, accountId: string | undefined): AccountRow {
+  function accountFor(gateway: Gateway, token: ApiToken, accountId: string | undefined): AccountRow {
     if (accountId) {
       const a = opts.accounts.get(accountId);
       if (!a || a.gateway !== gateway) throw new HttpError(404, 'not_found', `No ${gateway} account ${accountId}.`, 'account_id');
@@ -161,14 +184,12 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     }
     const list = opts.accounts.list().filter((a) => a.gateway === gateway && a.mode === token.mode && a.secretKeyRef && (!a.sandbox || opts.gateways.sandboxUrl));
     const pick = list.find((a) => a.verificationStatus === 'verified') ?? list.find((a) => a.verificationStatus !== 'failed');
-    if (!pick) throw new HttpError(409, 'no_account', `No verified ${gateway === 'stripe' ? 'Stripe' : 'Razorpay'} account in ${token.mode} mode. Connect one in Paydesk → Settings → Accounts.`);
+    if (!pick) throw new HttpError(409, 'no_account', `No verified ${gatewayLabel(gateway)} account in ${token.mode} mode. Connect one in Paydesk → Settings → Accounts.`);
     return pick;
   }
 
-  async function createLink(gateway: 'stripe' | 'razorpay', req: IncomingMessage, token: ApiToken): Promise<{ payment: Payment; account: AccountRow }> {
-    const body = await readJson(req, limits.maxBodyBytes);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_input', 'The body must be a JSON object.');
-    const b = body as Record<string, unknown>;
+  /** The request body as links.create input, parsed with the contract's schema (the same rules as the console's). */
+  function linkInput(b: Record<string, unknown>, gateway: Gateway, kind: LinkKind, token: ApiToken, req: IncomingMessage): { input: LinkCreateParsed; account: AccountRow } {
     const orderRef = str(b.order_id, 'order_id', 40, true) as string;
     const currencyRaw = str(b.currency, 'currency', 3, true) as string;
     const currency = currencyRaw.toUpperCase();
@@ -187,10 +208,10 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     if (requestId !== undefined && !/^[A-Za-z0-9_-]{8,64}$/.test(requestId)) {
       throw new HttpError(400, 'invalid_input', 'Idempotency-Key must be 8 to 64 letters, digits, _ or -.', 'Idempotency-Key');
     }
-    const input = {
+    const parsed = LinkCreateInputSchema.safeParse({
       accountId: account.id,
       mode: token.mode,
-      kind: gateway === 'stripe' ? ('checkout_session' as const) : ('order' as const),
+      kind,
       amount: toMajorString(amount, currency),
       currency,
       orderRef,
@@ -200,12 +221,24 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
       customerPhone: str(b.customer_phone, 'customer_phone', 30),
       ...(typeof expires === 'number' ? { expiresInMinutes: expires } : {}),
       ...(requestId ? { requestId: `api_${token.id}_${requestId}`.slice(0, 64) } : {}),
-    };
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const key = typeof issue?.path[0] === 'string' ? issue.path[0] : undefined;
+      throw new HttpError(400, 'invalid_input', issue?.message ?? 'The request is not valid.', key === undefined ? undefined : (API_FIELD[key] ?? key));
+    }
+    return { input: parsed.data, account };
+  }
+
+  async function createLink(gateway: Gateway, kind: LinkKind, req: IncomingMessage, token: ApiToken): Promise<{ payment: Payment; account: AccountRow }> {
+    const body = await readJson(req, limits.maxBodyBytes);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_input', 'The body must be a JSON object.');
+    const { input, account } = linkInput(body as Record<string, unknown>, gateway, kind, token, req);
     const payment = await opts.services().links.create(input, { createdBy: 'api', operator: { ...API_ACTOR, name: `API (${token.name})` } });
     return { payment, account };
   }
 
-  async function status(gateway: 'stripe' | 'razorpay', id: string, token: ApiToken): Promise<Payment> {
+  async function status(gateway: Gateway, id: string, token: ApiToken): Promise<Payment> {
     const s = opts.services();
     const found = s.queries.list({ search: id, gateway, mode: token.mode, limit: 5 }).rows.find((p) =>
       p.id === id || p.gatewayIds.sessionId === id || p.gatewayIds.paymentIntentId === id || p.gatewayIds.paymentId === id
@@ -226,12 +259,13 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
   async function route(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '');
-    const m = /^\/api\/payments\/(stripe|razorpay)\/(checkout|orders|status)(?:\/([A-Za-z0-9_-]{1,100}))?$/.exec(path);
+    const m = ROUTE.exec(path);
     if (!m) throw new HttpError(404, 'not_found', 'No such endpoint.');
-    const gateway = m[1] as 'stripe' | 'razorpay';
+    const gateway = m[1] as Gateway;
     const action = m[2] as string;
     const arg = m[3];
-    const valid = (gateway === 'stripe' && action === 'checkout' && !arg) || (gateway === 'razorpay' && action === 'orders' && !arg) || (action === 'status' && !!arg);
+    const create = action === 'status' ? undefined : CREATE_ROUTES[`${gateway}/${action}`];
+    const valid = action === 'status' ? !!arg : !!create && !arg;
     if (!valid) throw new HttpError(404, 'not_found', 'No such endpoint.');
     const wantMethod = action === 'status' ? 'GET' : 'POST';
     if (req.method !== wantMethod) {
@@ -250,28 +284,13 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
       return;
     }
 
-    if (action === 'status') {
+    if (!create) {
       const p = await status(gateway, arg as string, token);
-      send(res, 200, {
-        ...publicPayment(p),
-        ...(gateway === 'stripe'
-          ? { session_id: p.gatewayIds.sessionId, payment_intent_id: p.gatewayIds.paymentIntentId }
-          : { order_id_gateway: p.gatewayIds.orderId, payment_link_id: p.gatewayIds.plinkId, payment_id: p.gatewayIds.paymentId }),
-      });
+      send(res, 200, { ...publicPayment(p), ...STATUS_IDS[gateway](p) });
       return;
     }
-    const { payment: p, account } = await createLink(gateway, req, token);
-    if (gateway === 'stripe') {
-      send(res, 201, { ...publicPayment(p), session_id: p.gatewayIds.sessionId });
-    } else {
-      send(res, 201, {
-        ...publicPayment(p),
-        order_id: p.gatewayIds.orderId,
-        receipt: p.id,
-        merchant_order_id: p.orderRef,
-        key_id: account.publicKey,
-      });
-    }
+    const { payment: p, account } = await createLink(gateway, create.kind, req, token);
+    send(res, 201, { ...publicPayment(p), ...create.created(p, account) });
   }
 
   const server = createServer(serverOptions(limits), (req, res) => {

@@ -3,7 +3,7 @@
 // get a timeline row, one rule decides which columns are written, and one change record says what the
 // screens must show, so no consumer reads the payment again.
 import { applyPaymentEvent, paymentStatusOf, type PaymentEvent, type PaymentState, type PaymentSummary } from '../../../shared/status';
-import { GATEWAY_ID_KEYS, type GatewayIds } from './normalize';
+import { GATEWAY_ID_KEYS, type GatewayIds } from '../gateways/facts';
 import { ID_COLUMNS, stateOfRow, type PaymentStateRow, type PaymentsRepo, type TimelineInsert } from '../store/repos/payments';
 
 export type FactSource = TimelineInsert['source'];

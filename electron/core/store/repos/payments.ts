@@ -1,6 +1,6 @@
 // Prepared statements for payments and their timeline (payment_events). The state machine lives in
 // shared/status.ts; this file only stores its state and the columns derived from it.
-import type { GatewayIds, PaymentRef } from '../../payments/normalize';
+import type { GatewayIds, PaymentRef } from '../../gateways/facts';
 import {
   initialPaymentState,
   isPaymentStatus,
@@ -12,6 +12,7 @@ import {
   type PaymentStatus,
   type PaymentSummary,
 } from '../../../../shared/status';
+import type { Gateway } from '../../../../shared/gateways';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db';
 
@@ -20,7 +21,7 @@ export type PaymentKind = 'stripe_checkout' | 'stripe_payment_link' | 'razorpay_
 export interface PaymentRow {
   id: string;
   account_id: string;
-  gateway: 'stripe' | 'razorpay';
+  gateway: Gateway;
   livemode: number;
   kind: PaymentKind;
   order_ref: string;
@@ -58,7 +59,7 @@ export interface PaymentRow {
 export interface PaymentInsert {
   id: string;
   accountId: string;
-  gateway: 'stripe' | 'razorpay';
+  gateway: Gateway;
   livemode: boolean;
   kind: PaymentKind;
   orderRef: string;

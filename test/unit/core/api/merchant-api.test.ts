@@ -121,6 +121,18 @@ describe('merchant HTTP API', () => {
     expect(wrongMethod.status).toBe(405);
   });
 
+  it("the order reference follows the console's rule (the contract's schema)", async () => {
+    const blank = await http(`${base}/api/payments/stripe/checkout`, { method: 'POST', token, body: { order_id: '   ', amount: 2500, currency: 'usd' } });
+    expect(blank.status).toBe(400);
+    expect(blank.body.error).toMatchObject({ code: 'invalid_input', field: 'order_id', message: 'Enter the order reference' });
+    const control = await http(`${base}/api/payments/razorpay/orders`, { method: 'POST', token, body: { order_id: 'ORD\u0007-5', amount: 49900, currency: 'INR' } });
+    expect(control.status).toBe(400);
+    expect(control.body.error).toMatchObject({ code: 'invalid_input', field: 'order_id' });
+    expect(control.body.error!.message).toMatch(/order reference/);
+    const list = await f.call('payments.list', { search: '-5' });
+    expect(list.rows.filter((p) => p.orderRef.startsWith('ORD\u0007'))).toHaveLength(0);
+  });
+
   it('a foreign Host header is refused (DNS rebinding)', async () => {
     const port = new URL(base).port;
     const status = await new Promise<number>((resolve, reject) => {

@@ -3,7 +3,6 @@
 // injected gateway faults, a crash between the intent's commit and the gateway's answer).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkCreateInput } from '../../../../shared/contract';
-import { paymentsOf } from '../../../../electron/core/handlers/payments';
 import { razorpayLinksFor, startPaymentsFixture, stripeSessionsFor, type PaymentsFixture } from './core-fixture';
 
 let f: PaymentsFixture;
@@ -231,7 +230,7 @@ describe('never two links for one intent', () => {
     expect(list.rows[0]).toMatchObject({ status: 'creating' });
     expect(list.rows[0]!.pendingReason).toMatch(/retries every minute/);
     await f.sb('DELETE', '/__sandbox/faults');
-    await paymentsOf(f.core.deps!).links.retryPending();
+    await f.core.deps!.payments.links.retryPending();
     const done = await f.call('payments.get', { id: list.rows[0]!.id });
     expect(done.payment.status).toBe('open');
     expect(await stripeSessionsFor(f, done.payment.id)).toHaveLength(1);
@@ -240,7 +239,7 @@ describe('never two links for one intent', () => {
   });
 
   it('a crash between the intent commit and the gateway answer: recovery creates no second link', async () => {
-    const links = paymentsOf(f.core.deps!).links;
+    const links = f.core.deps!.payments.links;
     const ids: string[] = [];
     for (const input of [stripe(), rzp(), rzp({ kind: 'order' }), stripe({ kind: 'payment_link' })]) {
       const parsed = { ...input, notify: true } as Parameters<typeof links.commitIntent>[0];
@@ -250,7 +249,7 @@ describe('never two links for one intent', () => {
       ids.push(row.id);
     }
     await f.restart();
-    const after = paymentsOf(f.core.deps!).links;
+    const after = f.core.deps!.payments.links;
     await after.retryPending();
     const [s, r, o, pl] = ids as [string, string, string, string];
     expect((await f.call('payments.get', { id: s })).payment.status).toBe('open');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type PaydeskCore } from '../../../../electron/core/index';
-import { applyFacts } from '../../../../electron/core/payments/links';
+import { applyFacts } from '../../../../electron/core/payments/apply';
 import { OVERVIEW_SQL, listFilters } from '../../../../electron/core/payments/overview';
 import { paymentsRepo, type PaymentRow } from '../../../../electron/core/store/repos/payments';
 import { createKeyFileProtector } from '../../../../electron/core/vault';
@@ -49,11 +49,11 @@ beforeAll(async () => {
     mk(300, 'acc_l', 'stripe', true, 'USD', 9999, NOW);
     const row = (id: string) => d.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow;
     // paid today (USD 10.00) and 3 days ago (INR 500), one failed, one refunded
-    applyFacts(d.db, row('pd_q0000'), [{ type: 'opened', at: NOW }, { type: 'captured', at: NOW, paymentId: 'pi_1', amount: 1000, full: true }, { type: 'fee_known', at: NOW, paymentId: 'pi_1', fee: 59, tax: 0, net: 941 }], { source: 'sync', gatewayType: 'x', ids: { sessionId: 'cs_test_abc123', paymentIntentId: 'pi_1' }, now: NOW });
-    applyFacts(d.db, row('pd_q0253'), [{ type: 'captured', at: NOW - 3 * DAY, paymentId: 'pay_A', amount: 50000, full: true }], { source: 'sync', gatewayType: 'x', ids: { plinkId: 'plink_X1', paymentId: 'pay_A' }, now: NOW });
-    applyFacts(d.db, row('pd_q0001'), [{ type: 'opened', at: NOW }, { type: 'attempt_failed', at: NOW, reason: 'card_declined: Your card was declined.' }], { source: 'sync', gatewayType: 'x', now: NOW });
-    applyFacts(d.db, row('pd_q0002'), [{ type: 'opened', at: NOW }, { type: 'captured', at: NOW, paymentId: 'pi_2', amount: 1002, full: true }, { type: 'refund_updated', at: NOW, refundId: 're_1', amount: 1002, status: 'succeeded' }], { source: 'sync', gatewayType: 'x', now: NOW });
-    for (const id of ['pd_q0003', 'pd_q0004']) applyFacts(d.db, row(id), [{ type: 'opened', at: NOW }], { source: 'local', gatewayType: null, now: NOW });
+    applyFacts(repo, row('pd_q0000'), [{ type: 'opened', at: NOW }, { type: 'captured', at: NOW, paymentId: 'pi_1', amount: 1000, full: true }, { type: 'fee_known', at: NOW, paymentId: 'pi_1', fee: 59, tax: 0, net: 941 }], { source: 'sync', gatewayType: 'x', ids: { sessionId: 'cs_test_abc123', paymentIntentId: 'pi_1' }, now: NOW });
+    applyFacts(repo, row('pd_q0253'), [{ type: 'captured', at: NOW - 3 * DAY, paymentId: 'pay_A', amount: 50000, full: true }], { source: 'sync', gatewayType: 'x', ids: { plinkId: 'plink_X1', paymentId: 'pay_A' }, now: NOW });
+    applyFacts(repo, row('pd_q0001'), [{ type: 'opened', at: NOW }, { type: 'attempt_failed', at: NOW, reason: 'card_declined: Your card was declined.' }], { source: 'sync', gatewayType: 'x', now: NOW });
+    applyFacts(repo, row('pd_q0002'), [{ type: 'opened', at: NOW }, { type: 'captured', at: NOW, paymentId: 'pi_2', amount: 1002, full: true }, { type: 'refund_updated', at: NOW, refundId: 're_1', amount: 1002, status: 'succeeded' }], { source: 'sync', gatewayType: 'x', now: NOW });
+    for (const id of ['pd_q0003', 'pd_q0004']) applyFacts(repo, row(id), [{ type: 'opened', at: NOW }], { source: 'local', gatewayType: null, now: NOW });
   })();
 });
 afterAll(async () => {

@@ -2,8 +2,7 @@
 // core's listener): paid, failed, expired are learnt from the gateway; nothing moves backwards; facts
 // learnt twice count once.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { paymentsOf } from '../../../../electron/core/handlers/payments';
-import { applyFacts } from '../../../../electron/core/payments/links';
+import { applyFacts } from '../../../../electron/core/payments/apply';
 import type { PaymentRow } from '../../../../electron/core/store/repos/payments';
 import { startPaymentsFixture, type PaymentsFixture } from './core-fixture';
 
@@ -67,7 +66,7 @@ describe('sync without webhooks', () => {
     const a = await f.sb<{ payment: { status: string } }>('POST', `/__sandbox/razorpay/payment_links/${link.gatewayIds.plinkId}/pay`, { vpa: 'success@razorpay' });
     expect(a.body.payment.status).toBe('captured');
     await f.sb('POST', `/__sandbox/razorpay/orders/${order.gatewayIds.orderId}/pay`, {});
-    const report = await paymentsOf(f.core.deps!).sync.syncAll('test');
+    const report = await f.core.deps!.payments.sync.syncAll('test');
     expect(report.errors).toEqual([]);
     const l = (await f.call('payments.get', { id: link.id })).payment;
     expect(l).toMatchObject({ status: 'paid', capturedMinor: 50000 });
@@ -82,7 +81,7 @@ describe('sync without webhooks', () => {
     const s = await f.call('links.create', { accountId: f.stripeId, amount: '5.00', currency: 'USD', orderRef: ref(), expiresInMinutes: 40 });
     const r = await f.call('links.create', { accountId: f.razorpayId, amount: '5.00', currency: 'INR', orderRef: ref(), expiresInMinutes: 20 });
     await f.sb('POST', '/__sandbox/clock/advance', { seconds: 45 * 60 });
-    await paymentsOf(f.core.deps!).sync.syncAll('test');
+    await f.core.deps!.payments.sync.syncAll('test');
     expect((await f.call('payments.get', { id: s.id })).payment.status).toBe('expired');
     expect((await f.call('payments.get', { id: r.id })).payment.status).toBe('expired');
   });
@@ -90,13 +89,13 @@ describe('sync without webhooks', () => {
   it('never backwards: a paid payment stays paid whatever comes later; a fact learnt twice counts once', async () => {
     const p = await f.call('links.create', { accountId: f.razorpayId, amount: '100.00', currency: 'INR', orderRef: ref() });
     await f.sb('POST', `/__sandbox/razorpay/payment_links/${p.gatewayIds.plinkId}/pay`, {});
-    const sync = paymentsOf(f.core.deps!).sync;
+    const sync = f.core.deps!.payments.sync;
     await sync.syncPayment(p.id);
     await sync.syncPayment(p.id);
     const d = f.core.deps!;
     const row = d.db.prepare('SELECT * FROM payments WHERE id = ?').get(p.id) as PaymentRow;
     const now = Date.now();
-    d.db.transaction(() => applyFacts(d.db, row, [{ type: 'expired', at: now }, { type: 'opened', at: now }, { type: 'attempt_failed', at: now, reason: 'late' }], { source: 'sync', gatewayType: null, now }))();
+    d.store.transaction(() => applyFacts(d.store.repos.payments, row, [{ type: 'expired', at: now }, { type: 'opened', at: now }, { type: 'attempt_failed', at: now, reason: 'late' }], { source: 'sync', gatewayType: null, now }));
     await f.sb('POST', '/__sandbox/clock/advance', { seconds: 3600 });
     await sync.syncPayment(p.id);
     const detail = await f.call('payments.get', { id: p.id });
@@ -106,7 +105,7 @@ describe('sync without webhooks', () => {
 
   it('Stripe events since the cursor: a payment made while nothing was watching is found by syncAll', async () => {
     const p = await f.call('links.create', { accountId: f.stripeId, amount: '7.00', currency: 'USD', orderRef: ref() });
-    const sync = paymentsOf(f.core.deps!).sync;
+    const sync = f.core.deps!.payments.sync;
     await sync.syncAll('before');
     await f.sb('POST', `/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`, {});
     const r = await sync.syncAll('after');

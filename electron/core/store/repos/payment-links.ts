@@ -1,0 +1,98 @@
+// Statements of the link lifecycle (intents, their `created` timeline entry, gateway fields) and of the
+// catch-up sync (open links, the event stream's start). The payment state itself goes through
+// paymentsRepo.saveState (payments/apply.ts).
+import type { Db } from '../db';
+import type { PaymentInsert, PaymentRow, PaymentsRepo } from './payments';
+
+/** statuses a link can still move from (paid ones are re-read only to learn a missing fee) */
+const OPEN_STATUSES = "('creating', 'open', 'failed', 'authorized', 'partially_paid')";
+
+/** A unique rule of payments refused an insert: which one. */
+export class DuplicateIntentError extends Error {
+  constructor(readonly on: 'idempotency_key' | 'order_ref' | 'other', opts: { cause: unknown }) {
+    super(`duplicate payment ${on}`, opts);
+    this.name = 'DuplicateIntentError';
+  }
+}
+
+function duplicateOf(err: unknown): DuplicateIntentError | null {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
+  const msg = err instanceof Error ? err.message : '';
+  const on = /order_ref/.test(msg) ? 'order_ref' : /idempotency_key/.test(msg) ? 'idempotency_key' : 'other';
+  return new DuplicateIntentError(on, { cause: err });
+}
+
+export function paymentLinksRepo(db: Db, payments: Pick<PaymentsRepo, 'insert'>) {
+  const byIdempotencyKey = db.prepare('SELECT * FROM payments WHERE idempotency_key = ?');
+  const byOrderRef = db.prepare('SELECT id FROM payments WHERE account_id = ? AND order_ref = ?').pluck();
+  const setGatewayFields = db.prepare('UPDATE payments SET url = coalesce(@url, url), expires_at = coalesce(@expiresAt, expires_at), updated_at = @now WHERE id = @id');
+  const createdDetail = db.prepare("SELECT detail FROM payment_events WHERE payment_id = ? AND kind = 'created' ORDER BY id LIMIT 1").pluck();
+  const insertCreated = db.prepare(`INSERT INTO payment_events (payment_id, at, recorded_at, kind, source, webhook_event_id, gateway_type, detail, changed, status_after)
+    VALUES (?, ?, ?, 'created', 'local', NULL, NULL, ?, 1, 'creating')`);
+  const creatingRows = db.prepare("SELECT * FROM payments WHERE status = 'creating' ORDER BY created_at LIMIT 100");
+  const deleteIntent = db.prepare('DELETE FROM payments WHERE id = ?');
+  const openOfAccount = db.prepare(`SELECT * FROM payments WHERE account_id = ? AND (status IN ${OPEN_STATUSES} OR (status IN ('paid', 'partially_paid') AND fee_minor IS NULL AND paid_at >= ?)) ORDER BY created_at LIMIT 500`);
+  const accountsWithOpen = db.prepare(`SELECT DISTINCT account_id FROM payments WHERE status IN ${OPEN_STATUSES} OR (status = 'paid' AND fee_minor IS NULL AND paid_at >= ?)`).pluck();
+  const anyOpen = db.prepare(`SELECT 1 FROM payments WHERE status IN ${OPEN_STATUSES} LIMIT 1`).pluck();
+  const oldestOpenOfAccount = db.prepare(`SELECT min(created_at) FROM payments WHERE account_id = ? AND status IN ${OPEN_STATUSES}`).pluck();
+  const knownEvent = db.prepare('SELECT 1 FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?').pluck();
+
+  return {
+    byIdempotencyKey(key: string): PaymentRow | undefined {
+      return byIdempotencyKey.get(key) as PaymentRow | undefined;
+    },
+    /** the payment of this account already using the order reference */
+    orderRefUsedBy(accountId: string, orderRef: string): string | undefined {
+      return byOrderRef.get(accountId, orderRef) as string | undefined;
+    },
+    /**
+     * Inserts a link intent (status `creating`) with its `created` timeline entry (`detail`: JSON text).
+     * Throws DuplicateIntentError when the idempotency key or the order reference is taken.
+     */
+    insertIntent(p: PaymentInsert, detail: string): void {
+      try {
+        payments.insert(p);
+      } catch (err) {
+        throw duplicateOf(err) ?? err;
+      }
+      insertCreated.run(p.id, p.createdAt, p.createdAt, detail);
+    },
+    /** the `created` entry's detail (JSON text), or undefined for a payment Paydesk did not create */
+    createdDetail(id: string): string | undefined {
+      return createdDetail.get(id) as string | undefined;
+    },
+    /** the gateway's URL and expiry of a link, each kept when null */
+    setGatewayFields(id: string, url: string | null, expiresAt: number | null, now: number): void {
+      setGatewayFields.run({ id, url, expiresAt, now });
+    },
+    /** intents still waiting for their gateway, oldest first */
+    creating(): PaymentRow[] {
+      return creatingRows.all() as PaymentRow[];
+    },
+    /** removes an intent the gateway never made (throws when something refers to it) */
+    dropIntent(id: string): void {
+      deleteIntent.run(id);
+    },
+    /** links of an account that can still change, and paid ones since `feeSince` still missing their fee */
+    openOf(accountId: string, feeSince: number): PaymentRow[] {
+      return openOfAccount.all(accountId, feeSince) as PaymentRow[];
+    },
+    accountsWithOpen(feeSince: number): string[] {
+      return accountsWithOpen.all(feeSince) as string[];
+    },
+    anyOpen(): boolean {
+      return anyOpen.get() !== undefined;
+    },
+    /** created_at of the account's oldest open link, or null */
+    oldestOpenAt(accountId: string): number | null {
+      return (oldestOpenOfAccount.get(accountId) as number | null | undefined) ?? null;
+    },
+    /** whether a webhook delivered this gateway event */
+    knownEvent(gateway: string, accountId: string, eventId: string): boolean {
+      return knownEvent.get(gateway, accountId, eventId) !== undefined;
+    },
+  };
+}
+
+export type PaymentLinksRepo = ReturnType<typeof paymentLinksRepo>;
