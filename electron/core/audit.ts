@@ -4,13 +4,16 @@
 // exists without its entry (test/security/audited.test.ts checks each one):
 //
 //   import { recordAudit } from '../audit';
-//   recordAudit(d.db, { operator: ctx.operator, action: 'link.created', subject: { type: 'payment', id }, details: { amountMinor, currency }, livemode });
+//   recordAudit(d.audit, { operator: ctx.operator, action: 'link.created', subject: { type: 'payment', id }, details: { amountMinor, currency }, livemode });
 //
-// `operator` is `ctx.operator` (filled in by core's desk session for every call). Details are shown
-// on the Audit screen: never put a secret, a PIN or a full key in them (keys are scrubbed anyway).
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './store/db';
+// `d.audit` is the audit repository (store.repos.audit); `operator` is `ctx.operator` (filled in by core's
+// desk session for every call). Details are shown on the Audit screen: never put a secret, a PIN or a full
+// key in them (keys are scrubbed anyway).
+import type { CoreEvents } from './events';
+import type { AuditFilter, AuditRepo } from './store/repos/audit';
 import type { OperatorRef } from './types';
+
+export type { AuditFilter } from './store/repos/audit';
 
 export const AUDIT_ACTIONS = [
   'link.created',
@@ -91,14 +94,14 @@ function scrub(value: unknown, depth = 0): unknown {
 }
 
 type AuditListener = (entry: AuditEntry) => void;
-const listeners = new WeakMap<Db, Set<AuditListener>>();
+const listeners = new WeakMap<AuditRepo, Set<AuditListener>>();
 
-/** Core subscribes once per database to push `audit.appended`; returns an unsubscribe function. */
-export function onAudit(db: Db, listener: AuditListener): () => void {
-  let set = listeners.get(db);
+/** Subscribes to every entry appended through `audit`; returns an unsubscribe function. */
+export function onAudit(audit: AuditRepo, listener: AuditListener): () => void {
+  let set = listeners.get(audit);
   if (!set) {
     set = new Set();
-    listeners.set(db, set);
+    listeners.set(audit, set);
   }
   set.add(listener);
   return () => {
@@ -106,118 +109,47 @@ export function onAudit(db: Db, listener: AuditListener): () => void {
   };
 }
 
-const insertSql = `INSERT INTO audit_log (at, operator_id, operator_name, action, subject_type, subject_id, details, livemode)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
-const statements = new WeakMap<Db, Statement<unknown[]>>();
+/** Every entry, whoever wrote it, is pushed to the screen as `audit.appended`; returns the unsubscribe. */
+export const pushAuditEvents = (audit: AuditRepo, events: CoreEvents): (() => void) =>
+  onAudit(audit, (e) => events.emit('audit.appended', { id: e.id, action: e.action }));
 
-/** Appends one entry and returns its id. Safe inside a caller's transaction (it is then part of it). */
-export function recordAudit(db: Db, entry: AuditEntryInput): number {
-  let stmt = statements.get(db);
-  if (!stmt) {
-    stmt = db.prepare<unknown[]>(insertSql);
-    statements.set(db, stmt);
-  }
-  const actor = entry.operator ?? SYSTEM_ACTOR;
-  const at = entry.at ?? Date.now();
-  const details = (scrub(entry.details ?? {}) ?? {}) as Record<string, unknown>;
-  const r = stmt.run(at, actor.id, actor.name, entry.action, entry.subject?.type ?? null, entry.subject?.id ?? null, JSON.stringify(details), entry.livemode ? 1 : 0);
-  const id = Number(r.lastInsertRowid);
-  const set = listeners.get(db);
-  if (set && set.size > 0) {
-    const full: AuditEntry = {
-      id,
-      at,
-      operatorId: actor.id,
-      operatorName: actor.name,
-      action: entry.action,
-      subjectType: entry.subject?.type ?? null,
-      subjectId: entry.subject?.id ?? null,
-      details,
-      livemode: entry.livemode ?? false,
-    };
-    for (const l of [...set]) {
-      try {
-        l(full);
-      } catch {
-        // a listener's failure never undoes the record
-      }
+function notify(audit: AuditRepo, entry: AuditEntry): void {
+  const set = listeners.get(audit);
+  if (!set) return;
+  for (const l of [...set]) {
+    try {
+      l(entry);
+    } catch {
+      // a listener's failure never undoes the record
     }
   }
+}
+
+/**
+ * Appends one entry and returns its id. Safe inside a caller's transaction (it is then part of it).
+ * `to` is the audit repository; a raw connection is still accepted while callers move to the repository.
+ */
+export function recordAudit(audit: AuditRepo, entry: AuditEntryInput): number {
+  const actor = entry.operator ?? SYSTEM_ACTOR;
+  const full: Omit<AuditEntry, 'id'> = {
+    at: entry.at ?? Date.now(),
+    operatorId: actor.id,
+    operatorName: actor.name,
+    action: entry.action,
+    subjectType: entry.subject?.type ?? null,
+    subjectId: entry.subject?.id ?? null,
+    details: (scrub(entry.details ?? {}) ?? {}) as Record<string, unknown>,
+    livemode: entry.livemode ?? false,
+  };
+  const id = audit.append(full);
+  notify(audit, { id, ...full });
   return id;
 }
 
-export interface AuditFilter {
-  action?: string | undefined;
-  operatorId?: string | undefined;
-  subjectType?: string | undefined;
-  subjectId?: string | undefined;
-  from?: number | undefined;
-  to?: number | undefined;
-  /** entries with id < before (the previous page's nextBefore) */
-  before?: number | undefined;
-  limit: number;
-}
-
-interface AuditRaw {
-  id: number; at: number; operator_id: string | null; operator_name: string; action: string;
-  subject_type: string | null; subject_id: string | null; details: string; livemode: number;
-}
-
-const fromRaw = (r: AuditRaw): AuditEntry => {
-  let details: Record<string, unknown> = {};
-  try {
-    details = JSON.parse(r.details) as Record<string, unknown>;
-  } catch {
-    // json_valid CHECK makes this unreachable
-  }
-  return {
-    id: r.id, at: r.at, operatorId: r.operator_id, operatorName: r.operator_name, action: r.action,
-    subjectType: r.subject_type, subjectId: r.subject_id, details, livemode: r.livemode === 1,
-  };
-};
-
 /** Newest first; `nextBefore` pages on (null at the end). */
-export function listAudit(db: Db, f: AuditFilter): { items: AuditEntry[]; nextBefore: number | null } {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  if (f.action) {
-    // 'refund' or 'refund.*' = every refund action; 'refund.failed' = that one
-    const prefix = f.action.endsWith('.*') ? f.action.slice(0, -2) : f.action.includes('.') ? null : f.action;
-    if (prefix !== null) {
-      where.push("substr(action, 1, length(?) + 1) = ? || '.'");
-      args.push(prefix, prefix);
-    } else {
-      where.push('action = ?');
-      args.push(f.action);
-    }
-  }
-  if (f.operatorId) {
-    where.push('operator_id = ?');
-    args.push(f.operatorId);
-  }
-  if (f.subjectType) {
-    where.push('subject_type = ?');
-    args.push(f.subjectType);
-  }
-  if (f.subjectId) {
-    where.push('subject_id = ?');
-    args.push(f.subjectId);
-  }
-  if (f.from !== undefined) {
-    where.push('at >= ?');
-    args.push(f.from);
-  }
-  if (f.to !== undefined) {
-    where.push('at < ?');
-    args.push(f.to);
-  }
-  if (f.before !== undefined) {
-    where.push('id < ?');
-    args.push(f.before);
-  }
-  const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-  const rows = db.prepare(sql).all(...args, f.limit + 1) as AuditRaw[];
+export function listAudit(audit: AuditRepo, f: AuditFilter): { items: AuditEntry[]; nextBefore: number | null } {
+  const rows = audit.newestFirst(f);
   const more = rows.length > f.limit;
-  const items = rows.slice(0, f.limit).map(fromRaw);
+  const items = rows.slice(0, f.limit);
   return { items, nextBefore: more ? (items.at(-1)?.id ?? null) : null };
 }

@@ -5,12 +5,12 @@
 import { z } from 'zod';
 import type { ExternalHosts } from '../../shared/contract';
 import { recordAudit } from './audit';
-import type { CoreDeps } from './deps';
+import type { CoreEvents } from './events';
 import { GATEWAY_HOSTS, type ExternalUrlPolicy } from './external-url';
-import { tx } from './store/db';
-import { paymentsRepo } from './store/repos/payments';
+import type { Store, Transact } from './store';
+import type { AuditRepo } from './store/repos/audit';
 import type { SettingsRepo } from './store/repos/settings';
-import type { CallContext } from './types';
+import type { CallContext, Clock } from './types';
 
 const SETTING = 'security.externalHosts';
 const StoredHostsSchema = z.array(z.string());
@@ -28,16 +28,25 @@ function describeChange(before: readonly string[], after: readonly string[]): st
   return parts.length ? `Websites Paydesk may open: ${parts.join('; ')}` : 'Websites Paydesk may open saved unchanged';
 }
 
-export function externalHostsService(d: CoreDeps) {
+export interface ExternalHostsDeps {
+  settings: SettingsRepo;
+  audit: AuditRepo;
+  transaction: Transact;
+  events: CoreEvents;
+  clock: Clock;
+}
+
+export function createExternalHostsService(d: ExternalHostsDeps) {
+  const { transaction } = d;
   const view = (hosts: string[]): ExternalHosts => ({ hosts, gatewayHosts: [...GATEWAY_HOSTS] });
   return {
-    get: (): ExternalHosts => view(readExternalHosts(d.repos.settings)),
+    get: (): ExternalHosts => view(readExternalHosts(d.settings)),
     /** Replaces the list; one audit row with the list before and after, in the same transaction. */
     set(hosts: string[], ctx: CallContext): ExternalHosts {
-      const before = readExternalHosts(d.repos.settings);
-      tx(d.db, () => {
-        d.repos.settings.set(SETTING, hosts);
-        recordAudit(d.db, {
+      const before = readExternalHosts(d.settings);
+      transaction(() => {
+        d.settings.set(SETTING, hosts);
+        recordAudit(d.audit, {
           operator: ctx.operator, action: 'settings.changed', subject: { type: 'settings', id: 'externalHosts' },
           details: { setting: 'externalHosts', change: describeChange(before, hosts), before, after: hosts }, at: d.clock.now(),
         });
@@ -48,16 +57,18 @@ export function externalHostsService(d: CoreDeps) {
   };
 }
 
+export type ExternalHostsService = ReturnType<typeof createExternalHostsService>;
+
 /**
  * What the shell's URL policy needs from core, read on each decision. A store that cannot answer (closing)
  * adds nothing: only the gateways' hosts and the sandbox stay allowed.
  */
-export function externalLinkSources(d: Pick<CoreDeps, 'db' | 'repos'>): () => Pick<ExternalUrlPolicy, 'ownerHosts' | 'isPaydeskLink'> {
-  const payments = paymentsRepo(d.db);
+export function externalLinkSources(d: { store: Store }): () => Pick<ExternalUrlPolicy, 'ownerHosts' | 'isPaydeskLink'> {
+  const { payments, settings } = d.store.repos;
   const isPaydeskLink = (url: string): boolean => payments.hasLinkUrl(url);
   return () => {
     try {
-      return { ownerHosts: readExternalHosts(d.repos.settings), isPaydeskLink };
+      return { ownerHosts: readExternalHosts(settings), isPaydeskLink };
     } catch {
       return { ownerHosts: [], isPaydeskLink: () => false };
     }

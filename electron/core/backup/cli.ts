@@ -7,9 +7,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pkg from '../../../package.json';
 import { AppError } from '../../../shared/errors';
-import { dbPath, openDb } from '../store/db';
-import { backupRepo } from '../store/repos/backup';
-import { settingsRepo } from '../store/repos/settings';
+import { dbPath } from '../store/db';
+import { openDeskFile } from '../store/snapshot';
 import type { KeyProtector } from '../types';
 import { createKeyFileProtector, createKeyringProtector } from '../vault';
 import { unwrapDataKey, wrapDataKey, WrappedKeySchema } from './format';
@@ -78,14 +77,13 @@ async function protectorFor(dataDir: string, sealedWith: string | null): Promise
 async function backup(dataDir: string, to: string): Promise<string> {
   if (!existsSync(dbPath(dataDir))) throw new Refusal(`no Paydesk data in ${dataDir}`);
   if (existsSync(to)) throw new Refusal(`${to} already exists: choose a new file name`);
-  const db = openDb(dbPath(dataDir));
+  const desk = openDeskFile(dbPath(dataDir));
   try {
-    const sealed = backupRepo(db).sealedKey();
+    const sealed = desk.backup.sealedKey();
     if (!sealed) throw new Refusal(`the data in ${dataDir} has no vault yet: open it with Paydesk once first`);
     const protector = await protectorFor(dataDir, sealed.protector);
     const dataKey = await protector.unprotect(sealed.sealedKey);
-    const settings = settingsRepo(db, Date.now);
-    const stored = settings.get('backup.key', WrappedKeySchema.nullable(), null);
+    const stored = desk.settings().get('backup.key', WrappedKeySchema.nullable(), null);
     const pass = await passphrase(stored === null);
     // the desk's own recovery passphrase when one is set (so every backup opens with the same one)
     if (stored) await unwrapDataKey(stored, pass).catch(() => {
@@ -93,17 +91,17 @@ async function backup(dataDir: string, to: string): Promise<string> {
     });
     if (!stored && pass.length < MIN_PASSPHRASE) throw new Refusal(`use a passphrase of at least ${MIN_PASSPHRASE} characters`);
     const key = stored ?? (await wrapDataKey(dataKey, pass));
-    const w = await writeBackup({ db, workDir: dataDir, dataKey, key, appVersion: (pkg as { version: string }).version, now: Date.now(), to });
+    const w = await writeBackup({ snapshots: desk.snapshots, workDir: dataDir, dataKey, key, appVersion: (pkg as { version: string }).version, now: Date.now(), to });
     return `backup written: ${w.file} (${w.bytes} bytes; ${w.manifest.counts.payments} payments, ${w.manifest.counts.refunds} refunds, ${w.manifest.counts.auditRows} audit rows, ${w.manifest.counts.operators} operators)`;
   } finally {
-    db.close();
+    desk.close();
   }
 }
 
 async function restore(dataDir: string, from: string, replace: boolean): Promise<string> {
   const pass = await passphrase(false);
-  const existing = existsSync(dbPath(dataDir)) ? openDb(dbPath(dataDir)) : null;
-  const sealedWith = existing ? (backupRepo(existing).sealedKey()?.protector ?? null) : null;
+  const existing = existsSync(dbPath(dataDir)) ? openDeskFile(dbPath(dataDir)) : null;
+  const sealedWith = existing ? (existing.backup.sealedKey()?.protector ?? null) : null;
   existing?.close();
   const protector = await protectorFor(dataDir, sealedWith === 'safeStorage' ? null : sealedWith);
   const r = await restoreBackup({ dataDir, from, passphrase: pass, protector, replace, now: Date.now() });

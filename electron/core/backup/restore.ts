@@ -5,18 +5,17 @@
 //
 // The desk session lives in memory, so the core that opens the restored folder starts locked whenever the
 // restored desk has operators: an owner signs in before anything else.
-import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
-import { dbFiles, dbPath, openDb } from '../store/db';
+import { dbFiles, dbPath } from '../store/db';
 import { migrations } from '../store/migrations/index';
-import { backupRepo, type DeskTotals } from '../store/repos/backup';
+import type { DeskTotals } from '../store/repos/backup';
+import { isDbInUse, openDeskFile, openRestoredFile, privateTempFile, type DeskFile } from '../store/snapshot';
 import { ensurePrivateDir, makeFilesPrivate } from '../private-fs';
 import type { KeyProtector } from '../types';
 import { KEY_FILE } from '../vault';
 import { decodeBackup, unwrapDataKey, type Manifest, type ReadBackup } from './format';
-import { privateTempFile, schemaVersionOf } from './snapshot';
 
 const refuse = (message: string): AppError => new AppError('invalid_input', message);
 
@@ -43,17 +42,7 @@ export function inspectBackup(file: string): ReadBackup {
  * connection holds a shared lock, so an exclusive lock cannot be had.
  */
 export function assertNotInUse(file: string): void {
-  if (!existsSync(file)) return;
-  const probe = new Database(file, { timeout: 0 });
-  try {
-    probe.pragma('locking_mode = EXCLUSIVE');
-    probe.exec('BEGIN EXCLUSIVE');
-    probe.exec('COMMIT');
-  } catch {
-    throw new AppError('conflict', 'Paydesk is running with this data folder. Quit it first, then restore. Nothing was changed.');
-  } finally {
-    probe.close();
-  }
+  if (isDbInUse(file)) throw new AppError('conflict', 'Paydesk is running with this data folder. Quit it first, then restore. Nothing was changed.');
 }
 
 const sameTotals = (a: DeskTotals, m: Manifest): boolean =>
@@ -86,21 +75,20 @@ async function buildRestored(b: ReadBackup, passphrase: string, protector: KeyPr
   const dataKey = await unwrapDataKey(b.key, passphrase);
   const snapshot = b.open(dataKey);
   writeFileSync(into, snapshot);
-  const db = new Database(into);
+  const file = openRestoredFile(into);
   try {
-    const ok = db.pragma('integrity_check', { simple: true });
-    if (ok !== 'ok') throw refuse('The database inside this backup is damaged. Use another copy. Nothing was changed.');
-    if (schemaVersionOf(db) !== b.manifest.schemaVersion) throw refuse('The database inside this backup does not match its manifest (schema version). Nothing was changed.');
-    const repo = backupRepo(db);
+    if (!file.intact()) throw refuse('The database inside this backup is damaged. Use another copy. Nothing was changed.');
+    if (file.schemaVersion() !== b.manifest.schemaVersion) throw refuse('The database inside this backup does not match its manifest (schema version). Nothing was changed.');
+    const repo = file.backup;
     if (!sameTotals(repo.totals(), b.manifest)) {
       throw refuse('The restored payments, refunds, audit log or operators do not match the backup\'s manifest. Nothing was changed.');
     }
     repo.resealKey(protector.kind, await protector.protect(dataKey));
     // checked again after the write: the counts and sums are what the manifest promised
     if (!sameTotals(repo.totals(), b.manifest)) throw refuse('The restored data does not match the backup\'s manifest. Nothing was changed.');
-    db.pragma('journal_mode = WAL');
+    file.finish();
   } finally {
-    db.close();
+    file.close();
   }
   makeFilesPrivate([into]);
 }
@@ -109,14 +97,14 @@ async function buildRestored(b: ReadBackup, passphrase: string, protector: KeyPr
  * Puts the restored database `restored` in place of the data folder's (closed) database. A desk that was
  * there is first copied, consistently, with its key file, to `replaced-<time>/`.
  */
-async function install(dataDir: string, restored: string, now: number, existing: Database.Database | null): Promise<string | null> {
+async function install(dataDir: string, restored: string, now: number, existing: DeskFile | null): Promise<string | null> {
   const target = dbPath(dataDir);
   let replacedTo: string | null = null;
   if (existing) {
-    if (backupRepo(existing).hasData()) {
+    if (existing.backup.hasData()) {
       replacedTo = join(dataDir, `replaced-${stamp(now)}`);
       ensurePrivateDir(replacedTo);
-      await existing.backup(join(replacedTo, 'paydesk.sqlite'));
+      await existing.copyTo(join(replacedTo, 'paydesk.sqlite'));
       makeFilesPrivate([join(replacedTo, 'paydesk.sqlite')]);
       const keyFile = join(dataDir, KEY_FILE);
       if (existsSync(keyFile)) {
@@ -140,10 +128,10 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   ensurePrivateDir(o.dataDir);
   const target = dbPath(o.dataDir);
   assertNotInUse(target);
-  let existing: Database.Database | null = existsSync(target) ? openDb(target) : null;
+  let existing: DeskFile | null = existsSync(target) ? openDeskFile(target) : null;
   const tmp = privateTempFile(o.dataDir, '.sqlite');
   try {
-    if (existing && backupRepo(existing).hasData() && !o.replace) {
+    if (existing && existing.backup.hasData() && !o.replace) {
       throw new AppError('conflict', 'This data folder already holds a desk. Confirm that the restore should replace it (it is copied aside first). Nothing was changed.');
     }
     await buildRestored(b, o.passphrase, o.protector, tmp);
@@ -181,7 +169,7 @@ export async function finishStagedRestore(dataDir: string, now: number): Promise
   const staged = join(dataDir, STAGED_RESTORE);
   if (!existsSync(staged)) return null;
   const target = dbPath(dataDir);
-  const existing = existsSync(target) ? openDb(target) : null;
+  const existing = existsSync(target) ? openDeskFile(target) : null;
   try {
     return { replacedTo: await install(dataDir, staged, now, existing) };
   } catch (err) {

@@ -11,15 +11,14 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { MIN_BACKUP_PASSPHRASE } from '../../../shared/contract/backup';
 import { AppError } from '../../../shared/errors';
-import type { Db } from '../store/db';
 import type { SettingsRepo } from '../store/repos/settings';
+import type { BackupStore } from '../store/snapshot';
 import type { Log } from '../log';
 import { ensurePrivateDir } from '../private-fs';
 import { BACKUP_EXT, unwrapDataKey, wrapDataKey, WrappedKeySchema, type WrappedKey } from './format';
 import { writeBackup } from './snapshot';
 import { inspectBackup, stageRestore } from './restore';
 import type { KeyProtector } from '../types';
-import { backupRepo } from '../store/repos/backup';
 
 export const BackupConfigSchema = z.object({
   folder: z.string().nullable(),
@@ -47,8 +46,10 @@ export interface BackupStatus {
   stale: boolean;
 }
 
-export interface BackupServiceDeps {
-  db: Db;
+/** The store part: `backup` (BackupRepo) and `snapshots` (SnapshotRepo) from store.repos. */
+export type BackupServiceDeps = BackupStore & BackupServiceOptions;
+
+export interface BackupServiceOptions {
   dataDir: string;
   settings: SettingsRepo;
   /** the vault's data key, unsealed with this machine's protector */
@@ -66,6 +67,7 @@ const fileName = (now: number): string => `paydesk-${new Date(now).toISOString()
 const OURS = new RegExp(`^paydesk-\\d{8}-\\d{6}Z${BACKUP_EXT.replace('.', '\\.')}$`);
 
 export function createBackupService(d: BackupServiceDeps) {
+  const store: BackupStore = { backup: d.backup, snapshots: d.snapshots };
   const config = (): BackupConfig => d.settings.get('backup.config', BackupConfigSchema, DEFAULT_BACKUP_CONFIG);
   const wrapped = (): WrappedKey | null => d.settings.get('backup.key', WrappedKeySchema.nullable(), null);
   let timer: NodeJS.Timeout | null = null;
@@ -96,7 +98,7 @@ export function createBackupService(d: BackupServiceDeps) {
     const at = d.now();
     try {
       ensurePrivateDir(c.folder);
-      const w = await writeBackup({ db: d.db, workDir: d.dataDir, dataKey: await d.dataKey(), key, appVersion: d.appVersion, now: at, to: join(c.folder, fileName(at)) });
+      const w = await writeBackup({ snapshots: store.snapshots, workDir: d.dataDir, dataKey: await d.dataKey(), key, appVersion: d.appVersion, now: at, to: join(c.folder, fileName(at)) });
       d.settings.set('backup.last', { at, file: w.file, bytes: w.bytes });
       d.settings.remove('backup.failure');
       prune(c.folder, c.keep);
@@ -168,7 +170,7 @@ export function createBackupService(d: BackupServiceDeps) {
     /** what a backup file holds (its manifest), and whether restoring it would replace a desk here */
     inspect(file: string) {
       if (!isAbsolute(file)) throw new AppError('invalid_input', 'Give the backup file as a full path.', { field: 'file' });
-      return { manifest: inspectBackup(file).manifest, replacesDesk: backupRepo(d.db).hasData() };
+      return { manifest: inspectBackup(file).manifest, replacesDesk: store.backup.hasData() };
     },
     /** checks the backup, re-seals its key with this machine's protector, and leaves it for the next start */
     async restore(file: string, passphrase: string, replace: boolean) {

@@ -4,6 +4,6 @@ import { listAudit } from '../audit';
 
 export function auditHandlers(d: CoreDeps): Handlers<'audit.'> {
   return {
-    'audit.list': (input) => listAudit(d.db, input),
+    'audit.list': (input) => listAudit(d.store.repos.audit, input),
   };
 }

@@ -6,6 +6,7 @@ import type { Handlers } from '../rpc';
 
 export function backupHandlers(d: CoreDeps): Handlers<'backup.'> {
   const b = d.backup;
+  const { audit } = d.store.repos;
   const changed = () => d.events.emit('backup.changed', {});
   return {
     'backup.status': () => b.status(),
@@ -16,7 +17,7 @@ export function backupHandlers(d: CoreDeps): Handlers<'backup.'> {
         throw new AppError('invalid_input', 'Enter the current recovery passphrase to change it.', { field: 'current' });
       }
       await b.setPassphrase(passphrase);
-      recordAudit(d.db, { operator: ctx.operator, action: 'backup.passphrase_set', subject: { type: 'backup', id: 'passphrase' }, details: { change: before ? 'changed' : 'set' }, at: d.clock.now() });
+      recordAudit(audit, { operator: ctx.operator, action: 'backup.passphrase_set', subject: { type: 'backup', id: 'passphrase' }, details: { change: before ? 'changed' : 'set' }, at: d.clock.now() });
       changed();
       return b.status();
     },
@@ -26,20 +27,20 @@ export function backupHandlers(d: CoreDeps): Handlers<'backup.'> {
         ...(input.keep !== undefined ? { keep: input.keep } : {}),
         ...(input.everyHours !== undefined ? { everyHours: input.everyHours } : {}),
       });
-      recordAudit(d.db, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'backup', id: 'schedule' }, details: { change: 'backup settings', folder: next.folder, keep: next.keep, everyHours: next.everyHours }, at: d.clock.now() });
+      recordAudit(audit, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'backup', id: 'schedule' }, details: { change: 'backup settings', folder: next.folder, keep: next.keep, everyHours: next.everyHours }, at: d.clock.now() });
       changed();
       return b.status();
     },
     'backup.run': async (_input, ctx) => {
       const made = await b.backupNow();
-      recordAudit(d.db, { operator: ctx.operator, action: 'backup.made', subject: { type: 'backup', id: made.file }, details: { file: made.file, bytes: made.bytes }, at: d.clock.now() });
+      recordAudit(audit, { operator: ctx.operator, action: 'backup.made', subject: { type: 'backup', id: made.file }, details: { file: made.file, bytes: made.bytes }, at: d.clock.now() });
       return made;
     },
     'backup.inspect': ({ file }) => b.inspect(file),
     'backup.restore': async ({ file, passphrase, replace }, ctx) => {
       const r = await b.restore(file, passphrase, replace);
       // recorded in the desk being replaced (it is copied aside, with this row, when the restore takes over)
-      recordAudit(d.db, { operator: ctx.operator, action: 'backup.restored', subject: { type: 'backup', id: file }, details: { file, madeAt: r.manifest.createdAt, appVersion: r.manifest.appVersion, replacesDesk: r.replacesDesk, counts: r.manifest.counts }, at: d.clock.now() });
+      recordAudit(audit, { operator: ctx.operator, action: 'backup.restored', subject: { type: 'backup', id: file }, details: { file, madeAt: r.manifest.createdAt, appVersion: r.manifest.appVersion, replacesDesk: r.replacesDesk, counts: r.manifest.counts }, at: d.clock.now() });
       changed();
       return { ...r, restartNeeded: true as const };
     },

@@ -1,9 +1,8 @@
 import type { Handlers } from '../rpc';
 import type { CoreDeps } from '../deps';
-import { operatorsOf } from '../operators';
 
 export function deskHandlers(d: CoreDeps): Handlers<'desk.'> {
-  const ops = operatorsOf(d);
+  const ops = d.operators;
   return {
     'desk.status': () => ops.status(),
     'desk.signIn': ({ operatorId, pin }) => ops.signIn(operatorId, pin),

@@ -1,10 +1,10 @@
 import type { AllHandlers, Handlers } from '../rpc';
 import type { CoreDeps } from '../deps';
-import { actorOf, operatorsOf } from '../operators';
+import { actorOf } from '../operators';
 
 /** operators.* and the refund policy (settings.getRefundPolicy / settings.setRefundPolicy) */
 export function operatorsHandlers(d: CoreDeps): Handlers<'operators.'> & Pick<AllHandlers, 'settings.getRefundPolicy' | 'settings.setRefundPolicy'> {
-  const ops = operatorsOf(d);
+  const ops = d.operators;
   return {
     'operators.list': () => ops.list(),
     'operators.create': (input, ctx) => ops.create(input, actorOf(ctx)),

@@ -1,7 +1,7 @@
 import type { SandboxSetting } from '../../../shared/contract';
 import { recordAudit } from '../audit';
 import type { CoreDeps } from '../deps';
-import { externalHostsService } from '../external-hosts';
+import { createExternalHostsService } from '../external-hosts';
 import type { AllHandlers } from '../rpc';
 import { readSandboxSetting, sandboxDecision, writeSandboxSetting } from '../sandbox-policy';
 
@@ -9,7 +9,8 @@ type SettingsMethods = 'settings.externalHosts.get' | 'settings.externalHosts.se
 
 /** settings.* methods of their own (the refund policy's live with operators, the API's in api.ts) */
 export function settingsHandlers(d: CoreDeps): Pick<AllHandlers, SettingsMethods> {
-  const hosts = externalHostsService(d);
+  const { repos, transaction } = d.store;
+  const hosts = createExternalHostsService({ settings: repos.settings, audit: repos.audit, transaction, events: d.events, clock: d.clock });
   const { dataDir, shell } = d.options;
   const packaged = d.options.packaged ?? false;
 
@@ -33,7 +34,7 @@ export function settingsHandlers(d: CoreDeps): Pick<AllHandlers, SettingsMethods
       const before = readSandboxSetting(dataDir);
       writeSandboxSetting(dataDir, enabled);
       const change = enabled === null ? 'Built-in sandbox back to this build’s default' : `Built-in sandbox switched ${enabled ? 'on' : 'off'}`;
-      recordAudit(d.db, {
+      recordAudit(repos.audit, {
         operator: ctx.operator, action: 'settings.changed', subject: { type: 'settings', id: 'sandbox' },
         details: { setting: 'sandbox', change: `${change} from the next start`, before, after: enabled }, at: d.clock.now(),
       });

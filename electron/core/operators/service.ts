@@ -12,7 +12,9 @@ import { AppError, invalid } from '../../../shared/errors';
 import { recordAudit } from '../audit';
 import type { CoreEvents } from '../events';
 import type { Log } from '../log';
-import type { Db } from '../store/db';
+import type { Transact } from '../store';
+import type { AuditRepo } from '../store/repos/audit';
+import type { OperatorRecord, OperatorsRepo } from '../store/repos/operators';
 import type { SettingsRepo } from '../store/repos/settings';
 import type { CallContext, Clock, OperatorRef } from '../types';
 import { hashPin, verifyPin } from './pin';
@@ -30,46 +32,32 @@ const MAX_FREE_FAILURES = 4;
 const BASE_LOCKOUT_MS = 30_000;
 const MAX_LOCKOUT_MS = 15 * 60_000;
 
-interface OperatorRaw { id: string; name: string; role: OperatorRole; pin_hash: string; created_at: number; updated_at: number; disabled_at: number | null }
-
-const toDto = (r: OperatorRaw): Operator => ({ id: r.id, name: r.name, role: r.role, disabled: r.disabled_at !== null, createdAt: r.created_at, updatedAt: r.updated_at });
-const toRef = (r: OperatorRaw): OperatorRef => ({ id: r.id, name: r.name, role: r.role });
+const toDto = (r: OperatorRecord): Operator => ({ id: r.id, name: r.name, role: r.role, disabled: r.disabled_at !== null, createdAt: r.created_at, updatedAt: r.updated_at });
+const toRef = (r: OperatorRecord): OperatorRef => ({ id: r.id, name: r.name, role: r.role });
 
 /** The operator of a call; handlers running outside rpc (tests, internal) fall back to the single-user owner. */
 export const actorOf = (ctx: CallContext): OperatorRef => ctx.operator ?? SINGLE_USER_OWNER;
 
 export interface OperatorsDeps {
-  db: Db;
+  operators: OperatorsRepo;
   settings: SettingsRepo;
+  audit: AuditRepo;
+  transaction: Transact;
   events: CoreEvents;
   clock: Clock;
   log: Log;
 }
 
 export function createOperatorsService(d: OperatorsDeps) {
-  const { db, clock } = d;
-  const byIdStmt = db.prepare('SELECT * FROM operators WHERE id = ?');
-  const activeStmt = db.prepare('SELECT * FROM operators WHERE disabled_at IS NULL ORDER BY name COLLATE NOCASE, id');
-  const allStmt = db.prepare('SELECT * FROM operators ORDER BY disabled_at IS NOT NULL, name COLLATE NOCASE, id');
-  const countActiveStmt = db.prepare('SELECT count(*) AS n FROM operators WHERE disabled_at IS NULL');
-  const countOwnersStmt = db.prepare("SELECT count(*) AS n FROM operators WHERE disabled_at IS NULL AND role = 'owner'");
-  const insertStmt = db.prepare('INSERT INTO operators (id, name, role, pin_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
-
+  const { operators: repo, clock, transaction } = d;
   const session = { current: null as string | null, lastActivity: 0 };
   let policyCache: RefundPolicy | null = null;
-  // wrong-PIN counts, in the database so a restart does not reset the backoff (migration 008)
-  const failureGet = db.prepare('SELECT fails, until_at AS until FROM pin_failures WHERE operator_key = ?');
-  const failureSet = db.prepare('INSERT INTO pin_failures (operator_key, fails, until_at) VALUES (?, ?, ?) ON CONFLICT (operator_key) DO UPDATE SET fails = excluded.fails, until_at = excluded.until_at');
-  const failureClear = db.prepare('DELETE FROM pin_failures WHERE operator_key = ?');
-  const failures = {
-    get: (key: string) => failureGet.get(key) as { fails: number; until: number } | undefined,
-    set: (key: string, f: { fails: number; until: number }) => void failureSet.run(key, f.fails, f.until),
-    delete: (key: string) => void failureClear.run(key),
-  };
+  let timer: NodeJS.Timeout | null = null;
 
-  const byId = (id: string): OperatorRaw | undefined => byIdStmt.get(id) as OperatorRaw | undefined;
-  const activeCount = (): number => (countActiveStmt.get() as { n: number }).n;
-  const ownerCount = (): number => (countOwnersStmt.get() as { n: number }).n;
+  const byId = (id: string): OperatorRecord | undefined => repo.get(id);
+  const activeCount = (): number => repo.activeCount();
+  const ownerCount = (): number => repo.activeOwnerCount();
+  const nameTaken = () => invalid('name', 'Another operator already has this name.');
 
   function policy(): RefundPolicy {
     policyCache ??= d.settings.get(POLICY_KEY, RefundPolicySchema, DEFAULT_POLICY);
@@ -95,7 +83,7 @@ export function createOperatorsService(d: OperatorsDeps) {
 
   function status(): DeskStatus {
     checkIdle();
-    const ops = activeStmt.all() as OperatorRaw[];
+    const ops = repo.active();
     if (ops.length === 0) {
       return { mode: 'single_user', locked: false, current: { ...SINGLE_USER_OWNER }, operators: [], idleMinutes: policy().idleMinutes, locksAt: null };
     }
@@ -127,11 +115,11 @@ export function createOperatorsService(d: OperatorsDeps) {
   }
 
   /** checks an operator's PIN with a small attempt limit: after 4 wrong PINs, 30 s, then doubling up to 15 min */
-  async function checkPin(operatorId: string, pin: string, field: string): Promise<OperatorRaw> {
+  async function checkPin(operatorId: string, pin: string, field: string): Promise<OperatorRecord> {
     const now = clock.now();
     const row = byId(operatorId);
     const key = row ? row.id : '*unknown*';
-    const f = failures.get(key);
+    const f = repo.pinFailures(key);
     if (f && f.until > now) {
       const s = Math.ceil((f.until - now) / 1000);
       throw new AppError('unauthorized', `Too many wrong PINs. Try again in ${s} second${s === 1 ? '' : 's'}.`, { field });
@@ -140,10 +128,10 @@ export function createOperatorsService(d: OperatorsDeps) {
     if (!ok || !row || row.disabled_at !== null) {
       const fails = (f?.fails ?? 0) + 1;
       const until = fails > MAX_FREE_FAILURES ? clock.now() + Math.min(BASE_LOCKOUT_MS * 2 ** (fails - MAX_FREE_FAILURES - 1), MAX_LOCKOUT_MS) : 0;
-      failures.set(key, { fails, until });
+      repo.setPinFailures(key, { fails, until });
       throw new AppError('unauthorized', row ? 'That PIN is not right.' : 'Choose who is at the desk.', { field: row ? field : 'operatorId' });
     }
-    failures.delete(key);
+    repo.clearPinFailures(key);
     return row;
   }
 
@@ -168,7 +156,6 @@ export function createOperatorsService(d: OperatorsDeps) {
   }
 
   const newId = (): string => `op_${randomBytes(8).toString('hex')}`;
-  const uniqueName = (err: unknown): boolean => (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
   async function create(input: { name: string; role: OperatorRole; pin: string }, actor: OperatorRef): Promise<Operator> {
     const first = activeCount() === 0;
@@ -176,22 +163,17 @@ export function createOperatorsService(d: OperatorsDeps) {
     const hash = await hashPin(input.pin);
     const id = newId();
     const now = clock.now();
-    try {
-      db.transaction(() => {
-        insertStmt.run(id, input.name, input.role, hash, now, now);
-        recordAudit(db, { operator: actor, action: 'operator.added', subject: { type: 'operator', id }, details: { name: input.name, role: input.role }, at: now });
-      }).immediate();
-    } catch (err) {
-      if (uniqueName(err)) throw invalid('name', 'Another operator already has this name.');
-      throw err;
-    }
+    transaction(() => {
+      if (!repo.add({ id, name: input.name, role: input.role, pinHash: hash, at: now })) throw nameTaken();
+      recordAudit(d.audit, { operator: actor, action: 'operator.added', subject: { type: 'operator', id }, details: { name: input.name, role: input.role }, at: now });
+    });
     if (first) {
       // the person who turned operators on is the one at the desk
       session.current = id;
       session.lastActivity = now;
       emitDesk();
     }
-    return toDto(byId(id) as OperatorRaw);
+    return toDto(byId(id) as OperatorRecord);
   }
 
   async function update(input: { id: string; name?: string | undefined; role?: OperatorRole | undefined; pin?: string | undefined; enabled?: true | undefined }, actor: OperatorRef): Promise<Operator> {
@@ -200,93 +182,96 @@ export function createOperatorsService(d: OperatorsDeps) {
     const hash = input.pin ? await hashPin(input.pin) : null;
     const changed: string[] = [];
     const now = clock.now();
-    try {
-      db.transaction(() => {
-        const cur = byId(input.id) as OperatorRaw;
-        if (input.role === 'staff' && cur.role === 'owner' && cur.disabled_at === null && ownerCount() <= 1) {
-          throw invalid('role', 'This is the only owner: make someone else an owner first.');
-        }
-        const next = {
-          name: input.name ?? cur.name,
-          role: input.role ?? cur.role,
-          pin_hash: hash ?? cur.pin_hash,
-          disabled_at: input.enabled ? null : cur.disabled_at,
-        };
-        if (next.name !== cur.name) changed.push('name');
-        if (next.role !== cur.role) changed.push('role');
-        if (hash) changed.push('pin');
-        if (next.disabled_at !== cur.disabled_at) changed.push('enabled');
-        if (changed.length === 0) return;
-        db.prepare('UPDATE operators SET name = ?, role = ?, pin_hash = ?, disabled_at = ?, updated_at = ? WHERE id = ?')
-          .run(next.name, next.role, next.pin_hash, next.disabled_at, now, cur.id);
-        recordAudit(db, { operator: actor, action: 'operator.changed', subject: { type: 'operator', id: cur.id }, details: { name: next.name, role: next.role, changed }, at: now });
-      }).immediate();
-    } catch (err) {
-      if (uniqueName(err)) throw invalid('name', 'Another operator already has this name.');
-      throw err;
-    }
-    if (changed.includes('pin')) failures.delete(input.id);
+    transaction(() => {
+      const cur = byId(input.id) as OperatorRecord;
+      if (input.role === 'staff' && cur.role === 'owner' && cur.disabled_at === null && ownerCount() <= 1) {
+        throw invalid('role', 'This is the only owner: make someone else an owner first.');
+      }
+      const next = {
+        name: input.name ?? cur.name,
+        role: input.role ?? cur.role,
+        pin_hash: hash ?? cur.pin_hash,
+        disabled_at: input.enabled ? null : cur.disabled_at,
+      };
+      if (next.name !== cur.name) changed.push('name');
+      if (next.role !== cur.role) changed.push('role');
+      if (hash) changed.push('pin');
+      if (next.disabled_at !== cur.disabled_at) changed.push('enabled');
+      if (changed.length === 0) return;
+      if (!repo.change(cur.id, { name: next.name, role: next.role, pinHash: next.pin_hash, disabledAt: next.disabled_at }, now)) throw nameTaken();
+      recordAudit(d.audit, { operator: actor, action: 'operator.changed', subject: { type: 'operator', id: cur.id }, details: { name: next.name, role: next.role, changed }, at: now });
+    });
+    if (changed.includes('pin')) repo.clearPinFailures(input.id);
     if (changed.length) emitDesk();
-    return toDto(byId(input.id) as OperatorRaw);
+    return toDto(byId(input.id) as OperatorRecord);
   }
 
   function disable(id: string, actor: OperatorRef): Operator {
     const now = clock.now();
-    db.transaction(() => {
+    transaction(() => {
       const cur = byId(id);
       if (!cur) throw new AppError('not_found', 'No such operator.');
       if (cur.disabled_at !== null) return;
       if (cur.role === 'owner' && ownerCount() <= 1 && activeCount() > 1) {
         throw new AppError('conflict', 'This is the only owner: make someone else an owner before disabling them.');
       }
-      db.prepare('UPDATE operators SET disabled_at = ?, updated_at = ? WHERE id = ?').run(now, now, id);
-      recordAudit(db, { operator: actor, action: 'operator.changed', subject: { type: 'operator', id }, details: { name: cur.name, role: cur.role, changed: ['disabled'] }, at: now });
-    }).immediate();
+      repo.disable(id, now);
+      recordAudit(d.audit, { operator: actor, action: 'operator.changed', subject: { type: 'operator', id }, details: { name: cur.name, role: cur.role, changed: ['disabled'] }, at: now });
+    });
     if (session.current === id) lockNow('operator disabled');
     else emitDesk();
-    return toDto(byId(id) as OperatorRaw);
+    return toDto(byId(id) as OperatorRecord);
   }
 
   function setPolicy(p: RefundPolicy, actor: OperatorRef): RefundPolicy {
     const before = policy();
     const now = clock.now();
-    db.transaction(() => {
+    transaction(() => {
       d.settings.set(POLICY_KEY, p);
-      recordAudit(db, { operator: actor, action: 'settings.changed', subject: { type: 'settings', id: POLICY_KEY }, details: { before, after: p }, at: now });
-    }).immediate();
+      recordAudit(d.audit, { operator: actor, action: 'settings.changed', subject: { type: 'settings', id: POLICY_KEY }, details: { before, after: p }, at: now });
+    });
     policyCache = p;
     return p;
   }
-
-  // the idle lock must reach the screen even when nobody calls: check every few seconds
-  const timer = setInterval(() => {
-    try {
-      if (db.open) checkIdle();
-    } catch (err) {
-      d.log('warn', 'idle check failed', { error: err });
-    }
-  }, 5_000);
-  timer.unref();
 
   return {
     authorize,
     status,
     signIn,
     lock,
-    list: (): Operator[] => (allStmt.all() as OperatorRaw[]).map(toDto),
+    list: (): Operator[] => repo.all().map(toDto),
     create,
     update,
     disable,
     policy,
     setPolicy,
     verifyApproval,
+    /** someone may see the desk's data now: single-user mode, or an operator signed in and not locked out */
+    atDesk(): boolean {
+      if (activeCount() === 0) return true;
+      const cur = session.current ? byId(session.current) : undefined;
+      return !!cur && cur.disabled_at === null;
+    },
     /** the staff limit of a currency for an operator: null = no limit (owners) */
     limitFor(actor: OperatorRef, currency: string): number | null {
       if (actor.role === 'owner') return null;
       return policy().staffLimits[currency.toUpperCase()] ?? 0;
     },
+    /** the idle lock must reach the screen even when nobody calls: checks every few seconds until close() */
+    start(): void {
+      if (timer) return;
+      timer = setInterval(() => {
+        try {
+          checkIdle();
+        } catch (err) {
+          d.log('warn', 'idle check failed', { error: err });
+        }
+      }, 5_000);
+      timer.unref();
+    },
     close(): void {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
+      timer = null;
     },
   };
 }

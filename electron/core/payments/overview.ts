@@ -1,21 +1,16 @@
 // Read side of payments: the list (filters, search, cursor pages), the detail (timeline, raw events, fees)
-// and the overview numbers. Plain SQL over the payments tables of migration 002. Search: the merchant's
-// text through the trigram FTS table (006) from 3 characters (LIKE below that), and the Paydesk id or any
-// gateway id, whole or its beginning, through each id column's index.
-import type { Statement } from 'better-sqlite3';
-import type { DisplayStatusValue, Mode, Overview, PaymentDetail, PaymentList, PaymentListInput, RawEvent, TimelineEntry } from '../../../shared/contract';
+// and the overview numbers, over the payment-list repository (which holds the SQL and its statement cache).
+import type { Mode, Overview, Payment, PaymentDetail, PaymentList, PaymentListInput, RawEvent, TimelineEntry } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { PAYMENT_STATUSES, isPaymentStatus } from '../../../shared/status';
+import { isPaymentStatus } from '../../../shared/status';
 import { redactString } from '../log';
-import type { Db } from '../store/db';
+import type { PaymentListRepo } from '../store/repos/payment-list';
 import type { PaymentRow } from '../store/repos/payments';
-import type { Payment } from '../../../shared/contract';
 
-const REFUND_STATES = new Set(['partially_refunded', 'refunded']);
+/** The query-plan tests read the list's and the overview's SQL where the store keeps it. */
+export { listFilters, OVERVIEW_SQL } from '../store/repos/payment-list';
+
 const MAX_BODY_CHARS = 64 * 1024;
-const OPEN = "('open', 'failed', 'authorized', 'partially_paid')";
-/** prepared list and count statements kept per core (each shape of filters is one) */
-const STATEMENT_CACHE_SIZE = 128;
 
 function encodeCursor(row: PaymentRow): string {
   return Buffer.from(`${row.created_at}.${row.id}`, 'utf8').toString('base64url');
@@ -29,8 +24,6 @@ function decodeCursor(c: string): { createdAt: number; id: string } {
   if (dot < 1 || !Number.isSafeInteger(createdAt) || !id) throw new AppError('invalid_input', 'This page link is no longer valid; start from the first page.', { field: 'cursor' });
   return { createdAt, id };
 }
-
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /** start of the local day containing `ms` */
 function dayStart(ms: number): number {
@@ -49,135 +42,15 @@ function dayLabel(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** The id columns search matches by prefix (each has an index: the primary key, 002's payments_by_*). */
-const ID_SEARCH_COLUMNS = ['id', 'session_id', 'plink_id', 'order_id', 'payment_intent_id', 'charge_id', 'gateway_payment_id'] as const;
-/** Appended to a prefix for the upper bound of its range: sorts after every character (BINARY collation). */
-const PREFIX_END = '\u{10FFFF}';
-
-/**
- * The text half of a search. FTS5 reads the term as one quoted phrase (quotes doubled), so operators,
- * punctuation and quotes are searched for as typed. A NUL would end FTS5's query string early (a syntax
- * error), so it cannot be searched for and is dropped here: the contract refuses it, this covers in-core
- * callers such as the merchant API's look-up by id. Null when nothing is left to search for.
- */
-function textMatch(search: string): { sql: string; params: string[] } | null {
-  const text = search.replace(/\0/g, '');
-  if (text.trim() === '') return null;
-  if ([...text].length >= 3) return { sql: 'rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)', params: [`"${text.replace(/"/g, '""')}"`] };
-  const like = `%${escapeLike(text)}%`;
-  return { sql: `order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\'`, params: [like, like, like] };
-}
-
-/**
- * The filters and search of payments.list as SQL: `where` terms (joined with AND) and their parameters, plus
- * `c`, which names a column so that, with a search term, the planner cannot use that column's index (the
- * search must drive the plan; a test checks it does). Exported for that test.
- */
-export function listFilters(input: PaymentListInput): { where: string[]; params: unknown[]; c: (column: string) => string } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const search = input.search?.trim();
-  // With a search term, the search (a few rows through the FTS and id indexes) must drive the plan: the
-  // other filters' columns get a unary + so the planner cannot pick their indexes (007's list indexes
-  // would otherwise win and every row of the mode would be checked against the search).
-  const c = (column: string): string => (search ? `+${column}` : column);
-  if (input.status && input.status.length > 0) {
-    const plain = input.status.filter((s: DisplayStatusValue) => isPaymentStatus(s));
-    const refund = input.status.filter((s) => REFUND_STATES.has(s));
-    const ors: string[] = [];
-    if (plain.length) {
-      ors.push(`(${c('refund_state')} = 'none' AND ${c('status')} IN (${plain.map(() => '?').join(', ')}))`);
-      params.push(...plain);
-    }
-    if (refund.length) {
-      ors.push(`${c('refund_state')} IN (${refund.map(() => '?').join(', ')})`);
-      params.push(...refund);
-    }
-    where.push(`(${ors.join(' OR ')})`);
-  }
-  if (input.gateway) {
-    where.push(`${c('gateway')} = ?`);
-    params.push(input.gateway);
-  }
-  if (input.accountId) {
-    where.push(`${c('account_id')} = ?`);
-    params.push(input.accountId);
-  }
-  if (input.mode) {
-    where.push(`${c('livemode')} = ?`);
-    params.push(input.mode === 'live' ? 1 : 0);
-  }
-  if (input.from !== undefined) {
-    where.push(`${c('created_at')} >= ?`);
-    params.push(input.from);
-  }
-  if (input.to !== undefined) {
-    where.push(`${c('created_at')} < ?`);
-    params.push(input.to);
-  }
-  if (search) {
-    // text: a substring of the order ref, customer or description (FTS5 trigram from 3 characters, LIKE
-    // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
-    const ids = ID_SEARCH_COLUMNS.map((col) => `(${col} >= ? AND ${col} < ?)`);
-    const idParams = ID_SEARCH_COLUMNS.flatMap(() => [search, search + PREFIX_END]);
-    const text = textMatch(search);
-    where.push(`(${[...(text ? [text.sql] : []), ...ids].join(' OR ')})`);
-    params.push(...(text ? text.params : []), ...idParams);
-  }
-  return { where, params, c };
-}
-
-/**
- * The overview's two month-long reads (exported for the query-plan test). The captured payments of the month
- * are found through payments_by_paid (paid_at): `+livemode` keeps the planner off the list indexes, whose
- * livemode prefix would walk every payment of the mode (100,000 table look-ups instead of a month's).
- * Refunds go through payments_by_list_status: refunded_minor > 0 exactly when refund_state is not 'none'
- * (shared/status.ts summarizePayment), and every status is listed so the index's third column is reached.
- */
-export const OVERVIEW_SQL = {
-  paidSince: 'SELECT paid_at, currency, captured_minor FROM payments WHERE paid_at >= ? AND +livemode = ? AND captured_minor > 0',
-  refunds: `SELECT currency, count(*) AS count, sum(refunded_minor) AS amountMinor FROM payments
-    WHERE livemode = ? AND status IN (${PAYMENT_STATUSES.map((st) => `'${st}'`).join(', ')}) AND refund_state IN ('partially_refunded', 'refunded')
-      AND refunded_minor > 0 AND updated_at >= ? GROUP BY currency ORDER BY amountMinor DESC, currency`,
-} as const;
-
-export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
-  const byId = db.prepare('SELECT * FROM payments WHERE id = ?');
-  const timelineStmt = db.prepare('SELECT at, kind, source, gateway_type, changed, status_after, detail FROM payment_events WHERE payment_id = ? ORDER BY at, id LIMIT 500');
-  const rawStmt = db.prepare('SELECT id, event_id, type, received_at, created_at, apply_result, raw FROM webhook_events WHERE payment_id = ? ORDER BY id LIMIT 200');
-
-  // The list's SQL depends only on which filters are set (their values are parameters), so it comes in a few
-  // dozen shapes: each is prepared once and kept (least recently used first out), not prepared per call.
-  const statements = new Map<string, Statement>();
-  const prepared = (sql: string): Statement => {
-    let s = statements.get(sql);
-    if (s) {
-      statements.delete(sql);
-    } else {
-      s = db.prepare(sql);
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
-    }
-    statements.set(sql, s);
-    return s;
-  };
+/** `source` is the payment-list repository (a raw connection is still accepted while the caller moves to it). */
+export function createPaymentQueries(repo: PaymentListRepo, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
 
   function list(input: PaymentListInput): PaymentList {
-    const { where, params, c } = listFilters(input);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // the count is for the "N payments" line, which shows the first page's: a scrolled-to page skips it, and
     // so does a caller that shows no count (withTotal: false, the Overview's latest payments)
-    const total = input.cursor || input.withTotal === false ? null : (prepared(`SELECT count(*) AS n FROM payments ${filter}`).get(...params) as { n: number }).n;
-
-    const pageWhere = [...where];
-    const pageParams = [...params];
-    if (input.cursor) {
-      const at = decodeCursor(input.cursor);
-      pageWhere.push(`(${c('created_at')} < ? OR (${c('created_at')} = ? AND ${c('id')} < ?))`);
-      pageParams.push(at.createdAt, at.createdAt, at.id);
-    }
+    const total = input.cursor || input.withTotal === false ? null : repo.count(input);
     const limit = input.limit ?? 100;
-    const rows = prepared(`SELECT * FROM payments ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)
-      .all(...pageParams, limit + 1) as PaymentRow[];
+    const rows = repo.page(input, input.cursor ? decodeCursor(input.cursor) : null, limit + 1);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
@@ -185,9 +58,9 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
   }
 
   function get(id: string): PaymentDetail {
-    const row = byId.get(id) as PaymentRow | undefined;
+    const row = repo.get(id);
     if (!row) throw new AppError('not_found', 'No such payment. It may have been removed.');
-    const timeline: TimelineEntry[] = (timelineStmt.all(id) as { at: number; kind: string; source: 'webhook' | 'sync' | 'local'; gateway_type: string | null; changed: number; status_after: string; detail: string }[])
+    const timeline: TimelineEntry[] = repo.timelineOf(id)
       .map((t) => {
         let detail: Record<string, unknown>;
         try {
@@ -200,7 +73,7 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
           statusAfter: isPaymentStatus(t.status_after) ? t.status_after : 'creating', detail,
         };
       });
-    const events: RawEvent[] = (rawStmt.all(id) as { id: number; event_id: string; type: string; received_at: number; created_at: number | null; apply_result: string | null; raw: Buffer }[])
+    const events: RawEvent[] = repo.rawEventsOf(id)
       .map((e) => {
         const text = e.raw.toString('utf8');
         return {
@@ -218,28 +91,22 @@ export function createPaymentQueries(db: Db, toPayment: (row: PaymentRow) => Pay
     };
   }
 
-  const paidSince = db.prepare(OVERVIEW_SQL.paidSince);
-  const openLinksStmt = db.prepare(`SELECT count(*) AS n FROM payments WHERE livemode = ? AND status IN ${OPEN} AND (expires_at IS NULL OR expires_at > ?)`);
-  const failedStmt = db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'failed' AND created_at >= ?");
-  const creatingStmt = db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'creating'");
-  const refundsStmt = db.prepare(OVERVIEW_SQL.refunds);
-
   function overview(mode: Mode, now: number): Overview {
-    const live = mode === 'live' ? 1 : 0;
+    const live = mode === 'live';
     const today = dayStart(now);
     const start7 = addDays(today, -6);
     const start30 = addDays(today, -29);
-    const openLinks = (openLinksStmt.get(live, now) as { n: number }).n;
-    const failedPayments = (failedStmt.get(live, start30) as { n: number }).n;
-    const creating = (creatingStmt.get(live) as { n: number }).n;
-    const refunds = refundsStmt.all(live, start30) as Overview['refunds'];
+    const openLinks = repo.openLinkCount(live, now);
+    const failedPayments = repo.failedSinceCount(live, start30);
+    const creating = repo.creatingCount(live);
+    const refunds: Overview['refunds'] = repo.refundsSince(live, start30);
 
     // one pass over the month's captured payments: the per-currency totals and the daily chart
     const bounds: number[] = [];
     for (let i = 0; i <= 30; i++) bounds.push(addDays(start30, i));
     const totals = new Map<string, Overview['collected'][number]>();
     const buckets = new Map<string, { day: string; dayStart: number; currency: string; amountMinor: number; count: number }>();
-    const paid = paidSince.all(start30, live) as { paid_at: number; currency: string; captured_minor: number }[];
+    const paid = repo.capturedSince(start30, live);
     for (const p of paid) {
       let t = totals.get(p.currency);
       if (!t) totals.set(p.currency, (t = { currency: p.currency, todayMinor: 0, last7Minor: 0, last30Minor: 0, todayCount: 0, last7Count: 0, last30Count: 0 }));

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 import type { Mode, SecretStatus } from '../../../shared/contract';
-import type { Db } from '../store/db';
+import type { SealedSecret, VaultRepo } from '../store/repos/vault';
 import type { KeyProtector } from '../types';
 import { KEY_BYTES, open, seal } from './aead';
 
@@ -25,32 +25,32 @@ const aad = (ref: string): Buffer => Buffer.from(`paydesk-vault:v1:${ref}`, 'utf
 /** Short secrets show no last4: four characters would be too much of them. */
 const last4Of = (secret: string): string | null => (secret.length >= 12 ? secret.slice(-4) : null);
 
-interface SecretRow { ref: string; nonce: Buffer; ciphertext: Buffer; tag: Buffer; last4: string | null; mode: Mode | null }
-
 const PROTECTOR_NAMES: Record<KeyProtector['kind'], string> = {
   safeStorage: 'the desktop app (Electron safeStorage)',
   keyring: 'the OS keyring',
   keyfile: 'a key file in the data folder',
 };
 
-async function loadDataKey(db: Db, protector: KeyProtector, now: number): Promise<Buffer> {
-  const meta = db.prepare('SELECT protector, sealed_key FROM vault_meta WHERE id = 1').get() as { protector: KeyProtector['kind']; sealed_key: Buffer } | undefined;
+const protectorName = (kind: string): string => PROTECTOR_NAMES[kind as KeyProtector['kind']] ?? kind;
+
+async function loadDataKey(repo: VaultRepo, protector: KeyProtector, now: number): Promise<Buffer> {
+  const meta = repo.sealedKey();
   if (!meta) {
     const dataKey = randomBytes(KEY_BYTES);
     const sealed = await protector.protect(dataKey);
-    db.prepare('INSERT INTO vault_meta (id, protector, sealed_key, created_at) VALUES (1, ?, ?, ?)').run(protector.kind, sealed, now);
+    repo.storeSealedKey(protector.kind, sealed, now);
     return dataKey;
   }
   if (meta.protector !== protector.kind) {
     throw new AppError(
       'unavailable',
-      `The saved keys were sealed with ${PROTECTOR_NAMES[meta.protector]}, but this run uses ${PROTECTOR_NAMES[protector.kind]}. ` +
+      `The saved keys were sealed with ${protectorName(meta.protector)}, but this run uses ${PROTECTOR_NAMES[protector.kind]}. ` +
         'Open this data folder the way it was created (desktop app or browser mode), or reconnect the accounts in a new data folder.',
     );
   }
   let dataKey: Buffer;
   try {
-    dataKey = await protector.unprotect(meta.sealed_key);
+    dataKey = await protector.unprotect(meta.sealedKey);
   } catch (cause) {
     throw new AppError('unavailable', `The saved keys could not be unlocked with ${PROTECTOR_NAMES[protector.kind]}. Was the key file or keyring entry removed or replaced?`, { cause });
   }
@@ -58,16 +58,11 @@ async function loadDataKey(db: Db, protector: KeyProtector, now: number): Promis
   return dataKey;
 }
 
-export async function openVault(db: Db, protector: KeyProtector, now: () => number = Date.now): Promise<Vault> {
-  const dataKey = await loadDataKey(db, protector, now());
-  const getRow = db.prepare('SELECT ref, nonce, ciphertext, tag, last4, mode FROM vault_secrets WHERE ref = ?');
-  const upsert = db.prepare(`INSERT INTO vault_secrets (ref, nonce, ciphertext, tag, last4, mode, created_at, updated_at)
-    VALUES (@ref, @nonce, @ciphertext, @tag, @last4, @mode, @now, @now)
-    ON CONFLICT (ref) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext, tag = excluded.tag,
-      last4 = excluded.last4, mode = excluded.mode, updated_at = excluded.updated_at`);
-  const del = db.prepare('DELETE FROM vault_secrets WHERE ref = ?');
+/** `source` is the vault repository (a raw connection is still accepted while the composition root moves to it). */
+export async function openVault(repo: VaultRepo, protector: KeyProtector, now: () => number = Date.now): Promise<Vault> {
+  const dataKey = await loadDataKey(repo, protector, now());
 
-  const decrypt = (row: SecretRow): string => {
+  const decrypt = (row: SealedSecret): string => {
     try {
       return open(dataKey, row, aad(row.ref)).toString('utf8');
     } catch (cause) {
@@ -77,7 +72,7 @@ export async function openVault(db: Db, protector: KeyProtector, now: () => numb
 
   // plain-text copies kept in memory only so the logger can redact them
   const known = new Map<string, string>();
-  for (const row of db.prepare('SELECT ref, nonce, ciphertext, tag, last4, mode FROM vault_secrets').all() as SecretRow[]) {
+  for (const row of repo.allSecrets()) {
     try {
       known.set(row.ref, decrypt(row));
     } catch {
@@ -90,19 +85,19 @@ export async function openVault(db: Db, protector: KeyProtector, now: () => numb
     put(ref, secret, mode = null) {
       if (secret.length === 0) throw new AppError('invalid_input', 'A secret cannot be empty');
       const s = seal(dataKey, Buffer.from(secret, 'utf8'), aad(ref));
-      upsert.run({ ref, ...s, last4: last4Of(secret), mode, now: now() });
+      repo.putSecret({ ref, ...s, last4: last4Of(secret), mode }, now());
       known.set(ref, secret);
     },
     get(ref) {
-      const row = getRow.get(ref) as SecretRow | undefined;
+      const row = repo.secret(ref);
       return row ? decrypt(row) : null;
     },
     remove(ref) {
-      del.run(ref);
+      repo.removeSecret(ref);
       known.delete(ref);
     },
     status(ref) {
-      const row = ref ? (getRow.get(ref) as SecretRow | undefined) : undefined;
+      const row = ref ? repo.secret(ref) : undefined;
       return row ? { configured: true, last4: row.last4, mode: row.mode } : { configured: false, last4: null, mode: null };
     },
     knownSecrets() {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type PaydeskCore } from '../../../electron/core/index';
 import { hashPin, verifyPin } from '../../../electron/core/operators';
+import { paymentAnnouncer } from '../../../electron/core/payments/announce';
 import { createKeyFileProtector } from '../../../electron/core/vault';
 import type { CoreEvent } from '../../../electron/core/types';
 import type { Envelope } from '../../../shared/errors';
@@ -33,6 +34,32 @@ async function start(clock = { t: 1_700_000_000_000 }) {
   core.onEvent((e) => events.push(e));
   return { core, clock, events, dataDir };
 }
+
+describe('pushed payment events and the locked desk', () => {
+  it('payment.changed carries the payment to whoever is at the desk, and only that it changed while the desk is locked', async () => {
+    const { core, events } = await start();
+    const d = core.deps!;
+    d.repos.accounts.insert({
+      id: 'acct_l', gateway: 'stripe', mode: 'test', livemode: false, label: 'Shop', publicKey: null, secretKeyRef: null, webhookSecretRef: null,
+      sandbox: false, builtin: null, verificationStatus: 'unverified', verifiedAt: null, verificationMessage: null, createdAt: 1, updatedAt: 1,
+    });
+    d.repos.payments.insert({ id: 'pd_lock1', accountId: 'acct_l', gateway: 'stripe', livemode: false, kind: 'stripe_checkout', orderRef: 'ORD-LOCK', amountMinor: 1500, currency: 'USD', idempotencyKey: 'idem_lock1', createdAt: 1 });
+    const announce = paymentAnnouncer(d.repos.payments, d.events);
+    const pushed = () => events.filter((e) => e.name === 'payment.changed').map((e) => (e.name === 'payment.changed' ? e.payload : null));
+
+    announce('pd_lock1');
+    expect(pushed().at(-1)).toMatchObject({ id: 'pd_lock1', payment: { orderRef: 'ORD-LOCK', amountMinor: 1500, currency: 'USD' } });
+
+    const meera = ok(await core.call('operators.create', { name: 'Meera', role: 'owner', pin: '482913' }, ctx));
+    ok(await core.call('desk.lock', {}, ctx));
+    announce('pd_lock1');
+    expect(pushed().at(-1)).toEqual({ id: 'pd_lock1', status: 'creating', payment: null });
+
+    ok(await core.call('desk.signIn', { operatorId: meera.id, pin: '482913' }, ctx));
+    announce('pd_lock1');
+    expect(pushed().at(-1)).toMatchObject({ payment: { orderRef: 'ORD-LOCK' } });
+  });
+});
 
 describe('PIN hashing', () => {
   it('hashes with scrypt, a salt per PIN and the parameters; verifies in constant time; rejects malformed hashes', async () => {

@@ -13,10 +13,12 @@ import { decodeBackup, encodeBackup, sha256, unwrapDataKey, wrapDataKey } from '
 import { restoreBackup } from '../../../../electron/core/backup/restore';
 import { createBackupService } from '../../../../electron/core/backup/service';
 import { writeBackup } from '../../../../electron/core/backup/snapshot';
+import { backupRepo } from '../../../../electron/core/store/repos/backup';
 import { settingsRepo } from '../../../../electron/core/store/repos/settings';
+import { snapshotRepo } from '../../../../electron/core/store/snapshot';
 import { createIngest } from '../../../../electron/core/webhooks/ingest';
 import { ctx, paidStripePayment, requestId, startHarness, type Harness } from '../../../fixtures/refund-helpers';
-import { getFixtureSecret, openFixtureDb, seedPayment, signStripe, stripePaidEvent, tempDbFile } from '../../../fixtures/webhook-helpers';
+import { getFixtureSecret, ingestDeps, openFixtureDb, seedPayment, signStripe, stripePaidEvent, tempDbFile } from '../../../fixtures/webhook-helpers';
 
 const PASS = 'correct horse battery staple';
 let h: Harness;
@@ -232,7 +234,7 @@ describe('a consistent snapshot while webhooks are being ingested', () => {
   it('every event acknowledged before the backup began is in it; none is half-applied', async () => {
     const file = tempDbFile();
     const db = openFixtureDb(file);
-    const ingest = createIngest({ db, getSecret: getFixtureSecret });
+    const ingest = createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret });
     const N = 400;
     for (let i = 0; i < N; i++) seedPayment(db, `pd_c${i}`, 'stripe', 1000 + i);
     const acked = new Set<string>();
@@ -249,7 +251,7 @@ describe('a consistent snapshot while webhooks are being ingested', () => {
     const ackedAtStart = new Set(acked);
     const dataKey = randomBytes(32);
     const out = join(tmp('paydesk-live-'), 'live.paydesk-backup');
-    const w = await writeBackup({ db, workDir: tmp('paydesk-work-'), dataKey, key: await wrapDataKey(dataKey, PASS), appVersion: 'test', now: Date.now(), to: out });
+    const w = await writeBackup({ snapshots: snapshotRepo(db), workDir: tmp('paydesk-work-'), dataKey, key: await wrapDataKey(dataKey, PASS), appVersion: 'test', now: Date.now(), to: out });
     await firing;
     await ingest.close();
     db.close();
@@ -281,7 +283,7 @@ describe('the schedule', () => {
     let now = Date.UTC(2026, 0, 1, 9, 0, 0);
     const settings = settingsRepo(db, () => now);
     const dataKey = randomBytes(32);
-    const svc = createBackupService({ db, dataDir, settings, dataKey: async () => dataKey, appVersion: 'test', now: () => now, log: () => {} });
+    const svc = createBackupService({ backup: backupRepo(db), snapshots: snapshotRepo(db), dataDir, settings, dataKey: async () => dataKey, appVersion: 'test', now: () => now, log: () => {} });
     expect(await svc.tick()).toBe(false); // no passphrase, no folder: nothing to do
     await svc.setPassphrase(PASS);
     svc.configure({ folder, keep: 3, everyHours: 24 });
