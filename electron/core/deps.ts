@@ -1,41 +1,57 @@
-// What handlers receive: the composed parts of core. Built once in index.ts.
+// What handlers receive: the composed parts of core, every one built once by the composition root
+// (compose.ts) in dependency order and closed by it in reverse.
 import type { AppInfo } from '../../shared/contract';
+import type { AccountsService } from './accounts/service';
+import type { ApiService } from './api';
+import type { BackupService } from './backup/service';
 import type { CoreEvents } from './events';
 import type { Gateways } from './gateways';
+import type { PaymentServices } from './handlers/payments';
 import type { Log } from './log';
-import type { Db } from './store/db';
-import type { Store } from './store';
-import type { AccountsRepo } from './store/repos/accounts';
-import type { SettingsRepo } from './store/repos/settings';
+import type { OperatorsService } from './operators';
+import type { RefundsService } from './refunds';
+import type { ExportService } from './reports/export-service';
+import type { ReportsService } from './reports/settlements';
+import type { Repos, Store } from './store';
+import type { TunnelService } from './tunnel/service';
 import type { Clock, CoreOptions } from './types';
 import type { Vault } from './vault';
-import type { AccountsService } from './accounts/service';
-import type { TunnelService } from './tunnel/service';
-import type { BackupService } from './backup/service';
 
-export interface CoreDeps {
+/** Facts known only once things run, read by the services that need them. */
+export interface Runtime {
+  /** the webhook listener's port; null while it is not running */
+  webhookListenerPort: number | null;
+  /** why the webhook listener is not running (e.g. its port is in use), in words for the UI; null while it runs */
+  webhookListenerError: string | null;
+}
+
+/** The parts every service may use: the store, the vault, the gateways and the plumbing. */
+export interface CoreBase {
   options: CoreOptions;
-  /** TRANSITIONAL: services move to `store` (repositories + transaction); nothing new may use db */
-  db: Db;
-  /** every repository and the one transaction seam */
   store: Store;
+  /** the store's repositories (the same objects as store.repos) */
+  repos: Repos;
   vault: Vault;
   events: CoreEvents;
   gateways: Gateways;
   clock: Clock;
   log: Log;
-  repos: { accounts: AccountsRepo; settings: SettingsRepo };
+  runtime: Runtime;
+  info(): AppInfo;
+}
+
+export interface CoreDeps extends CoreBase {
   accounts: AccountsService;
+  operators: OperatorsService;
+  payments: PaymentServices;
+  refunds: RefundsService;
+  reports: ReportsService;
+  exports: ExportService;
   tunnel: TunnelService;
   /** Settings → Backup and its schedule */
   backup: BackupService;
-  /** facts known only once things run (the webhook listener's port), read by the services that need them */
-  runtime: {
-    webhookListenerPort: number | null;
-    /** why the webhook listener is not running (e.g. its port is in use), in words for the UI; null while it runs */
-    webhookListenerError: string | null;
-  };
-  info(): AppInfo;
+  /** the merchant's HTTP API */
+  api: ApiService;
 }
 
 /** The subset available even when start-up failed (degraded mode): system.* only. */

@@ -1,6 +1,7 @@
 // The seams of core that the two shells (electron/*.ts and electron/browser-host/) build against.
 import type { Envelope } from '../../shared/errors';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import type { GatewayAdapter } from './gateways/adapter';
 
 /** A person at the desk (or Paydesk itself / the API): what attribution and permission checks use. */
 export interface OperatorRef {
@@ -72,4 +73,6 @@ export interface CoreOptions {
   webhookPort?: number;
   /** log sink; secrets are redacted before anything reaches it */
   log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
+  /** the gateway adapters, by gateway (default: the real ones); tests pass a fake one to prove the seam */
+  adapters?: Readonly<Record<string, GatewayAdapter>>;
 }

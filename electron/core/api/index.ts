@@ -2,12 +2,10 @@
 // on in Settings (api.enable), served on its own loopback port (never the webhook listener's, which a
 // tunnel exposes), with bearer tokens an owner creates (shown once, stored hashed, revocable). Public traffic
 // reaches it only through its forwarded entry (forwarded.ts), where the tunnel's client address is believed.
-// One service per composed core: `apiOf(deps)`.
 import { z } from 'zod';
 import type { ApiStatus } from '../../../shared/contract';
 import { AppError, invalid } from '../../../shared/errors';
 import type { CoreDeps } from '../deps';
-import { paymentsOf } from '../handlers/payments';
 import { forwardedEntryPath } from './forwarded';
 import { startMerchantApiServer, type MerchantApiServer } from './server';
 import { createTokenStore, type TokenStore } from './tokens';
@@ -26,18 +24,10 @@ export interface ApiService {
   close(): Promise<void>;
 }
 
-const services = new WeakMap<CoreDeps, ApiService>();
+/** What the merchant API needs of core: the payment services it serves, settings, and the listener's port. */
+export type ApiDeps = Pick<CoreDeps, 'options' | 'repos' | 'gateways' | 'runtime' | 'events' | 'clock' | 'log' | 'payments'>;
 
-export function apiOf(d: CoreDeps): ApiService {
-  let s = services.get(d);
-  if (!s) {
-    s = createApiService(d);
-    services.set(d, s);
-  }
-  return s;
-}
-
-function forwardedPathOf(d: CoreDeps): string | null {
+function forwardedPathOf(d: ApiDeps): string | null {
   try {
     return forwardedEntryPath(d.options.dataDir);
   } catch (err) {
@@ -46,7 +36,7 @@ function forwardedPathOf(d: CoreDeps): string | null {
   }
 }
 
-function createApiService(d: CoreDeps): ApiService {
+export function createApiService(d: ApiDeps): ApiService {
   const tokens = createTokenStore(d.repos.settings, () => d.clock.now());
   let server: MerchantApiServer | null = null;
   let error: string | null = null;
@@ -79,7 +69,7 @@ function createApiService(d: CoreDeps): ApiService {
     server = await startMerchantApiServer({
       port,
       tokens,
-      services: () => paymentsOf(d),
+      services: () => d.payments,
       accounts: d.repos.accounts,
       gateways: d.gateways,
       log: d.log,

@@ -1,45 +1,52 @@
-// Handlers of the payments domain (links.*, payments.*, overview.*), and the one composed set of payment
-// services per core (`paymentsOf(deps)`), shared with the merchant HTTP API and the webhook wiring.
-import type { CoreDeps } from '../deps';
+// Handlers of the payments domain (links.*, payments.*, overview.*), and the payment services the
+// composition root builds once (shared with the merchant HTTP API and the webhook wiring).
+import type { CoreBase, CoreDeps } from '../deps';
 import type { AllHandlers } from '../rpc';
+import { recordAudit } from '../audit';
+import type { AnnouncePayment } from '../payments/announce';
 import { createLinksService, type LinksService } from '../payments/links';
 import { createPaymentQueries, type PaymentQueries } from '../payments/overview';
 import { qrFor } from '../payments/qr';
 import { createSync, type SyncService } from '../payments/sync';
 import { AppError } from '../../../shared/errors';
+import { gatewayLabel } from '../../../shared/gateways';
 
 export interface PaymentServices {
   links: LinksService;
   sync: SyncService;
   queries: PaymentQueries;
-  /** set by the webhook wiring: re-applies webhooks that arrived before a link's gateway ids were stored */
-  reapplyUnmatched: ((accountId: string) => void) | null;
 }
 
-const services = new WeakMap<CoreDeps, PaymentServices>();
+export interface PaymentServicesOptions {
+  /** payment.changed, with the payment as it is now */
+  announce: AnnouncePayment;
+  /** after a link's gateway ids are stored: re-apply webhooks that arrived before them (ingest.reapplyUnmatched) */
+  onIdsLearned?: (accountId: string) => void;
+}
 
-export function paymentsOf(d: CoreDeps): PaymentServices {
-  let s = services.get(d);
-  if (!s) {
-    const holder: PaymentServices = { links: null as never, sync: null as never, queries: null as never, reapplyUnmatched: null };
-    holder.links = createLinksService({
-      db: d.db, gateways: d.gateways, events: d.events, clock: d.clock, log: d.log, accounts: d.repos.accounts,
-      onGatewayIds: (accountId) => holder.reapplyUnmatched?.(accountId),
-    });
-    holder.sync = createSync({ db: d.db, gateways: d.gateways, events: d.events, clock: d.clock, log: d.log, accounts: d.repos.accounts, settings: d.repos.settings });
-    const links = holder.links;
-    holder.queries = createPaymentQueries(d.db, (row) => links.paymentOf(row), (id) => links.notifyOf(id));
-    s = holder;
-    services.set(d, s);
-  }
-  return s;
+/** Builds the payment services from core's parts. */
+export function createPaymentServices(d: CoreBase, opts: PaymentServicesOptions): PaymentServices {
+  const { store } = d;
+  const { payments, paymentLinks } = store.repos;
+  const links = createLinksService({
+    payments, paymentLinks, transaction: store.transaction, accounts: store.repos.accounts, gateways: d.gateways,
+    events: d.events, announce: opts.announce, clock: d.clock, log: d.log,
+    audit: (entry) => recordAudit(store.repos.audit, entry),
+    ...(opts.onIdsLearned ? { onIdsLearned: opts.onIdsLearned } : {}),
+  });
+  const sync = createSync({
+    payments, paymentLinks, transaction: store.transaction, accounts: store.repos.accounts, settings: store.repos.settings,
+    gateways: d.gateways, events: d.events, announce: opts.announce, clock: d.clock, log: d.log, beforeTick: () => links.retryPending(),
+  });
+  const queries = createPaymentQueries(store.repos.paymentList, (row) => links.paymentOf(row), (id) => links.notifyOf(id));
+  return { links, sync, queries };
 }
 
 /** this domain's methods (payments.capture belongs to the refunds domain) */
 type PaymentsDomain = Pick<AllHandlers, 'links.create' | 'links.cancel' | 'links.checkStatus' | 'links.qr' | 'payments.list' | 'payments.get' | 'overview.get'>;
 
 export function paymentsHandlers(d: CoreDeps): PaymentsDomain {
-  const p = () => paymentsOf(d);
+  const p = () => d.payments;
   return {
     'links.create': (input, ctx) => p().links.create(input, { createdBy: ctx.transport === 'api' ? 'api' : 'console', operator: ctx.operator ?? null }),
     'links.cancel': ({ id }, ctx) => p().links.cancel(id, ctx.operator ?? null),
@@ -51,7 +58,7 @@ export function paymentsHandlers(d: CoreDeps): PaymentsDomain {
         await s.sync.syncPayment(id);
       } catch (err) {
         if (err instanceof AppError && err.code === 'gateway_unreachable') {
-          throw new AppError('gateway_unreachable', `${before.gateway === 'stripe' ? 'Stripe' : 'Razorpay'} could not be reached to check this payment. Paydesk keeps checking every minute.`, { retryable: true });
+          throw new AppError('gateway_unreachable', `${gatewayLabel(before.gateway)} could not be reached to check this payment. Paydesk keeps checking every minute.`, { retryable: true });
         }
         throw err;
       }

@@ -1,0 +1,141 @@
+// The composition root's second half: from an open store and vault, every service in dependency order,
+// each built once and explicitly; `close` stops them in reverse. Nothing is created on first use and
+// nothing is attached after construction.
+import pkg from '../../package.json';
+import { AppError } from '../../shared/errors';
+import { createAccountsService } from './accounts/service';
+import { createApiService } from './api';
+import { pushAuditEvents } from './audit';
+import { createBackupService } from './backup/service';
+import type { CoreBase, CoreDeps } from './deps';
+import { createPaymentServices } from './handlers/payments';
+import { paymentAnnouncer } from './payments/announce';
+import { createOperatorsService } from './operators';
+import { createRefundsService } from './refunds';
+import { createExportService } from './reports/export-service';
+import { createReportsService } from './reports/settlements';
+import { dbPath } from './store/db';
+import { createTunnelService } from './tunnel/service';
+import type { KeyProtector } from './types';
+import { createIngest, type Ingest } from './webhooks/ingest';
+import { webhookSecrets } from './webhooks/secrets';
+
+export const APP_VERSION: string = (pkg as { version: string }).version;
+
+export interface Composed {
+  deps: CoreDeps;
+  ingest: Ingest;
+  /** stops every service, in reverse order of construction; the caller closes the store afterwards */
+  close(): Promise<void>;
+}
+
+export interface ComposeHooks {
+  /** the public URL came (back) up: catch up on what was missed while webhooks could not arrive */
+  onTunnelOnline: (reconnected: boolean) => void;
+  /** a webhook secret was stored for an account (the sandbox link passes it on) */
+  onWebhookSecret: (accountId: string, secret: string) => Promise<void>;
+  /** false once core is closing: background refreshes stop quietly */
+  isOpen: () => boolean;
+}
+
+export function composeServices(base: CoreBase, protector: KeyProtector, hooks: ComposeHooks): Composed {
+  const { store, repos, events, clock, log, gateways, vault, options } = base;
+  const { transaction } = store;
+  const announce = paymentAnnouncer(repos.payments, events);
+  const stops: (() => unknown)[] = [];
+
+  const accounts = createAccountsService({ transaction, repo: repos.accounts, settings: repos.settings, vault, gateways, events, clock, log });
+
+  const operators = createOperatorsService({ operators: repos.operators, settings: repos.settings, audit: repos.audit, transaction, events, clock, log });
+  operators.start();
+  stops.push(() => operators.close(), pushAuditEvents(repos.audit, events));
+
+  // webhooks in: verify -> persist + apply (the one fold) -> ack, behind the listener started by createCore
+  const ingest = createIngest({
+    events: repos.webhookEvents,
+    payments: repos.payments,
+    transaction,
+    durability: store.durability({ log }),
+    webhooks: (g) => gateways.adapter(g).webhooks,
+    getSecret: webhookSecrets(repos.accounts, vault, events),
+    clock,
+    log,
+    onApplied: (c) => announce(c.id),
+    onReceived: (r) => events.emit('webhook.received', r),
+  });
+
+  const payments = createPaymentServices(base, { announce, onIdsLearned: (accountId) => ingest.reapplyUnmatched(accountId) });
+  stops.push(() => payments.sync.stop());
+
+  const refunds = createRefundsService({
+    repos: { refunds: repos.refunds, payments: repos.payments, accounts: repos.accounts },
+    transaction, gateways, operators, audit: repos.audit, events, clock, log, announce,
+  });
+  refunds.start();
+  stops.push(() => refunds.close());
+
+  const reports = createReportsService({
+    repos: { accounts: repos.accounts, settings: repos.settings, payments: repos.payments, settlements: repos.settlements, ledger: repos.ledger, reconciliation: repos.reconciliation },
+    transaction, gateways, events, clock, log, announce, isOpen: hooks.isOpen,
+  });
+  reports.start();
+  stops.push(() => reports.stop());
+
+  const exports = createExportService({
+    dataDir: options.dataDir, dbPath: dbPath(options.dataDir), accounts: repos.accounts, audit: repos.audit, events, clock, log,
+    timeZone: () => reports.settings().timeZone,
+  });
+  // a running export is cancelled (its workers see the flag within 1024 rows) and its files deleted
+  stops.push(() => exports.close());
+
+  const tunnel = createTunnelService({
+    getListenerPort: () => base.runtime.webhookListenerPort,
+    vault,
+    accounts: () => accounts.list(),
+    webhooks: (g) => gateways.adapter(g).webhooks,
+    endpointsFor: (id) => gateways.client(id).endpoints,
+    storeWebhookSecret: async (id, secret) => {
+      await accounts.update({ id, webhookSecret: secret });
+      await hooks.onWebhookSecret(id, secret);
+    },
+    emit: (name, payload) => events.emit(name, payload),
+    clock,
+    log: (level, message) => log(level, message),
+    version: APP_VERSION,
+    // the embedded sandbox delivers webhooks over loopback http; a real gateway needs https
+    allowLoopbackHttp: options.sandbox != null,
+    onOnline: (_url, { reconnected }) => hooks.onTunnelOnline(reconnected),
+  });
+  stops.push(() => tunnel.close());
+
+  const backup = createBackupService({
+    backup: repos.backup,
+    snapshots: repos.snapshots,
+    dataDir: options.dataDir,
+    settings: repos.settings,
+    // the data key, unsealed again by this machine's protector whenever a backup wraps or encrypts with it
+    dataKey: async () => {
+      const sealed = repos.vault.sealedKey();
+      if (!sealed) throw new AppError('internal', 'The vault has no data key');
+      return protector.unprotect(sealed.sealedKey);
+    },
+    protector,
+    appVersion: APP_VERSION,
+    now: clock.now,
+    log,
+    onChange: () => events.emit('backup.changed', {}),
+  });
+  stops.push(() => backup.stop());
+
+  const api = createApiService({ ...base, payments });
+  stops.push(() => api.close());
+
+  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api };
+  return {
+    deps,
+    ingest,
+    async close() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
