@@ -1,4 +1,4 @@
-// Native notifications and the tray's facts (issue 7), fed by core events:
+// Native notifications and the tray's facts, fed by core events:
 //   payment.changed -> "Payment received" / "Payment failed"   (once per payment and outcome)
 //   refund.changed  -> "Refund completed"                      (once per refund)
 //   tunnel.changed  -> the tray's tunnel line
@@ -7,7 +7,7 @@
 // yesterday's payments after a restart does not ring the bell for each of them. A locked desk gets a
 // notification without the customer or amount.
 // Electron's Notification is injected (`show`), so this module is plain logic.
-import type { MethodInput, MethodName, MethodOutput, TunnelStatus } from '../shared/contract';
+import type { MethodInput, MethodName, MethodOutput, Payment, TunnelStatus } from '../shared/contract';
 import type { Envelope } from '../shared/errors';
 import { formatMoney, isKnownCurrency } from '../shared/money';
 import type { CoreEvent } from './core/types';
@@ -57,16 +57,14 @@ export function startNotifications(o: NotificationsOptions): () => void {
     }
   };
 
-  async function onPayment(id: string, status: string): Promise<void> {
+  async function onPayment(id: string, status: string, p: Payment | null): Promise<void> {
     if (status !== 'paid' && status !== 'failed') return;
     if (!remember(`p:${id}:${status}`)) return;
-    const got = await o.core.call('payments.get', { id }, ctx);
-    if (!got.ok) {
-      // e.g. the desk is locked: say that something happened, not what
+    if (!p) {
+      // the desk is locked: say that something happened, not what
       if (o.enabled()) o.show({ title: status === 'paid' ? 'Payment received' : 'A payment failed', body: 'Open Paydesk to see it.', screen: 'payments' });
       return;
     }
-    const p = got.value.payment;
     const at = status === 'paid' ? p.paidAt ?? p.updatedAt : p.updatedAt;
     if (now() - at > recent) return;
     const amount = money(status === 'paid' && p.capturedMinor > 0 ? p.capturedMinor : p.amountMinor, p.currency);
@@ -96,7 +94,7 @@ export function startNotifications(o: NotificationsOptions): () => void {
 
   const off = o.core.onEvent((e) => {
     const fail = () => undefined;
-    if (e.name === 'payment.changed') void onPayment(e.payload.id, e.payload.status).catch(fail);
+    if (e.name === 'payment.changed') void onPayment(e.payload.id, e.payload.status, e.payload.payment).catch(fail);
     else if (e.name === 'refund.changed') void onRefund(e.payload.id, e.payload.paymentId, e.payload.status).catch(fail);
     else if (e.name === 'tunnel.changed') o.onTunnel?.(e.payload);
   });

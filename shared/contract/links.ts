@@ -1,5 +1,5 @@
-// Methods and events of the links domain. Filled by the issue that builds links.
-// Events so far (webhook ingest): payment.changed and webhook.received. Methods come later.
+// Events of the links domain: payment.changed (a payment the merchant sees changed) and webhook.received.
+// It has no methods of its own: the links.* methods live with the payments domain (contract/payments.ts), whose schemas they share.
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../status';
 import { GatewaySchema } from './accounts';
@@ -11,8 +11,6 @@ export type WebhookRejection = z.infer<typeof WebhookRejectionSchema>;
 
 export const linksMethods = {};
 export const linksEvents = {
-  /** a payment's status, amounts or fees changed (a webhook, a sync or a local action): refetch it */
-  'payment.changed': z.object({ id: z.string(), status: PaymentStatusSchema }),
   /** webhooks arrived for an account since the last such event (coalesced per commit batch) */
   'webhook.received': z.object({
     gateway: GatewaySchema,

@@ -312,4 +312,8 @@ export const paymentsMethods = {
   'payments.get': query(IdSchema, PaymentDetailSchema, STAFF),
   'overview.get': query(z.object({ mode: ModeSchema }), OverviewSchema, STAFF),
 };
-export const paymentsEvents = {};
+export const paymentsEvents = {
+  /** a payment's status, amounts or fees changed (a webhook, a sync or a local action): the payment as it is now */
+  /** null while the desk is locked: the screen then learns only that something changed */
+  'payment.changed': z.object({ id: z.string(), status: PaymentStatusSchema, payment: PaymentSchema.nullable() }),
+};

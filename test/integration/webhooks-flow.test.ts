@@ -59,7 +59,9 @@ describe('webhooks into core', () => {
     const paid = nextEvent((e) => e.name === 'payment.changed' && e.payload.id === p.id && e.payload.status === 'paid');
     const r = await f.sb<{ status: string }>('POST', `/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/pay`, {});
     expect(r.body.status).toBe('succeeded');
-    await paid;
+    const pushed = await paid;
+    // the event carries the payment as the screens show it, so no consumer fetches it again
+    expect(pushed.name === 'payment.changed' && pushed.payload.payment).toMatchObject({ id: p.id, status: 'paid', capturedMinor: 4200, orderRef: 'FLOW-1', currency: 'USD' });
     await f.sb('POST', '/__sandbox/webhooks/idle');
     const d = await f.call('payments.get', { id: p.id });
     expect(d.payment).toMatchObject({ status: 'paid', capturedMinor: 4200 });

@@ -26,7 +26,9 @@ export function PaidNotifier() {
     const off = t.on('payment.changed', (e) => {
       if (owner !== me || e.status !== 'paid' || announced.has(e.id)) return;
       announced.add(e.id);
-      void t.call('payments.get', { id: e.id }).then(({ payment: p }) => {
+      // the event carries the payment (null only while the desk is locked, when nothing is shown anyway)
+      const payment = e.payment ? Promise.resolve(e.payment) : t.call('payments.get', { id: e.id }).then((r) => r.payment);
+      void payment.then((p) => {
         if (p.paidAt === null || Date.now() - p.paidAt > FRESH_MS) return;
         const amount = displayMoney(p.capturedMinor || p.amountMinor, p.currency);
         const who = p.customerName ?? p.customerEmail;
