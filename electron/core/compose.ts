@@ -50,6 +50,14 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   operators.start();
   stops.push(() => operators.close(), pushAuditEvents(repos.audit, events));
 
+  const refunds = createRefundsService({
+    repos: { refunds: repos.refunds, payments: repos.payments, accounts: repos.accounts },
+    transaction, gateways, operators, audit: repos.audit, events, clock, log, announce,
+  });
+  refunds.start();
+  stops.push(() => refunds.close());
+  const followRefunds = (paymentId: string) => refunds.followInCommit(paymentId);
+
   // webhooks in: verify -> persist + apply (the one fold) -> ack, behind the listener started by createCore
   const ingest = createIngest({
     events: repos.webhookEvents,
@@ -61,18 +69,12 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
     clock,
     log,
     onApplied: (c) => announce(c.id),
+    followRefunds,
     onReceived: (r) => events.emit('webhook.received', r),
   });
 
-  const payments = createPaymentServices(base, { announce, onIdsLearned: (accountId) => ingest.reapplyUnmatched(accountId) });
+  const payments = createPaymentServices(base, { announce, followRefunds, onIdsLearned: (accountId) => ingest.reapplyUnmatched(accountId) });
   stops.push(() => payments.sync.stop());
-
-  const refunds = createRefundsService({
-    repos: { refunds: repos.refunds, payments: repos.payments, accounts: repos.accounts },
-    transaction, gateways, operators, audit: repos.audit, events, clock, log, announce,
-  });
-  refunds.start();
-  stops.push(() => refunds.close());
 
   const reports = createReportsService({
     repos: { accounts: repos.accounts, settings: repos.settings, payments: repos.payments, settlements: repos.settlements, ledger: repos.ledger, reconciliation: repos.reconciliation },

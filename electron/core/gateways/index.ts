@@ -51,7 +51,7 @@ export function createGateways(deps: GatewaysDeps): Gateways {
     const { account, baseUrl } = resolve(accountId);
     const secret = account.secretKeyRef ? deps.vault.get(account.secretKeyRef) : null;
     if (!secret) throw new AppError('invalid_input', 'This account has no secret key. Add one in Settings.', { field: 'secretKey' });
-    if (account.gateway === 'razorpay' && !account.publicKey) throw new AppError('invalid_input', 'This account has no key id. Add one in Settings.', { field: 'publicKey' });
+    if (adapter(account.gateway).keys.callsNeedPublicKey && !account.publicKey) throw new AppError('invalid_input', 'This account has no key id. Add one in Settings.', { field: 'publicKey' });
     const fingerprint = createHash('sha256').update(`${baseUrl ?? ''}\0${account.publicKey ?? ''}\0${secret}`).digest('hex');
     const target: AccountTarget = { accountId, publicKey: account.publicKey, secret, baseUrl, livemode: account.livemode, timeoutMs: timeout(baseUrl), appVersion: deps.version };
     return { account, target, fingerprint };

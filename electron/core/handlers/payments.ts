@@ -4,6 +4,7 @@ import type { CoreBase, CoreDeps } from '../deps';
 import type { AllHandlers } from '../rpc';
 import { recordAudit } from '../audit';
 import type { AnnouncePayment } from '../payments/announce';
+import type { FollowRefunds } from '../payments/apply';
 import { createLinksService, type LinksService } from '../payments/links';
 import { createPaymentQueries, type PaymentQueries } from '../payments/overview';
 import { qrFor } from '../payments/qr';
@@ -20,6 +21,8 @@ export interface PaymentServices {
 export interface PaymentServicesOptions {
   /** payment.changed, with the payment as it is now */
   announce: AnnouncePayment;
+  /** our refund rows follow a refund fact a sync folded, in the same commit */
+  followRefunds?: FollowRefunds;
   /** after a link's gateway ids are stored: re-apply webhooks that arrived before them (ingest.reapplyUnmatched) */
   onIdsLearned?: (accountId: string) => void;
 }
@@ -36,7 +39,7 @@ export function createPaymentServices(d: CoreBase, opts: PaymentServicesOptions)
   });
   const sync = createSync({
     payments, paymentLinks, transaction: store.transaction, accounts: store.repos.accounts, settings: store.repos.settings,
-    gateways: d.gateways, events: d.events, announce: opts.announce, clock: d.clock, log: d.log, beforeTick: () => links.retryPending(),
+    gateways: d.gateways, events: d.events, announce: opts.announce, clock: d.clock, log: d.log, beforeTick: () => links.retryPending(), ...(opts.followRefunds ? { followRefunds: opts.followRefunds } : {}),
   });
   const queries = createPaymentQueries(store.repos.paymentList, (row) => links.paymentOf(row), (id) => links.notifyOf(id));
   return { links, sync, queries };

@@ -87,6 +87,11 @@ export function commitFold(repo: PaymentsRepo, fold: Fold, ids: GatewayIds, now:
   return fold.changed || s.status !== row.status ? { id: row.id, accountId: row.account_id, summary: s } : null;
 }
 
+/** A refund fact reached the payment: the refund rows that follow it must change in the same commit. */
+export type FollowRefunds = (paymentId: string) => void;
+
+export const hasRefundFact = (facts: readonly PaymentEvent[]): boolean => facts.some((f) => f.type === 'refund_updated');
+
 /** foldFacts then commitFold. Call inside store.transaction, with `row` read in that transaction. */
 export function applyFacts(repo: PaymentsRepo, row: PaymentStateRow, facts: readonly PaymentEvent[], opts: FoldOptions & { ids?: GatewayIds }): PaymentChange | null {
   return commitFold(repo, foldFacts(row, facts, opts), opts.ids ?? {}, opts.now);

@@ -21,7 +21,7 @@ import type { PaymentLinksRepo } from '../store/repos/payment-links';
 import type { PaymentRow, PaymentsRepo } from '../store/repos/payments';
 import type { SettingsRepo } from '../store/repos/settings';
 import type { Clock } from '../types';
-import { applyFacts } from './apply';
+import { applyFacts, hasRefundFact, type FollowRefunds } from './apply';
 import { linkHandleOf } from './link-rows';
 import type { GatewayIds } from '../gateways/facts';
 
@@ -40,6 +40,8 @@ export interface SyncDeps {
   events: CoreEvents;
   /** payment.changed, with the payment as it is now */
   announce: AnnouncePayment;
+  /** our refund rows follow a refund fact this sync folded, in the same commit */
+  followRefunds?: FollowRefunds;
   clock: Clock;
   log: Log;
   /** run before each periodic sync (finishing link intents still `creating`) */
@@ -78,7 +80,10 @@ export function createSync(d: SyncDeps) {
     const now = clock.now();
     const change = d.transaction(() => {
       const row = payments.byId(paymentId);
-      return row ? applyFacts(payments, row, facts, { source: 'sync', gatewayType, ids, now }) : null;
+      if (!row) return null;
+      const c = applyFacts(payments, row, facts, { source: 'sync', gatewayType, ids, now });
+      if (c && d.followRefunds && hasRefundFact(facts)) d.followRefunds(row.id);
+      return c;
     });
     if (change) d.announce(change.id);
     return change !== null;

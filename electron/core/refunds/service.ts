@@ -109,6 +109,14 @@ export function createRefundsService(d: RefundsDeps) {
       track(recover());
     },
     reconcileFromPayment: reconcile,
+    /**
+     * Inside the transaction that folded a refund fact into the payment (a webhook, a sync): our refund
+     * rows follow in that same commit; finishing one that needs the gateway waits for after it.
+     */
+    followInCommit(paymentId: string): void {
+      if (closed) return;
+      if (reconcileFromPayment(ctx, paymentId)) setImmediate(() => track(recoverPayment(ctx, paymentId)));
+    },
     amountsOf(paymentId: string): RefundAmounts | null {
       const p = d.repos.payments.byId(paymentId);
       return p ? amountsOf(p, d.repos.refunds.ofPayment(p.id)) : null;

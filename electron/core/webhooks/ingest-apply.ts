@@ -4,7 +4,7 @@
 // then the writes that refer to it (timeline rows tied to the row, the payment's changed columns).
 import type { Gateway } from '../../../shared/gateways';
 import type { WebhookPort } from '../gateways/ports/webhooks';
-import { commitFold, foldFacts, learnsIds, type PaymentChange } from '../payments/apply';
+import { commitFold, foldFacts, hasRefundFact, learnsIds, type FollowRefunds, type PaymentChange } from '../payments/apply';
 import type { PaymentsRepo } from '../store/repos/payments';
 import type { ApplyResult, WebhookEventInsert, WebhookEventRow, WebhookEventsRepo } from '../store/repos/webhook-events';
 import type { Transact } from '../store/transaction';
@@ -24,6 +24,8 @@ export interface ApplierDeps {
   webhooks: (gateway: Gateway) => WebhookPort;
   stats: IngestStats;
   log: (level: 'error', message: string, detail?: Record<string, unknown>) => void;
+  /** our refund rows follow a refund fact inside the event's own commit (refunds.followInCommit) */
+  followRefunds?: FollowRefunds | undefined;
 }
 
 export type Applier = ReturnType<typeof createApplier>;
@@ -62,6 +64,7 @@ export function createApplier(d: ApplierDeps) {
     const learned = learnsIds(row, n.ref.ids);
     const change = commitFold(payments, fold, n.ref.ids, at, id);
     if (change) changes.set(change.id, change);
+    if (d.followRefunds && fold.stateChanged && hasRefundFact(n.events)) d.followRefunds(row.id);
     stats.applied++;
     if (learned && retryUnmatched) retryUnmatchedFor(item.accountId, id, changes, at);
     return id;

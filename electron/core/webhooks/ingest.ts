@@ -18,7 +18,7 @@
 import { GATEWAYS, type Gateway } from '../../../shared/gateways';
 import type { WebhookPort, WebhookSecrets } from '../gateways/ports/webhooks';
 import { DEFAULT_MAX_SKEW_SEC } from '../gateways/replay';
-import type { PaymentChange } from '../payments/apply';
+import type { FollowRefunds, PaymentChange } from '../payments/apply';
 import type { Durability } from '../store/durability';
 import type { PaymentsRepo } from '../store/repos/payments';
 import type { WebhookEventsRepo } from '../store/repos/webhook-events';
@@ -50,6 +50,8 @@ export interface IngestDeps {
   clock?: Clock;
   /** after an applied event changed what the merchant sees (status, amounts, fees) */
   onApplied?: (change: PaymentChange) => void;
+  /** our refund rows follow a refund fact inside the event's own commit */
+  followRefunds?: FollowRefunds;
   onReceived?: (summary: ReceivedSummary) => void;
   log?: IngestLog;
   /** per gateway, how old an event may be before it is refused as stale or replayed; default: the adapter's window */
@@ -89,7 +91,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const hashed = hashStoredBodies(transaction, events, now() - longestWindowSec * 1000);
   if (hashed > 0) log('info', `hashed ${hashed} stored webhook bodies`);
 
-  const applier = createApplier({ events, payments: deps.payments, transaction, webhooks: deps.webhooks, stats, log });
+  const applier = createApplier({ events, payments: deps.payments, transaction, webhooks: deps.webhooks, stats, log, followRefunds: deps.followRefunds });
 
   function emitChanges(changes: Changes): void {
     for (const c of changes.values()) {

@@ -4,6 +4,8 @@
 import type { Mode } from '../../../../shared/contract';
 
 export interface KeyPort {
+  /** the gateway's API authenticates with the public key and the secret together (Razorpay's key id), not the secret alone */
+  readonly callsNeedPublicKey: boolean;
   /** throws AppError invalid_input at `publicKey` */
   checkPublicKey(mode: Mode, key: string): void;
   /** throws AppError invalid_input at `secretKey`; returns the mode to show with the secret */

@@ -9,6 +9,7 @@ const SECRET = /^[A-Za-z0-9]{8,}$/;
 const NO_SPACE = /^\S+$/;
 
 export const razorpayKeys: KeyPort = {
+  callsNeedPublicKey: true,
   checkPublicKey(mode, key) {
     if (key === '') throw invalid('publicKey', 'Enter the key id (it starts with rzp_test_ or rzp_live_)');
     const m = KEY_ID.exec(key);

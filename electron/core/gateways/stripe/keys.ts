@@ -15,6 +15,7 @@ const keyMode = (key: string): Mode | null => {
 };
 
 export const stripeKeys: KeyPort = {
+  callsNeedPublicKey: false,
   checkPublicKey(mode, key) {
     if (key === '') throw invalid('publicKey', 'Enter the publishable key (it starts with pk_test_ or pk_live_)');
     if (/^(sk|rk)_/.test(key)) throw invalid('publicKey', 'This is a secret key. The publishable key starts with pk_test_ or pk_live_; put the secret key in its own field.');

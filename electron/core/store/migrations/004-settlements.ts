@@ -1,6 +1,6 @@
 // Migration 004: settlements (Razorpay settlements, Stripe payouts) and their items, the link between
 // every payment or refund and the bank transfer that paid it out. Money in INTEGER minor units, times in
-// ms since the epoch, STRICT tables. Filled by the settlement fetcher (issue 6, later), read by reports/.
+// ms since the epoch, STRICT tables. Written by the reports refresh (reports/refresh.ts), read by the matcher and the export.
 import type { Migration } from './types';
 
 export const migration: Migration = {

@@ -291,6 +291,23 @@ describe('order and counting', () => {
     await ingest.idle();
     expect(payment('pd_r5')).toMatchObject({ status: 'paid', refunded_minor: 20_000, refund_state: 'partially_refunded' });
   });
+
+  it('a refund fact reaches our refund rows inside the commit that stores the event, and only a refund fact does', async () => {
+    await ingest.close();
+    const followed: { paymentId: string; inTransaction: boolean; refunded: number }[] = [];
+    ingest = createIngest({
+      ...ingestDeps(db), getSecret: getFixtureSecret,
+      followRefunds: (paymentId) => followed.push({ paymentId, inTransaction: db.inTransaction, refunded: payment(paymentId).refunded_minor }),
+    });
+    seedPayment(db, 'pd_r6', 'razorpay');
+    await send(signRazorpay(razorpayLinkPaidEvent('plink_6', 'pay_6', 'pd_r6'), 'e6'));
+    await ingest.idle();
+    expect(followed).toEqual([]);
+    await send(signRazorpay(razorpayEventBody('refund.processed', { refund: { entity: { id: 'rfnd_6', entity: 'refund', amount: 5_000, currency: 'INR', payment_id: 'pay_6', notes: [], status: 'processed', created_at: 1 } }, payment: { entity: rzPayment('pay_6', null) } }), 'e6r'));
+    await ingest.idle();
+    // called once, inside the transaction, after the fold wrote the payment: the follower sees the refund
+    expect(followed).toEqual([{ paymentId: 'pd_r6', inTransaction: true, refunded: 5_000 }]);
+  });
 });
 
 describe('durability', () => {
