@@ -10,7 +10,7 @@
 // desk session for every call). Details are shown on the Audit screen: never put a secret, a PIN or a full
 // key in them (keys are scrubbed anyway).
 import type { CoreEvents } from './events';
-import type { AuditFilter, AuditRepo } from './store/repos/audit';
+import type { AuditFilter, AuditRepo, StoredAuditRow } from './store/repos/audit';
 import type { OperatorRef } from './types';
 
 export type { AuditFilter } from './store/repos/audit';
@@ -59,17 +59,7 @@ export interface AuditEntryInput {
   at?: number;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: number;
-  operatorId: string | null;
-  operatorName: string;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  details: Record<string, unknown>;
-  livemode: boolean;
-}
+export type AuditEntry = StoredAuditRow;
 
 /** The actor of work Paydesk does on its own (recovery of an interrupted refund, sync). */
 export const SYSTEM_ACTOR: OperatorRef = { id: null, name: 'Paydesk', role: 'owner' };

@@ -1,23 +1,15 @@
 // Fees a gateway reports, folded into their payments through the one fold (payments/apply.ts), like the
 // webhook ingest and the sync do, so nothing double counts.
 import type { PaymentEvent, PaymentStatus } from '../../../shared/status';
+import type { GatewayFee } from '../gateways/ports/reports';
 import { applyFacts } from '../payments/apply';
 import type { Transact } from '../store';
 import type { PaymentRow, PaymentsRepo } from '../store/repos/payments';
 import type { ReconciliationRepo } from '../store/repos/reconciliation';
 import { stateOfRow } from '../store/repos/payments';
 
-export interface FeeFact {
-  paymentId: string;
-  /** the gateway payment ids the fee may be keyed by in the state (the ingest's key when it knows a fee) */
-  keys: string[];
-  fee: number;
-  tax: number;
-  net: number | null;
-  currency: string;
-  at: number;
-  gatewayType: string;
-}
+/** A gateway's fee, once the local payment it belongs to is known. */
+export type FeeFact = Omit<GatewayFee, 'refs'> & { paymentId: string };
 
 export interface FeeDeps {
   payments: PaymentsRepo;

@@ -13,7 +13,7 @@
 import type { Gateway } from '../../../shared/gateways';
 import type { Transact } from '../store';
 import type { LedgerRefs, LedgerRepo } from '../store/repos/ledger';
-import type { FlagKind, ReconciliationRepo } from '../store/repos/reconciliation';
+import type { FlagKind, FlagWrite, ReconciliationRepo } from '../store/repos/reconciliation';
 import type { SettlementsRepo } from '../store/repos/settlements';
 import type { PaymentLookup } from '../gateways/ports/reports';
 
@@ -33,16 +33,8 @@ export interface MatchRepos {
   reconciliation: ReconciliationRepo;
 }
 
-export interface DesiredFlag {
-  flag: FlagKind;
-  subject: string;
-  paymentId: string | null;
-  refundId: string | null;
-  itemId: number | null;
-  settlementId: string | null;
-  gatewayRef: string | null;
-  detail: Record<string, unknown>;
-}
+/** A flag the matcher wants on a row; stored with its detail as JSON. */
+export type DesiredFlag = Omit<FlagWrite, 'detail'> & { detail: Record<string, unknown> };
 
 export interface MatchResult {
   /** items newly linked to a local payment or refund */
