@@ -48,11 +48,6 @@ export function OfflineScreen({ error, retrying, onRetry }: { error: ApiError; r
   );
 }
 
-const EXPLAIN: Record<string, string> = {
-  db_from_future:
-    'Your data was saved by a newer version of Paydesk than this one. To keep it safe, this version will not open or change it. Install the latest Paydesk and open it again; your data is untouched.',
-};
-
 export function StartupErrorScreen({ error, info, onRetry }: { error: NonNullable<AppInfo['startupError']>; info: AppInfo; onRetry(): void }) {
   return (
     <div className="fullscreen">
@@ -61,8 +56,8 @@ export function StartupErrorScreen({ error, info, onRetry }: { error: NonNullabl
           <Icon name="database" size={28} />
         </div>
         <h1 id="startup-title">Paydesk can’t open your data</h1>
+        {/* core's message already says what happened, that nothing changed and what to do */}
         <p className="lead">{error.message}</p>
-        {EXPLAIN[error.code] && <p>{EXPLAIN[error.code]}</p>}
         <dl className="facts">
           <div>
             <dt>Data folder</dt>
