@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../electron/core/index';
+import type { PaydeskCore } from '../../electron/core/index';
 import { CsvFileWriter } from '../../electron/core/reports/csv';
 import { exportsDir } from '../../electron/core/reports/export-service';
 import { dbFiles, dbPath } from '../../electron/core/store/db';
-import { createKeyFileProtector, keyFilePath } from '../../electron/core/vault';
+import { keyFilePath } from '../../electron/core/vault';
+import { withCore, type CoreFixture } from '../fixtures/with-core';
 
 const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8);
 
@@ -18,8 +19,8 @@ const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(
 const modes = (files: string[]): Record<string, string> =>
   Object.fromEntries(files.filter((f) => existsSync(f)).map((f) => [f.slice(f.lastIndexOf('/') + 1), modeOf(f)]));
 
-const startCore = (dataDir: string): Promise<PaydeskCore> =>
-  createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: null, log: () => {} });
+// each test names its own data dir (some already there, with a wider mode), so withCore leaves it in place
+const startCore = (dataDir: string): Promise<CoreFixture> => withCore({ dataDir, sandbox: false });
 
 async function exportToEnd(core: PaydeskCore): Promise<string> {
   const started = await core.callUnknown('reports.export.start', { mode: 'test', from: '2024-01-01', to: '2024-01-31', preset: 'paydesk' }, { transport: 'http' });
@@ -60,7 +61,8 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
         mkdirSync(dataDir, { recursive: true, mode: 0o755 });
         chmodSync(dataDir, 0o755);
       }
-      const core = await startCore(dataDir);
+      const f = await startCore(dataDir);
+      const core = f.core;
       try {
         expect(modeOf(dataDir)).toBe('700');
         core.deps!.vault.put('test:secret', 'sk_test_a_secret_value_1234');
@@ -75,15 +77,14 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
         core.deps!.vault.put('test:secret2', 'sk_test_another_secret_5678');
         expect(modes(dbFiles(db))).toEqual({ 'paydesk.sqlite': '600', 'paydesk.sqlite-wal': '600', 'paydesk.sqlite-shm': '600' });
       } finally {
-        await core.close();
+        await f.dispose();
       }
     });
   }
 
   it('-wal and -shm that SQLite recreates for another connection (as an export worker opens one) are 0600', async () => {
     const dataDir = join(root, 'recreate');
-    const core = await startCore(dataDir);
-    await core.close();
+    await (await startCore(dataDir)).dispose();
     const db = dbPath(dataDir);
     expect(existsSync(`${db}-wal`), 'SQLite deleted the WAL on close').toBe(false);
     const reader = new Database(db, { readonly: true, fileMustExist: true });
@@ -97,7 +98,7 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
 
   it('narrows a database, -wal, -shm and key file that an older version left 0644, and the folder', async () => {
     const dataDir = join(root, 'older');
-    await (await startCore(dataDir)).close();
+    await (await startCore(dataDir)).dispose();
     const db = dbPath(dataDir);
     for (const f of [db, keyFilePath(dataDir)]) chmodSync(f, 0o644);
     chmodSync(dataDir, 0o755);
@@ -106,12 +107,12 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
     try {
       older.prepare('SELECT count(*) FROM schema_migrations').get();
       expect(modes(dbFiles(db))).toEqual({ 'paydesk.sqlite': '644', 'paydesk.sqlite-wal': '644', 'paydesk.sqlite-shm': '644' });
-      const core = await startCore(dataDir);
+      const f = await startCore(dataDir);
       try {
         expect(modeOf(dataDir)).toBe('700');
         expect(modes([...dbFiles(db), keyFilePath(dataDir)])).toEqual({ 'paydesk.sqlite': '600', 'paydesk.sqlite-wal': '600', 'paydesk.sqlite-shm': '600', 'vault.key': '600' });
       } finally {
-        await core.close();
+        await f.dispose();
       }
     } finally {
       older.close();

@@ -1,11 +1,9 @@
 // The one IPC handler checks its sender before core sees anything (checklist #17): the real electron/ipc.ts
 // on a fake ipcMain (IpcMainLike is injected), in front of a real core on a temp data dir.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCore } from '../../electron/core/index';
+import type { PaydeskCore } from '../../electron/core/index';
 import { CALL_CHANNEL, EVENT_CHANNEL, registerIpc, type InvokeEventLike, type IpcMainLike, type WebContentsLike } from '../../electron/ipc';
+import { withCore, type CoreFixture } from '../fixtures/with-core';
 
 type Handler = (event: InvokeEventLike, ...args: unknown[]) => unknown;
 
@@ -33,17 +31,16 @@ class FakeWebContents implements WebContentsLike {
 }
 
 const MAIN_ID = 7;
-let dataDir: string;
-let core: Awaited<ReturnType<typeof createCore>>;
+let fixture: CoreFixture;
+let core: PaydeskCore;
 let ipcMain: FakeIpcMain;
 let main: FakeWebContents | null;
 let dispose: () => void;
 let callSpy: ReturnType<typeof vi.spyOn>;
 
 beforeAll(async () => {
-  process.env.PAYDESK_VAULT_PROTECTOR = 'keyfile'; // no OS keyring probe in tests
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'paydesk-ipc-sender-'));
-  core = await createCore({ dataDir, shell: 'electron', sandbox: null, log: () => {} });
+  fixture = await withCore({ shell: 'electron', sandbox: false });
+  core = fixture.core;
   ipcMain = new FakeIpcMain();
   main = new FakeWebContents(MAIN_ID);
   dispose = registerIpc({ ipcMain, core, mainWebContents: () => main, log: () => {} });
@@ -52,8 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   dispose?.();
-  await core?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 beforeEach(() => {

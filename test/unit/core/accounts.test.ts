@@ -5,10 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../electron/core/index';
-import { createKeyFileProtector } from '../../../electron/core/vault';
+import type { PaydeskCore } from '../../../electron/core/index';
 import type { Account } from '../../../shared/contract';
-
+import { withCore, type CoreFixture, type WithCoreOptions } from '../../fixtures/with-core';
 
 const ctx = { transport: 'internal' } as const;
 const keys = (n: number) => ({
@@ -27,19 +26,24 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+// Each test starts cores one after another on one data dir (the restarts change the sandbox's keys or
+// switch it off), so the dir is the test's own and every fixture leaves it in place.
 const dirs: string[] = [];
-const cores: PaydeskCore[] = [];
+const fixtures: CoreFixture[] = [];
 afterEach(async () => {
-  for (const c of cores.splice(0)) await c.close();
+  for (const f of fixtures.splice(0)) await f.dispose();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function start(dataDir: string, sandboxKeys: ReturnType<typeof keys>, url: string) {
-  const core = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: { url, keys: sandboxKeys, controlToken: 'sbxctl_unit' }, log: () => {} });
-  cores.push(core);
-  await core.idle();
-  return core;
+async function open(dataDir: string, sandbox: Pick<WithCoreOptions, 'sandbox' | 'sandboxAt'>): Promise<PaydeskCore> {
+  const f = await withCore({ dataDir, ...sandbox });
+  fixtures.push(f);
+  return f.core;
 }
+
+/** core pointed at a sandbox address with these keys; nothing need answer there */
+const start = (dataDir: string, sandboxKeys: ReturnType<typeof keys>, url: string): Promise<PaydeskCore> =>
+  open(dataDir, { sandboxAt: { url, keys: sandboxKeys, controlToken: 'sbxctl_unit' } });
 
 async function list(core: PaydeskCore): Promise<Account[]> {
   const env = await core.call('accounts.list', {}, ctx);
@@ -99,8 +103,7 @@ describe('accounts in core', () => {
     const first = await start(dataDir, keys(1), url);
     const id = (await list(first))[0]!.id;
     await first.close();
-    const off = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: null, log: () => {} });
-    cores.push(off);
+    const off = await open(dataDir, { sandbox: false });
     const v = await off.call('accounts.verify', { id }, ctx);
     expect(v).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     const c = await off.call('accounts.create', { gateway: 'stripe', mode: 'test', label: 'x', publicKey: 'pk_test_abcdefgh12', secretKey: 'sk_test_abcdefgh12', sandbox: true }, ctx);

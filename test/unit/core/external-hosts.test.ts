@@ -1,27 +1,24 @@
 // settings.externalHosts.get/set and what the desktop shell's URL policy reads from core: the hosts an
 // owner added (validated as https hostnames, at the field `hosts`) and the payment links Paydesk made.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalLinkSources } from '../../../electron/core/external-hosts';
 import { GATEWAY_HOSTS, isAllowedExternalUrl } from '../../../electron/core/external-url';
-import { createCore, type PaydeskCore } from '../../../electron/core/index';
+import type { PaydeskCore } from '../../../electron/core/index';
 import { paymentsRepo } from '../../../electron/core/store/repos/payments';
 import type { CoreEvent } from '../../../electron/core/types';
-import { createKeyFileProtector } from '../../../electron/core/vault';
 import { MAX_EXTERNAL_HOSTS } from '../../../shared/contract';
+import { withCore, type CoreFixture } from '../../fixtures/with-core';
 
+let fixture: CoreFixture;
 let core: PaydeskCore;
-let dir: string;
-const events: CoreEvent[] = [];
+let events: CoreEvent[];
 const ctx = { transport: 'internal' } as const;
 const LINK = 'https://pay.shop.example/b/test_9AQ5kX';
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paydesk-hosts-'));
-  core = await createCore({ dataDir: dir, shell: 'browser', protector: createKeyFileProtector(dir), sandbox: null, log: () => {} });
-  core.onEvent((e) => events.push(e));
+  fixture = await withCore({ sandbox: false });
+  core = fixture.core;
+  events = fixture.events;
   const d = core.deps!;
   const now = Date.now();
   d.repos.accounts.insert({
@@ -34,8 +31,7 @@ beforeAll(async () => {
   d.db.prepare('UPDATE payments SET url = ? WHERE id = ?').run(LINK, 'pd_h1');
 });
 afterAll(async () => {
-  await core?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 const set = (hosts: unknown) => core.call('settings.externalHosts.set', { hosts } as never, ctx);
@@ -113,8 +109,8 @@ describe('what the shell reads from core', () => {
   });
 
   it('once core has closed, nothing but the gateways and the sandbox opens (and nothing throws)', async () => {
-    const other = mkdtempSync(join(tmpdir(), 'paydesk-hosts-closed-'));
-    const c = await createCore({ dataDir: other, shell: 'browser', protector: createKeyFileProtector(other), sandbox: null, log: () => {} });
+    const other = await withCore({ sandbox: false });
+    const c = other.core;
     await c.call('settings.externalHosts.set', { hosts: ['docs.shop.example'] }, ctx);
     const sources = externalLinkSources(c.deps!);
     expect(isAllowedExternalUrl('https://docs.shop.example/', sources())).toBe(true);
@@ -122,7 +118,7 @@ describe('what the shell reads from core', () => {
     expect(isAllowedExternalUrl('https://docs.shop.example/', sources())).toBe(false);
     expect(isAllowedExternalUrl(LINK, sources())).toBe(false);
     expect(isAllowedExternalUrl('https://dashboard.stripe.com/', sources())).toBe(true);
-    rmSync(other, { recursive: true, force: true });
+    await other.dispose();
   });
 
   it('the look-up by URL uses its index', () => {

@@ -1,16 +1,11 @@
 // Operators and the desk session: PINs are stored as scrypt hashes only; single-user until the first
 // operator; locked until someone signs in; idle lock; wrong-PIN backoff; owner-only actions; every
 // change in the append-only audit log.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../electron/core/index';
 import { hashPin, verifyPin } from '../../../electron/core/operators';
 import { paymentAnnouncer } from '../../../electron/core/payments/announce';
-import { createKeyFileProtector } from '../../../electron/core/vault';
-import type { CoreEvent } from '../../../electron/core/types';
 import type { Envelope } from '../../../shared/errors';
+import { withCore, type CoreFixture } from '../../fixtures/with-core';
 
 const ctx = { transport: 'ipc' } as const;
 const ok = <T>(e: Envelope<T>): T => {
@@ -18,21 +13,16 @@ const ok = <T>(e: Envelope<T>): T => {
   return e.value;
 };
 
-const dirs: string[] = [];
-const cores: PaydeskCore[] = [];
+const fixtures: CoreFixture[] = [];
 afterEach(async () => {
-  for (const c of cores.splice(0)) await c.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const f of fixtures.splice(0)) await f.dispose();
 });
 
+/** core without the sandbox on a clock the test moves by hand (idle lock, wrong-PIN waits); restart() keeps it */
 async function start(clock = { t: 1_700_000_000_000 }) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-op-'));
-  dirs.push(dataDir);
-  const core = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), clock: { now: () => clock.t }, log: () => {} });
-  cores.push(core);
-  const events: CoreEvent[] = [];
-  core.onEvent((e) => events.push(e));
-  return { core, clock, events, dataDir };
+  const f = await withCore({ sandbox: false, clock: { now: () => clock.t } });
+  fixtures.push(f);
+  return { core: f.core, clock, events: f.events, restart: async () => { await f.restart(); return f.core; } };
 }
 
 describe('pushed payment events and the locked desk', () => {
@@ -97,7 +87,7 @@ describe('the desk', () => {
   });
 
   it('locks by hand and after the idle time; only desk.* and system.* answer while locked; switching is one call with a PIN', async () => {
-    const { core, clock, events } = await start();
+    const { core, clock, events, restart } = await start();
     const meera = ok(await core.call('operators.create', { name: 'Meera', role: 'owner', pin: '482913' }, ctx));
     const arjun = ok(await core.call('operators.create', { name: 'Arjun', role: 'staff', pin: '1357' }, ctx));
     ok(await core.call('settings.setRefundPolicy', { staffLimits: { INR: 500_000 }, idleMinutes: 5 }, ctx));
@@ -130,11 +120,7 @@ describe('the desk', () => {
     expect(await core.call('accounts.list', {}, ctx)).toMatchObject({ ok: false, error: { code: 'locked' } });
     expect(events.filter((e) => e.name === 'desk.changed').at(-1)).toMatchObject({ payload: { locked: true, operatorId: null } });
     // a restart locks the desk too
-    const dir = cores[0]!.info().dataDir;
-    await core.close();
-    cores.splice(0);
-    const again = await createCore({ dataDir: dir, shell: 'browser', protector: createKeyFileProtector(dir), clock: { now: () => clock.t }, log: () => {} });
-    cores.push(again);
+    const again = await restart();
     expect(ok(await again.call('desk.status', {}, ctx))).toMatchObject({ mode: 'operators', locked: true });
   });
 
@@ -150,14 +136,11 @@ describe('the desk', () => {
   });
 
   it('a restart does not reset the wrong-PIN wait', async () => {
-    const { core, clock, dataDir } = await start();
+    const { core, clock, restart } = await start();
     const meera = ok(await core.call('operators.create', { name: 'Meera', role: 'owner', pin: '482913' }, ctx));
     ok(await core.call('desk.lock', {}, ctx));
     for (let i = 0; i < 5; i++) expect((await core.call('desk.signIn', { operatorId: meera.id, pin: '1111' }, ctx)).ok).toBe(false);
-    await core.close();
-    cores.splice(0);
-    const again = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), clock: { now: () => clock.t }, log: () => {} });
-    cores.push(again);
+    const again = await restart();
     // the fifth wrong PIN started a 30 s wait: still waiting after the restart, right PIN or not
     expect(await again.call('desk.signIn', { operatorId: meera.id, pin: '482913' }, ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Try again in 30 seconds/) } });
     clock.t += 31_000;

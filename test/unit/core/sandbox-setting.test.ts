@@ -1,28 +1,21 @@
 // Settings -> Sandbox through core: the saved choice lands in the data dir's launch settings (read by the
 // shells before core starts) and is reported with what the next start will do.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../electron/core/index';
+import type { PaydeskCore } from '../../../electron/core/index';
 import { readSandboxSetting } from '../../../electron/core/sandbox-policy';
-import { createKeyFileProtector } from '../../../electron/core/vault';
+import { withCore, type CoreFixture } from '../../fixtures/with-core';
 
 const ctx = { transport: 'ipc' } as const;
-const opened: { core: PaydeskCore; dir: string }[] = [];
+const opened: CoreFixture[] = [];
 afterEach(async () => {
-  for (const o of opened.splice(0)) {
-    await o.core.close();
-    rmSync(o.dir, { recursive: true, force: true });
-  }
+  for (const f of opened.splice(0)) await f.dispose();
 });
 
+// core as the desktop shell starts it, installed or a development build; no sandbox runs, so `running` is false
 async function start(packaged: boolean): Promise<{ core: PaydeskCore; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'paydesk-sbx-setting-'));
-  const core = await createCore({ dataDir: dir, shell: 'electron', packaged, protector: createKeyFileProtector(dir), log: () => {} });
-  const o = { core, dir };
-  opened.push(o);
-  return o;
+  const f = await withCore({ shell: 'electron', packaged, sandbox: false });
+  opened.push(f);
+  return { core: f.core, dir: f.dataDir };
 }
 
 describe('settings.sandbox', () => {

@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
 import { createKeyFileProtector } from '../../../../electron/core/vault';
 import { decodeBackup, encodeBackup, sha256, unwrapDataKey, wrapDataKey } from '../../../../electron/core/backup/format';
 import { restoreBackup } from '../../../../electron/core/backup/restore';
@@ -19,6 +18,7 @@ import { snapshotRepo } from '../../../../electron/core/store/snapshot';
 import { createIngest } from '../../../../electron/core/webhooks/ingest';
 import { ctx, paidStripePayment, requestId, startHarness, type Harness } from '../../../fixtures/refund-helpers';
 import { getFixtureSecret, ingestDeps, openFixtureDb, seedPayment, signStripe, stripePaidEvent, tempDbFile } from '../../../fixtures/webhook-helpers';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
 const PASS = 'correct horse battery staple';
 let h: Harness;
@@ -34,8 +34,8 @@ const tmp = (p: string): string => {
 const fingerprint = (dir: string): Record<string, string> =>
   existsSync(dir) ? Object.fromEntries(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [join(e.parentPath, e.name), sha256(readFileSync(join(e.parentPath, e.name)))])) : {};
 
-const restoreCore = async (dataDir: string): Promise<PaydeskCore> =>
-  createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: { url: h.sandbox.url, keys: h.sandbox.keys, controlToken: h.sandbox.controlToken }, log: () => {} });
+/** a core on "another machine": its own data dir (and so its own key file), the desk's sandbox */
+const restoreCore = (dataDir: string): Promise<CoreFixture> => withCore({ dataDir, sandbox: h.sandbox });
 
 beforeAll(async () => {
   h = await startHarness();
@@ -94,7 +94,8 @@ describe('restore on another machine', () => {
     // a different key file from the original desk's: the vault was re-sealed, not copied
     expect(readFileSync(join(dataDir, 'vault.key'))).not.toEqual(readFileSync(join(h.dataDir, 'vault.key')));
     expect(statSync(join(dataDir, 'paydesk.sqlite')).mode & 0o777).toBe(0o600);
-    const core = await restoreCore(dataDir);
+    const f = await restoreCore(dataDir);
+    const core = f.core;
     try {
       expect(core.info().startupError).toBeNull();
       // locked: the desk session is in memory, and the restored desk has an owner
@@ -114,7 +115,7 @@ describe('restore on another machine', () => {
       const refunds = core.deps!.db.prepare('SELECT count(*) AS n FROM refunds').get() as { n: number };
       expect(refunds.n).toBe(1);
     } finally {
-      await core.close();
+      await f.dispose();
     }
   }, 60_000);
 
@@ -144,7 +145,8 @@ describe('restore on another machine', () => {
 describe('restore in the running app (a fresh install\'s first screen, Settings → Backup)', () => {
   it('shows the manifest, stages the checked and re-sealed desk, and the next start opens it, locked', async () => {
     const dataDir = tmp('paydesk-fresh-');
-    let core = await restoreCore(dataDir);
+    const f = await restoreCore(dataDir);
+    let core = f.core;
     try {
       const seen = await core.call('backup.inspect', { file: made }, ctx);
       expect(seen.ok && seen.value).toMatchObject({ replacesDesk: false, manifest: { counts: { refunds: 1, operators: 1 } } });
@@ -153,11 +155,9 @@ describe('restore in the running app (a fresh install\'s first screen, Settings 
       expect(existsSync(join(dataDir, 'paydesk.sqlite.restored'))).toBe(false);
       const r = await core.call('backup.restore', { file: made, passphrase: PASS }, ctx);
       expect(r.ok && r.value).toMatchObject({ restartNeeded: true, replacesDesk: false });
-    } finally {
-      await core.close();
-    }
-    core = await restoreCore(dataDir);
-    try {
+      // the next start, on the same data dir, opens the staged desk
+      await f.restart();
+      core = f.core;
       expect(core.info().startupError).toBeNull();
       expect(existsSync(join(dataDir, 'paydesk.sqlite.restored'))).toBe(false);
       const locked = await core.call('payments.list', {}, ctx);
@@ -168,7 +168,7 @@ describe('restore in the running app (a fresh install\'s first screen, Settings 
       const again = await core.call('backup.restore', { file: made, passphrase: PASS }, ctx);
       expect(!again.ok && again.error.code).toBe('locked');
     } finally {
-      await core.close();
+      await f.dispose();
     }
   }, 60_000);
 

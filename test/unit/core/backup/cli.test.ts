@@ -5,8 +5,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
 const PASS = 'correct horse battery staple';
 const root = mkdtempSync(join(tmpdir(), 'paydesk-cli-'));
@@ -24,17 +23,19 @@ function store(args: string[], env: Record<string, string | undefined> = {}): { 
 }
 const oneLine = (s: string): void => expect(s.trim().split('\n')).toHaveLength(1);
 
-let core: PaydeskCore | null = null;
+// the CLI works on data folders by path, so each core here is on a named folder under root, left in place
+const open = (dataDir: string): Promise<CoreFixture> => withCore({ dataDir, sandbox: false });
+let running: CoreFixture | null = null;
 beforeAll(async () => {
-  core = await createCore({ dataDir: desk, shell: 'browser', protector: createKeyFileProtector(desk), sandbox: null, log: () => {} });
-  const r = await core.call('operators.create', { name: 'Meera', role: 'owner', pin: '482913' }, { transport: 'ipc' });
+  running = await open(desk);
+  const r = await running.core.call('operators.create', { name: 'Meera', role: 'owner', pin: '482913' }, { transport: 'ipc' });
   expect(r.ok).toBe(true);
-  core.deps!.vault.put('test:secret', 'sk_test_cli_secret_value_123');
-  await core.close();
-  core = null;
+  running.core.deps!.vault.put('test:secret', 'sk_test_cli_secret_value_123');
+  await running.dispose();
+  running = null;
 }, 60_000);
 afterAll(async () => {
-  await core?.close();
+  await running?.dispose();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -52,13 +53,13 @@ describe('npm run store', () => {
     expect(r.status).toBe(0);
     oneLine(r.stdout);
     expect(r.stdout).toMatch(/counts and sums checked/);
-    const restored = await createCore({ dataDir: target, shell: 'browser', protector: createKeyFileProtector(target), sandbox: null, log: () => {} });
+    const restored = await open(target);
     try {
-      expect(restored.deps!.vault.get('test:secret')).toBe('sk_test_cli_secret_value_123');
-      const locked = await restored.call('audit.list', {}, { transport: 'ipc' });
+      expect(restored.core.deps!.vault.get('test:secret')).toBe('sk_test_cli_secret_value_123');
+      const locked = await restored.core.call('audit.list', {}, { transport: 'ipc' });
       expect(!locked.ok && locked.error.code).toBe('locked');
     } finally {
-      await restored.close();
+      await restored.dispose();
     }
   }, 120_000);
 
@@ -78,7 +79,7 @@ describe('npm run store', () => {
     }
     expect(existsSync(join(root, 'other', 'paydesk.sqlite'))).toBe(false);
 
-    core = await createCore({ dataDir: desk, shell: 'browser', protector: createKeyFileProtector(desk), sandbox: null, log: () => {} });
+    running = await open(desk);
     const r = store(['restore', '--data-dir', desk, '--from', file, '--replace']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Paydesk is running with this data folder/);

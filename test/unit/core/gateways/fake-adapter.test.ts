@@ -2,15 +2,12 @@
 // network) creates an account, makes a link, turns paid by a signed webhook, refunds part of it and
 // syncs, all through the RPC. Each step asserts what the fake was asked, so a service that still reaches
 // the SDK or branches on the gateway's name fails here.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
+import type { PaydeskCore } from '../../../../electron/core/index';
 import { ADAPTERS } from '../../../../electron/core/gateways';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
 import type { Envelope } from '../../../../shared/errors';
 import { createFakeGateway, fakeKeys, type FakeGateway } from '../../../fixtures/fake-gateway';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
 const ctx = { transport: 'ipc' } as const;
 const ok = <T>(e: Envelope<T>): T => {
@@ -18,23 +15,19 @@ const ok = <T>(e: Envelope<T>): T => {
   return e.value;
 };
 
-let dataDir: string;
+let f: CoreFixture;
 let core: PaydeskCore;
 let fake: FakeGateway;
 let accountId: string;
 const keys = fakeKeys('test');
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'paydesk-fake-gw-'));
   fake = createFakeGateway({ name: 'stripe' });
-  core = await createCore({
-    dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), log: () => {},
-    adapters: { stripe: fake.adapter, razorpay: ADAPTERS.razorpay },
-  });
+  f = await withCore({ sandbox: false, adapters: { stripe: fake.adapter, razorpay: ADAPTERS.razorpay } });
+  core = f.core;
 });
 afterAll(async () => {
-  await core?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await f?.dispose();
 });
 
 const linkIdOf = (p: { gatewayIds: { sessionId: string | null } }): string => {

@@ -1,19 +1,16 @@
-// Core + the real Paydesk Sandbox for the payments tests: a fresh data dir (real SQLite, key-file vault),
-// the sandbox on 127.0.0.1 port 0, the two built-in sandbox accounts verified.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
-import { createSandbox, sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
+// Core + the real Paydesk Sandbox for the payments tests (withCore: a fresh data dir with real SQLite and a
+// key-file vault, the sandbox on 127.0.0.1 port 0), the two built-in sandbox accounts verified.
+import type { PaydeskCore } from '../../../../electron/core/index';
+import { sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
 import type { MethodInput, MethodName, MethodOutput } from '../../../../shared/contract';
 import type { WireError } from '../../../../shared/errors';
 import type { CoreEvent } from '../../../../electron/core/types';
+import { withCore } from '../../../fixtures/with-core';
 
 export const ctx = { transport: 'internal' } as const;
 
 export interface PaymentsFixture {
-  core: PaydeskCore;
+  readonly core: PaydeskCore;
   sandbox: RunningSandbox;
   dataDir: string;
   stripeId: string;
@@ -28,35 +25,24 @@ export interface PaymentsFixture {
 }
 
 export async function startPaymentsFixture(opts: { webhookPort?: number } = {}): Promise<PaymentsFixture> {
-  const sandbox = await createSandbox({ port: 0 });
-  const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-payments-'));
-  const events: CoreEvent[] = [];
-  const open = async () => {
-    const core = await createCore({
-      dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir),
-      sandbox: { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken }, log: () => {},
-      ...(opts.webhookPort !== undefined ? { webhookPort: opts.webhookPort } : {}),
-    });
-    core.onEvent((e) => events.push(e));
-    await core.idle();
-    return core;
-  };
-  let core = await open();
-  const accounts = core.deps!.repos.accounts.list();
+  const c = await withCore({ sandbox: true, ...(opts.webhookPort !== undefined ? { webhookPort: opts.webhookPort } : {}) });
+  // withCore was asked for a sandbox, so there is one
+  const sandbox = c.sandbox!;
+  const accounts = c.core.deps!.repos.accounts.list();
   const f: PaymentsFixture = {
-    get core() { return core; },
+    get core() { return c.core; },
     sandbox,
-    dataDir,
+    dataDir: c.dataDir,
     stripeId: accounts.find((a) => a.builtin === 'sandbox-stripe')!.id,
     razorpayId: accounts.find((a) => a.builtin === 'sandbox-razorpay')!.id,
-    events,
+    events: c.events,
     async call(method, input) {
-      const r = await core.call(method, input, ctx);
+      const r = await c.core.call(method, input, ctx);
       if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.field ?? ''} ${r.error.message}`);
       return r.value;
     },
     async fail(method, input) {
-      const r = await core.call(method, input, ctx);
+      const r = await c.core.call(method, input, ctx);
       if (r.ok) throw new Error(`${method} unexpectedly succeeded`);
       return r.error;
     },
@@ -73,15 +59,8 @@ export async function startPaymentsFixture(opts: { webhookPort?: number } = {}):
       const text = await res.text();
       return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
     },
-    async restart() {
-      await core.close();
-      core = await open();
-    },
-    async close() {
-      await core.close();
-      await sandbox.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    restart: () => c.restart(),
+    close: () => c.dispose(),
   };
   return f;
 }

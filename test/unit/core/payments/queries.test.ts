@@ -1,18 +1,15 @@
 // payments.list (filters, search, cursor pages, total), payments.get (timeline, raw events, fees) and
 // overview.get, over rows inserted straight into the store (no gateway).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
+import type { PaydeskCore } from '../../../../electron/core/index';
 import { applyFacts } from '../../../../electron/core/payments/apply';
 import { OVERVIEW_SQL, listFilters } from '../../../../electron/core/payments/overview';
 import { paymentsRepo, type PaymentRow } from '../../../../electron/core/store/repos/payments';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
 import type { MethodInput, MethodName, MethodOutput, PaymentListInput } from '../../../../shared/contract';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
+let fixture: CoreFixture;
 let core: PaydeskCore;
-let dir: string;
 const ctx = { transport: 'internal' } as const;
 async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const r = await core.call(m, input, ctx);
@@ -24,8 +21,8 @@ const NOW = Date.now();
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paydesk-queries-'));
-  core = await createCore({ dataDir: dir, shell: 'browser', protector: createKeyFileProtector(dir), sandbox: null, log: () => {} });
+  fixture = await withCore({ sandbox: false });
+  core = fixture.core;
   const d = core.deps!;
   const now = NOW;
   for (const [id, gateway, mode] of [['acc_s', 'stripe', 'test'], ['acc_r', 'razorpay', 'test'], ['acc_l', 'stripe', 'live']] as const) {
@@ -57,8 +54,7 @@ beforeAll(async () => {
   })();
 });
 afterAll(async () => {
-  await core?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 describe('payments.list', () => {

@@ -2,17 +2,14 @@
 // operators, 1- and 2-character terms (under the trigram minimum), control characters, NUL, broken UTF-16.
 // Never `internal`: a plain answer, or a field error at `search` for what no keyboard types.
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
+import type { PaydeskCore } from '../../../../electron/core/index';
 import { listFilters } from '../../../../electron/core/payments/overview';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
+let fixture: CoreFixture;
 let core: PaydeskCore;
-let dir: string;
 const ctx = { transport: 'internal' } as const;
 const NOW = Date.now();
 
@@ -24,8 +21,8 @@ const TEXTS: [id: string, orderRef: string, name: string | null, description: st
 ];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paydesk-search-'));
-  core = await createCore({ dataDir: dir, shell: 'browser', protector: createKeyFileProtector(dir), sandbox: null, log: () => {} });
+  fixture = await withCore({ sandbox: false });
+  core = fixture.core;
   const d = core.deps!;
   d.repos.accounts.insert({
     id: 'acc_s', gateway: 'stripe', mode: 'test', livemode: false, label: 'Shop', publicKey: null, secretKeyRef: null, webhookSecretRef: null, sandbox: false, builtin: null,
@@ -37,8 +34,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await core?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 const search = (text: string) => core.call('payments.list', { search: text }, ctx);

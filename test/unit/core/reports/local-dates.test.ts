@@ -1,24 +1,20 @@
 // Local days in reports.summary and reports.export.start: a day that is not on the calendar (30 February,
 // month 13, day 00) is refused at the field that holds it, with the same words for both methods.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
+import type { PaydeskCore } from '../../../../electron/core/index';
 import { isCalendarDate } from '../../../../shared/contract';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
+let fixture: CoreFixture;
 let core: PaydeskCore;
-let dir: string;
 const ctx = { transport: 'internal' } as const;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paydesk-dates-'));
-  core = await createCore({ dataDir: dir, shell: 'browser', protector: createKeyFileProtector(dir), sandbox: null, log: () => {} });
+  fixture = await withCore({ sandbox: false });
+  core = fixture.core;
 });
 afterAll(async () => {
-  await core?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 describe('isCalendarDate', () => {

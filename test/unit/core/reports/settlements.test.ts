@@ -1,28 +1,25 @@
 // Reconciliation data end to end against the real Paydesk Sandbox and the real SDKs: pay a Stripe
 // Checkout Session and a Razorpay Payment Link, refund part of each, pay out / settle through the
 // sandbox control API, refresh, and check fees, matching, flags and idempotency in the real SQLite.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
+import { sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
+import type { PaydeskCore } from '../../../../electron/core/index';
 import type { CoreEvent } from '../../../../electron/core/types';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
 import { makeRazorpayClient } from '../../../../electron/core/gateways/razorpay/client';
 import { makeStripeClient } from '../../../../electron/core/gateways/stripe/client';
 import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
 import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status';
 import type { MethodName } from '../../../../shared/contract';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
 const ctx = { transport: 'ipc' as const };
 const DAY_MS = 86_400_000;
 
+let fixture: CoreFixture;
 let sandbox: RunningSandbox;
 let core: PaydeskCore;
 /** core's parts, and its connection for the tests' own reads and seeds */
 let d: NonNullable<PaydeskCore['deps']>;
-let dataDir: string;
 let stripeAccount: string;
 let razorpayAccount: string;
 /** core's clock runs ahead with the sandbox's */
@@ -132,18 +129,16 @@ async function webhooksOff(): Promise<void> {
 }
 
 beforeAll(async () => {
-  sandbox = await createSandbox({ port: 0, host: '127.0.0.1' });
-  dataDir = mkdtempSync(join(tmpdir(), 'paydesk-recon-'));
-  core = await createCore({
-    dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken },
-    clock: { now }, log: () => {},
-  });
-  await core.idle();
+  fixture = await withCore({ sandbox: true, clock: { now } });
+  // withCore was asked for a sandbox, so there is one
+  sandbox = fixture.sandbox!;
+  core = fixture.core;
   // This suite moves core's clock forward by days (payout availability), so the sandbox's webhooks, signed
   // at real time, would be refused as stale and retried in the background while snapshots are taken.
   // Reconciliation is fed by refresh here, not by webhooks: remove every webhook target.
   await webhooksOff();
   d = core.deps!;
+  // only what core pushes from here on: the tests look for events their own steps caused, not start-up's
   core.onEvent((e) => events.push(e));
   const accounts = d.repos.accounts.list();
   stripeAccount = accounts.find((a) => a.builtin === 'sandbox-stripe')!.id;
@@ -151,9 +146,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await core?.close();
-  await sandbox?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 describe('reports refresh against the sandbox', () => {

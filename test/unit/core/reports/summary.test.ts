@@ -1,19 +1,16 @@
 // reports.summary on real SQLite: totals per currency equal the sums over the underlying rows (JPY 0
 // decimals, KWD 3), local-day ranges in the merchant's zone (an IST month boundary, a DST zone), test
 // and live never mixed, the daily series adds up to net, and settled + pending = net.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type PaydeskCore } from '../../../../electron/core/index';
-import { createKeyFileProtector } from '../../../../electron/core/vault';
+import type { PaydeskCore } from '../../../../electron/core/index';
 import type { MethodName, Summary } from '../../../../shared/contract';
+import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
 const ctx = { transport: 'ipc' as const };
+let fixture: CoreFixture;
 let core: PaydeskCore;
 /** core's parts, and its connection for the tests' own reads and seeds */
 let d: NonNullable<PaydeskCore['deps']>;
-let dataDir: string;
 
 async function call<T = unknown>(method: MethodName, input: unknown): Promise<T> {
   const r = await core.callUnknown(method, input, ctx);
@@ -70,13 +67,12 @@ const ms = (iso: string) => Date.parse(iso);
 const cur = (s: Summary, c: string) => s.currencies.find((x) => x.currency === c);
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'paydesk-summary-'));
-  core = await createCore({ dataDir, shell: 'browser', protector: createKeyFileProtector(dataDir), sandbox: null, log: () => {} });
+  fixture = await withCore({ sandbox: false });
+  core = fixture.core;
   d = core.deps!;
 });
 afterAll(async () => {
-  await core?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 describe('reports.summary', () => {
