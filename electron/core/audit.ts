@@ -115,10 +115,7 @@ function notify(audit: AuditRepo, entry: AuditEntry): void {
   }
 }
 
-/**
- * Appends one entry and returns its id. Safe inside a caller's transaction (it is then part of it).
- * `to` is the audit repository; a raw connection is still accepted while callers move to the repository.
- */
+/** Appends one entry and returns its id. Safe inside a caller's transaction (it is then part of it). */
 export function recordAudit(audit: AuditRepo, entry: AuditEntryInput): number {
   const actor = entry.operator ?? SYSTEM_ACTOR;
   const full: Omit<AuditEntry, 'id'> = {

@@ -17,6 +17,7 @@ import { createReportsService } from './reports/settlements';
 import { dbPath } from './store/db';
 import { createTunnelService } from './tunnel/service';
 import type { KeyProtector } from './types';
+import { createDuplicateCounter } from './webhooks/deliveries';
 import { createIngest, type Ingest } from './webhooks/ingest';
 import { webhookSecrets } from './webhooks/secrets';
 
@@ -59,6 +60,8 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const followRefunds = (paymentId: string) => refunds.followInCommit(paymentId);
 
   // webhooks in: verify -> persist + apply (the one fold) -> ack, behind the listener started by createCore
+  const webhookDuplicates = createDuplicateCounter(events);
+  stops.push(() => webhookDuplicates.stop());
   const ingest = createIngest({
     events: repos.webhookEvents,
     payments: repos.payments,
@@ -132,7 +135,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const api = createApiService({ ...base, payments });
   stops.push(() => api.close());
 
-  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api };
+  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, webhookDuplicates };
   return {
     deps,
     ingest,

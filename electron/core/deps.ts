@@ -16,6 +16,7 @@ import type { Repos, Store } from './store';
 import type { TunnelService } from './tunnel/service';
 import type { Clock, CoreOptions } from './types';
 import type { Vault } from './vault';
+import type { DuplicateCounter } from './webhooks/deliveries';
 
 /** Facts known only once things run, read by the services that need them. */
 export interface Runtime {
@@ -52,6 +53,8 @@ export interface CoreDeps extends CoreBase {
   backup: BackupService;
   /** the merchant's HTTP API */
   api: ApiService;
+  /** repeated webhook deliveries acknowledged since start (they leave no row) */
+  webhookDuplicates: DuplicateCounter;
 }
 
 /** The subset available even when start-up failed (degraded mode): system.* only. */

@@ -1,7 +1,7 @@
 import type { Handlers } from '../rpc';
 import type { CoreDeps } from '../deps';
 import { recordAudit } from '../audit';
-import { duplicateCounter, listDeliveries } from '../webhooks/deliveries';
+import { listDeliveries } from '../webhooks/deliveries';
 
 /**
  * The tunnel (public URL) and gateway webhook set-up; the work is in tunnel/service.ts. These changes
@@ -10,8 +10,6 @@ import { duplicateCounter, listDeliveries } from '../webhooks/deliveries';
  */
 export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'webhooks.'> {
   const t = d.tunnel;
-  // start counting acknowledged duplicates now, not at the first deliveries query
-  duplicateCounter(d.events);
   return {
     'tunnel.status': () => t.overview(),
     'tunnel.start': async (input, ctx) => {
@@ -52,6 +50,6 @@ export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'w
       });
       return made;
     },
-    'webhooks.deliveries': (input) => listDeliveries(d.store.repos.deliveries, d.events, d.runtime.webhookListenerPort, input),
+    'webhooks.deliveries': (input) => listDeliveries(d.store.repos.deliveries, d.webhookDuplicates, d.runtime.webhookListenerPort, input),
   };
 }

@@ -6,31 +6,34 @@ import type { DeliveriesQuery, DeliveriesRepo } from '../store/repos/deliveries'
 
 export type { DeliveriesQuery } from '../store/repos/deliveries';
 
-/**
- * Counts repeated deliveries of already-stored events (the ingest acknowledges and ignores them; they
- * leave no row) from the `webhook.received` events, since this core started. One per events emitter.
- */
-const duplicateCounters = new WeakMap<CoreEvents, { count: number }>();
-
-export function duplicateCounter(events: CoreEvents): { readonly count: number } {
-  let c = duplicateCounters.get(events);
-  if (!c) {
-    const counter = { count: 0 };
-    c = counter;
-    duplicateCounters.set(events, counter);
-    events.on((e) => {
-      if (e.name === 'webhook.received') counter.count += e.payload.duplicates;
-    });
-  }
-  return c;
+export interface DuplicateCounter {
+  readonly count: number;
+  stop(): void;
 }
 
-export function listDeliveries(repo: DeliveriesRepo, events: CoreEvents, listenerPort: number | null, q: DeliveriesQuery): Deliveries {
+/**
+ * Counts repeated deliveries of already-stored events (the ingest acknowledges and ignores them; they
+ * leave no row) from the `webhook.received` events, since this core started.
+ */
+export function createDuplicateCounter(events: CoreEvents): DuplicateCounter {
+  let count = 0;
+  const stop = events.on((e) => {
+    if (e.name === 'webhook.received') count += e.payload.duplicates;
+  });
+  return {
+    get count() {
+      return count;
+    },
+    stop,
+  };
+}
+
+export function listDeliveries(repo: DeliveriesRepo, duplicates: Pick<DuplicateCounter, 'count'>, listenerPort: number | null, q: DeliveriesQuery): Deliveries {
   const { rows, nextCursor } = repo.list(q);
   return {
     rows,
     nextCursor,
     listener: { port: listenerPort, url: listenerPort ? `http://127.0.0.1:${listenerPort}` : null },
-    duplicatesSinceStart: duplicateCounter(events).count,
+    duplicatesSinceStart: duplicates.count,
   };
 }

@@ -89,8 +89,8 @@ function createAuditRepo(db: Db) {
 
 export type AuditRepo = ReturnType<typeof createAuditRepo>;
 
-// One repository per connection: services that still hold the raw connection and those given the
-// repository append through the same object, so whoever listens to appends hears both.
+// One repository per connection: an append through another auditRepo(db) of the same connection (a tool, a
+// test) reaches the listeners registered on the store's repository too.
 const perDb = new WeakMap<Db, AuditRepo>();
 
 export function auditRepo(db: Db): AuditRepo {
