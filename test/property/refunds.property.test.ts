@@ -62,6 +62,7 @@ function startIngest(): void {
       return null;
     },
     onApplied: (c) => paymentAnnouncer(deps.repos.payments, deps.events)(c.id),
+    followRefunds: (paymentId) => deps.refunds.followInCommit(paymentId),
   });
   ingest.applyPending();
 }

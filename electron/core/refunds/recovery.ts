@@ -54,7 +54,8 @@ export async function recoverAll(c: RefundsCtx, isClosed: () => boolean): Promis
 }
 
 /**
- * After a webhook (payment.changed): our rows follow the refund statuses the payment's machine learnt.
+ * After a webhook or a sync folded refund facts into the payment (in its transaction): our rows follow the
+ * refund statuses the payment's machine learnt.
  * Returns true when the gateway knows a refund we have not matched while one of ours has no answer yet,
  * so the caller finishes it now.
  */

@@ -51,36 +51,20 @@ export function createRefundsService(d: RefundsDeps) {
   const background = new Set<Promise<unknown>>();
   let closed = false;
   let timer: ReturnType<typeof setInterval> | null = null;
-  let unsubscribe: (() => void) | null = null;
+  let started = false;
   const track = (p: Promise<unknown>): void => {
     const q = p.catch((err) => d.log('warn', 'refund recovery failed', { error: err })).finally(() => background.delete(q));
     background.add(q);
   };
   const recover = (): Promise<number> => recoverAll(ctx, () => closed);
 
-  /** After a webhook (payment.changed): our rows follow; an unmatched refund finishes our waiting ones. */
-  function reconcile(paymentId: string): void {
-    if (closed) return;
-    if (reconcileFromPayment(ctx, paymentId)) track(recoverPayment(ctx, paymentId));
-  }
-
   /**
-   * Starts the periodic recovery pass, the follow-up of webhooks (payment.changed, handled after the
-   * emitter's own transaction or callback has finished), and finishes what a previous run left behind.
+   * Starts the periodic recovery pass and finishes what a previous run left behind. Webhooks and sync reach
+   * the refund rows through followInCommit, inside their own transaction.
    */
   function start(): void {
-    if (closed || unsubscribe) return;
-    unsubscribe = d.events.on((e) => {
-      if (e.name !== 'payment.changed') return;
-      const id = e.payload.id;
-      setImmediate(() => {
-        try {
-          reconcile(id);
-        } catch (err) {
-          d.log('warn', 'refund reconcile failed', { error: err });
-        }
-      });
-    });
+    if (closed || started) return;
+    started = true;
     const interval = d.recoveryIntervalMs ?? RECOVERY_INTERVAL_MS;
     timer = interval > 0 ? setInterval(() => track(recover()), interval) : null;
     timer?.unref();
@@ -108,7 +92,6 @@ export function createRefundsService(d: RefundsDeps) {
     recoverInBackground(): void {
       track(recover());
     },
-    reconcileFromPayment: reconcile,
     /**
      * Inside the transaction that folded a refund fact into the payment (a webhook, a sync): our refund
      * rows follow in that same commit; finishing one that needs the gateway waits for after it.
@@ -139,7 +122,6 @@ export function createRefundsService(d: RefundsDeps) {
     async close(): Promise<void> {
       closed = true;
       if (timer) clearInterval(timer);
-      unsubscribe?.();
       while (background.size > 0) await Promise.allSettled([...background]);
       await ctx.queue.idle();
     },

@@ -2,12 +2,10 @@
 // rest; refused input sends nothing and stores only the audit entry; staff limit and owner approval;
 // double clicks and concurrent requests; Razorpay optimum with X-Refund-Idempotency; a crash mid-call.
 import { stripeSdk } from '../../../fixtures/sdk';
-import { paymentAnnouncer } from '../../../../electron/core/payments/announce';
+import { applyFacts } from '../../../../electron/core/payments/apply';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyRazorpayRefundError } from '../../../../electron/core/gateways/razorpay/refunds-errors';
 import { classifyStripeRefundError } from '../../../../electron/core/gateways/stripe/refunds-errors';
-import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
-import { applyPaymentEvent } from '../../../../shared/status';
 import type { Envelope } from '../../../../shared/errors';
 import {
   authorizedRazorpayPayment,
@@ -222,11 +220,6 @@ describe('refunds (single-user: attributed to owner)', () => {
     const p = await paidStripePayment(h, 5000);
     const r = ok(await h.core.call('refunds.create', { paymentId: p.id, amount: '20', requestId: requestId() }, ctx));
     expect(payment(p.id).refunded_minor).toBe(2000);
-    // what the ingest does for a webhook: fold the fact into the payment's machine, then emit payment.changed
-    const repo = paymentsRepo(h.deps.db);
-    const row = repo.byId(p.id)!;
-    const next = applyPaymentEvent(stateOfRow(row), { type: 'refund_updated', at: Date.now(), refundId: r.gatewayRefundId!, amount: 2000, status: 'failed', paymentId: p.pi });
-    repo.saveState(p.id, next.state, {}, Date.now());
     const changed = new Promise<void>((resolve) => {
       const off = h.core.onEvent((e) => {
         if (e.name === 'refund.changed' && e.payload.id === r.id) {
@@ -235,7 +228,14 @@ describe('refunds (single-user: attributed to owner)', () => {
         }
       });
     });
-    paymentAnnouncer(h.deps.repos.payments, h.deps.events)(p.id);
+    // what the ingest does for a webhook: fold the fact into the payment and, in the same transaction, let
+    // the refund rows follow
+    const repo = h.deps.repos.payments;
+    h.deps.store.transaction(() => {
+      const fact = { type: 'refund_updated', at: Date.now(), refundId: r.gatewayRefundId!, amount: 2000, status: 'failed', paymentId: p.pi } as const;
+      applyFacts(repo, repo.byId(p.id)!, [fact], { source: 'webhook', gatewayType: 'charge.refund.updated', now: Date.now() });
+      h.deps.refunds.followInCommit(p.id);
+    });
     await changed;
     const after = ok(await h.core.call('refunds.forPayment', { paymentId: p.id }, ctx))[0]!;
     expect(after).toMatchObject({ id: r.id, status: 'failed', failureReason: expect.stringMatching(/failed/) });
