@@ -204,6 +204,30 @@ it('refuses a forged webhook (400) and leaves the status unchanged', async () =>
   expect(after.events.some((e) => e.eventId === 'evt_forged_1')).toBe(false);
 });
 
+it('asks before cancelling a link, with a way out that says what it keeps; cancelling closes it', async () => {
+  const p = await createLink('stripe', 'E2E-CANCEL-1');
+  const c = await openConsole(browser, host, { path: '#/payments' });
+  try {
+    const drawer = await openDrawer(c, p.id);
+    await drawer.getByRole('button', { name: 'Cancel link' }).click();
+    const dialog = c.page.getByRole('dialog', { name: 'Cancel the link for E2E-CANCEL-1?' });
+    await dialog.waitFor({ timeout: UI_TIMEOUT });
+    // two buttons that both say "Cancel" would leave the merchant guessing which one keeps the link
+    await expect(dialog.getByRole('button', { name: 'Cancel', exact: true }).count()).resolves.toBe(0);
+    await shot(c.page, 'cancel-dialog-light');
+    await dialog.getByRole('button', { name: 'Keep the link' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    expect((await rpc<PaymentDetail>('payments.get', { id: p.id })).payment.status).toBe('open');
+    await drawer.getByRole('button', { name: 'Cancel link' }).click();
+    await dialog.getByRole('button', { name: 'Cancel link' }).click();
+    await chipOf(drawer).getByText('Cancelled', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    expect((await rpc<PaymentDetail>('payments.get', { id: p.id })).payment.status).toBe('cancelled');
+    expect(c.errors).toEqual([]);
+  } finally {
+    await c.context.close();
+  }
+});
+
 it('shows Expired when the sandbox clock passes the link’s expiry', async () => {
   const p = await createLink('stripe', 'E2E-EXPIRE-1', { expiresInMinutes: 30 });
   const c = await openConsole(browser, host, { path: '#/payments', colorScheme: 'dark' });

@@ -104,6 +104,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  dismissLabel = 'Cancel',
   busy,
   tone = 'danger',
 }: {
@@ -113,6 +114,8 @@ export function ConfirmDialog({
   title: ReactNode;
   children?: ReactNode;
   confirmLabel: string;
+  /** the button that closes without acting; name it when the action itself is a cancel ("Keep the link") */
+  dismissLabel?: string;
   busy?: boolean;
   tone?: 'danger' | 'primary';
 }) {
@@ -125,7 +128,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button variant="ghost" onClick={onCancel} data-autofocus="">
-            Cancel
+            {dismissLabel}
           </Button>
           <Button variant={tone} onClick={onConfirm} busy={busy}>
             {confirmLabel}

@@ -30,7 +30,7 @@ export function LinkResult({ id, initial, onAnother }: { id: string; initial: Pa
         </Banner>
       ) : p.status === 'failed' && p.statusReason ? (
         <Banner tone="warning" title="The customer’s payment failed">
-          {p.statusReason}. The link stays open, so they can try again.
+          {p.statusReason.replace(/[.\s]+$/, '')}. The link stays open, so they can try again.
         </Banner>
       ) : null}
 

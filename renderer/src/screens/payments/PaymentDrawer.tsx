@@ -159,6 +159,7 @@ export function CancelLinkDialog({ p, open, onDone, cancel }: { p: Payment; open
       open={open}
       title={`Cancel the link for ${p.orderRef}?`}
       confirmLabel="Cancel link"
+      dismissLabel="Keep the link"
       busy={cancel.isPending}
       onCancel={() => {
         cancel.reset();
