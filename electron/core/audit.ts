@@ -6,7 +6,7 @@
 //   import { recordAudit } from '../audit';
 //   recordAudit(d.audit, { operator: ctx.operator, action: 'link.created', subject: { type: 'payment', id }, details: { amountMinor, currency }, livemode });
 //
-// `d.audit` is the audit repository (store.repos.audit); `operator` is `ctx.operator` (filled in by core's
+// `d.audit` is the audit repository (store.repos.audit); `operator` is `ctx.operator` (set by core's
 // desk session for every call). Details are shown on the Audit screen: never put a secret, a PIN or a full
 // key in them (keys are scrubbed anyway).
 import type { CoreEvents } from './events';

@@ -4,7 +4,7 @@ import { AppError } from '../../../shared/errors';
 import type { Gateway } from '../../../shared/gateways';
 import type { AccountRow, AccountsRepo } from '../store/repos/accounts';
 import type { Vault } from '../vault';
-import type { AccountTarget, GatewayAdapter } from './adapter';
+import type { AccountTarget, GatewayAdapter, GatewayClient } from './adapter';
 import type { Gateways, KeyTarget } from './gateway';
 import { stripeAdapter } from './stripe';
 import { razorpayAdapter } from './razorpay';
@@ -31,7 +31,8 @@ const SANDBOX_OFF = 'This account uses the embedded Paydesk Sandbox, which is sw
 
 export function createGateways(deps: GatewaysDeps): Gateways {
   const adapters: Readonly<Record<string, GatewayAdapter>> = deps.adapters ?? ADAPTERS;
-  const cache = new Map<string, { fingerprint: string; value: unknown }>();
+  // each account's client, until its keys or base URL change
+  const clients = new Map<string, { fingerprint: string; client: GatewayClient }>();
   const timeout = (baseUrl: string | null) => (baseUrl ? 10_000 : (deps.timeoutMs ?? 20_000));
 
   function adapter(gateway: Gateway): GatewayAdapter {
@@ -57,28 +58,24 @@ export function createGateways(deps: GatewaysDeps): Gateways {
     return { account, target, fingerprint };
   }
 
-  function cached<T>(key: string, fingerprint: string, make: () => T): T {
-    const hit = cache.get(key);
-    if (hit && hit.fingerprint === fingerprint) return hit.value as T;
-    const value = make();
-    cache.set(key, { fingerprint, value });
-    return value;
-  }
-
   return {
     sandboxUrl: deps.sandboxUrl,
     adapter,
     resolve,
     client(accountId) {
       const { account, target, fingerprint } = targetOf(accountId);
-      return cached(`client|${accountId}`, fingerprint, () => adapter(account.gateway).connect(target));
+      const hit = clients.get(accountId);
+      if (hit && hit.fingerprint === fingerprint) return hit.client;
+      const client = adapter(account.gateway).connect(target);
+      clients.set(accountId, { fingerprint, client });
+      return client;
     },
     async verifyKeys(k: KeyTarget) {
       const target: AccountTarget = { accountId: '', publicKey: k.publicKey, secret: k.secret, baseUrl: k.baseUrl, livemode: false, timeoutMs: timeout(k.baseUrl), appVersion: deps.version };
       await adapter(k.gateway).connect(target).verifyKeys();
     },
     forget(accountId) {
-      cache.delete(`client|${accountId}`);
+      clients.delete(accountId);
     },
   };
 }

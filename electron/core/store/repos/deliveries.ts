@@ -4,6 +4,7 @@
 import type { Gateway } from '../../../../shared/gateways';
 import type { DeliveryRow } from '../../../../shared/contract';
 import type { Db } from '../db';
+import type { WebhookEventRow } from './webhook-events';
 
 export interface DeliveriesQuery {
   limit?: number | undefined;
@@ -11,21 +12,11 @@ export interface DeliveriesQuery {
   accountId?: string | undefined;
 }
 
-interface EventRaw {
-  id: number;
-  gateway: Gateway;
-  account_id: string;
-  event_id: string;
-  type: string;
-  livemode: number;
+/** a stored event as the list selects it: no body, and the account's label */
+type EventRaw = Pick<WebhookEventRow, 'id' | 'gateway' | 'account_id' | 'event_id' | 'type' | 'livemode' | 'received_at' | 'applied_at' | 'apply_result' | 'payment_id' | 'error'> & {
   signature: 'valid' | 'valid_previous_secret';
-  received_at: number;
-  applied_at: number | null;
-  apply_result: 'changed' | 'unchanged' | 'unmatched' | 'ignored' | 'error' | null;
-  payment_id: string | null;
-  error: string | null;
   label: string | null;
-}
+};
 
 interface RefusedRaw {
   id: number;
