@@ -42,7 +42,6 @@ export interface ComposeHooks {
 export function composeServices(base: CoreBase, protector: KeyProtector, hooks: ComposeHooks): Composed {
   const { store, repos, events, clock, log, gateways, vault, options } = base;
   const { transaction } = store;
-  const announce = paymentAnnouncer(repos.payments, events);
   const stops: (() => unknown)[] = [];
 
   const accounts = createAccountsService({ transaction, repo: repos.accounts, settings: repos.settings, vault, gateways, events, clock, log });
@@ -50,6 +49,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const operators = createOperatorsService({ operators: repos.operators, settings: repos.settings, audit: repos.audit, transaction, events, clock, log });
   operators.start();
   stops.push(() => operators.close(), pushAuditEvents(repos.audit, events));
+  const announce = paymentAnnouncer(repos.payments, events, () => operators.atDesk());
 
   const refunds = createRefundsService({
     repos: { refunds: repos.refunds, payments: repos.payments, accounts: repos.accounts },
@@ -135,7 +135,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const api = createApiService({ ...base, payments });
   stops.push(() => api.close());
 
-  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, webhookDuplicates };
+  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, webhookDuplicates, announcePayment: announce };
   return {
     deps,
     ingest,

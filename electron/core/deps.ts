@@ -16,6 +16,7 @@ import type { Repos, Store } from './store';
 import type { TunnelService } from './tunnel/service';
 import type { Clock, CoreOptions } from './types';
 import type { Vault } from './vault';
+import type { AnnouncePayment } from './payments/announce';
 import type { DuplicateCounter } from './webhooks/deliveries';
 
 /** Facts known only once things run, read by the services that need them. */
@@ -53,6 +54,8 @@ export interface CoreDeps extends CoreBase {
   backup: BackupService;
   /** the merchant's HTTP API */
   api: ApiService;
+  /** pushes payment.changed with the payment as it is now (or null while the desk is locked) */
+  announcePayment: AnnouncePayment;
   /** repeated webhook deliveries acknowledged since start (they leave no row) */
   webhookDuplicates: DuplicateCounter;
 }

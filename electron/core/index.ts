@@ -163,8 +163,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       return rpc.dispatch(method, input, ctx);
     },
     onEvent(l) {
-      // what a pushed event says about a payment is for whoever is at the desk: a locked desk hears only that it changed
-      return events.on((e) => l(e.name === 'payment.changed' && e.payload.payment && deps && !deps.operators.atDesk() ? { ...e, payload: { ...e.payload, payment: null } } : e));
+      return events.on(l);
     },
     async close() {
       if (closed) return;

@@ -17,7 +17,6 @@ import type { InProcessDeps as CoreDeps } from '../../electron/core';
 import type { RefundRequest } from '../../electron/core/gateways/ports/refunds';
 import { createIngest, type Ingest } from '../../electron/core/webhooks/ingest';
 import { ingestDeps } from '../fixtures/webhook-helpers';
-import { paymentAnnouncer } from '../../electron/core/payments/announce';
 import { startWebhookListener, type WebhookListener } from '../../electron/core/webhooks/listener';
 import type { Refund } from '../../shared/contract';
 import {
@@ -61,7 +60,7 @@ function startIngest(): void {
       if (gateway === 'razorpay' && accountId === h.razorpayAccount) return { secrets: [RZP_WEBHOOK_SECRET], livemode: false };
       return null;
     },
-    onApplied: (c) => paymentAnnouncer(deps.repos.payments, deps.events)(c.id),
+    onApplied: (c) => deps.announcePayment(c.id),
     followRefunds: (paymentId) => deps.refunds.followInCommit(paymentId),
   });
   ingest.applyPending();

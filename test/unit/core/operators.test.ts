@@ -3,7 +3,6 @@
 // change in the append-only audit log.
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPin, verifyPin } from '../../../electron/core/operators';
-import { paymentAnnouncer } from '../../../electron/core/payments/announce';
 import type { Envelope } from '../../../shared/errors';
 import { withCore, type CoreFixture } from '../../fixtures/with-core';
 
@@ -34,7 +33,7 @@ describe('pushed payment events and the locked desk', () => {
       sandbox: false, builtin: null, verificationStatus: 'unverified', verifiedAt: null, verificationMessage: null, createdAt: 1, updatedAt: 1,
     });
     d.repos.payments.insert({ id: 'pd_lock1', accountId: 'acct_l', gateway: 'stripe', livemode: false, kind: 'stripe_checkout', orderRef: 'ORD-LOCK', amountMinor: 1500, currency: 'USD', idempotencyKey: 'idem_lock1', createdAt: 1 });
-    const announce = paymentAnnouncer(d.repos.payments, d.events);
+    const announce = d.announcePayment;
     const pushed = () => events.filter((e) => e.name === 'payment.changed').map((e) => (e.name === 'payment.changed' ? e.payload : null));
 
     announce('pd_lock1');
