@@ -6,6 +6,8 @@
 // idempotent. So the events of one payment may arrive in any order, any number of times, and the result
 // is the same; a status never moves backwards (paid never returns to open or failed).
 
+import { isNonNegInt, laterFailure, mergeCapture, mergeFee, optText, withOpt } from './status-merge';
+
 export const PAYMENT_STATUSES = [
   'creating', // the intent row is committed; the gateway call is not yet confirmed
   'open', // the link or session is live
@@ -64,17 +66,19 @@ export type PaymentEvent =
   | { type: 'opened'; at: number }
   | { type: 'attempt_failed'; at: number; reason: string; paymentId?: string | null }
   | { type: 'authorized'; at: number; paymentId: string; amount: number }
-  /** `full`: the gateway says the link/session/order is paid in full (Stripe session paid, Razorpay link/order paid). */
-  | { type: 'captured'; at: number; paymentId: string; amount: number; full: boolean }
+  /** `full`: the gateway says the link/session/order is paid in full (Stripe session paid, Razorpay link/order paid).
+   *  `method`: how the customer paid, as the gateway names it (Stripe payment_method_details.type, Razorpay method). */
+  | { type: 'captured'; at: number; paymentId: string; amount: number; full: boolean; method?: string | null }
   | { type: 'expired'; at: number }
   | { type: 'cancelled'; at: number }
   | { type: 'refund_updated'; at: number; refundId: string; amount: number; status: RefundStatus; paymentId?: string | null }
-  | { type: 'fee_known'; at: number; paymentId: string; fee: number; tax: number; net: number | null };
+  /** `balanceTxnId`, `availableOn` (ms): the Stripe balance transaction the fee was read from */
+  | { type: 'fee_known'; at: number; paymentId: string; fee: number; tax: number; net: number | null; balanceTxnId?: string | null; availableOn?: number | null };
 export type PaymentEventType = PaymentEvent['type'];
 
-export interface CaptureFact { amount: number; full: boolean; at: number }
+export interface CaptureFact { amount: number; full: boolean; at: number; method?: string }
 export interface RefundFact { amount: number; status: RefundStatus; at: number }
-export interface FeeFact { fee: number; tax: number; net: number | null }
+export interface FeeFact { fee: number; tax: number; net: number | null; balanceTxnId?: string; availableOn?: number }
 
 /**
  * The whole machine state of one payment. Core stores it as JSON on the payments row and copies the
@@ -112,6 +116,11 @@ export interface PaymentSummary {
   feeMinor: number | null;
   taxMinor: number | null;
   netMinor: number | null;
+  /** how the first capture was paid (card, upi, netbanking, ...), null until a gateway said */
+  method: string | null;
+  /** Stripe: the balance transaction of the charge (txn_...) and when its funds become available (ms) */
+  balanceTxnId: string | null;
+  availableOn: number | null;
 }
 
 export function initialPaymentState(amountMinor: number): PaymentState {
@@ -120,40 +129,14 @@ export function initialPaymentState(amountMinor: number): PaymentState {
 
 const maxBy = <T>(a: T, b: T, key: (x: T) => number): T => (key(b) > key(a) ? b : a);
 
-/** Deterministic choice between two failures: the later one, ties broken by the reason text. */
-function laterFailure(a: { at: number; reason: string } | null, b: { at: number; reason: string }): { at: number; reason: string } {
-  if (a === null) return b;
-  if (b.at !== a.at) return b.at > a.at ? b : a;
-  return b.reason > a.reason ? b : a;
-}
-
-function mergeCapture(a: CaptureFact | undefined, b: CaptureFact): CaptureFact {
-  if (!a) return b;
-  return { amount: Math.max(a.amount, b.amount), full: a.full || b.full, at: Math.min(a.at, b.at) };
-}
-
 function mergeRefund(a: RefundFact | undefined, b: RefundFact): RefundFact {
   if (!a) return b;
   const status = maxBy(a.status, b.status, (s) => REFUND_STATUS_RANK[s]);
   return { amount: Math.max(a.amount, b.amount), status, at: Math.max(a.at, b.at) };
 }
 
-function mergeFee(a: FeeFact | undefined, b: FeeFact): FeeFact {
-  if (!a) return b;
-  // both known and different (should not happen): keep the larger fee, deterministically
-  if (b.fee !== a.fee) return b.fee > a.fee ? b : a;
-  if (b.tax !== a.tax) return b.tax > a.tax ? b : a;
-  if (a.net === null) return b.net === null ? a : b;
-  if (b.net === null) return a;
-  return b.net > a.net ? b : a;
-}
-
 const BASE_RANK: Record<PaymentState['base'], number> = { creating: 0, open: 1, failed: 2, expired: 3, cancelled: 4 };
 const raiseBase = (cur: PaymentState['base'], to: PaymentState['base']): PaymentState['base'] => (BASE_RANK[to] > BASE_RANK[cur] ? to : cur);
-
-function isNonNegInt(n: unknown): n is number {
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-}
 
 export interface ApplyResult {
   state: PaymentState;
@@ -215,8 +198,8 @@ function foldOne(state: PaymentState, event: PaymentEvent): PaymentState {
     case 'captured': {
       if (!isNonNegInt(event.amount)) break;
       const cur = state.captures[event.paymentId];
-      const merged = mergeCapture(cur, { amount: event.amount, full: event.full, at: event.at });
-      if (!cur || merged.amount !== cur.amount || merged.full !== cur.full || merged.at !== cur.at) {
+      const merged = mergeCapture(cur, withOpt({ amount: event.amount, full: event.full, at: event.at }, 'method', optText(event.method)));
+      if (!cur || merged.amount !== cur.amount || merged.full !== cur.full || merged.at !== cur.at || merged.method !== cur.method) {
         next = { ...state, captures: { ...state.captures, [event.paymentId]: merged } };
       }
       break;
@@ -233,7 +216,8 @@ function foldOne(state: PaymentState, event: PaymentEvent): PaymentState {
     case 'fee_known': {
       if (!isNonNegInt(event.fee) || !isNonNegInt(event.tax)) break;
       const cur = state.fees[event.paymentId];
-      const merged = mergeFee(cur, { fee: event.fee, tax: event.tax, net: event.net });
+      const availableOn = isNonNegInt(event.availableOn) ? event.availableOn : undefined;
+      const merged = mergeFee(cur, withOpt(withOpt({ fee: event.fee, tax: event.tax, net: event.net }, 'balanceTxnId', optText(event.balanceTxnId)), 'availableOn', availableOn));
       if (merged !== cur) next = { ...state, fees: { ...state.fees, [event.paymentId]: merged } };
       break;
     }
@@ -290,6 +274,7 @@ export function summarizePayment(state: PaymentState): PaymentSummary {
     }
   }
   if (paymentId === null) paymentId = Object.keys(state.authorizations).sort()[0] ?? null;
+  const withTxn = fees.find((f) => f.balanceTxnId !== undefined);
   return {
     status,
     statusReason: status === 'failed' ? (state.lastFailure?.reason ?? null) : null,
@@ -304,6 +289,9 @@ export function summarizePayment(state: PaymentState): PaymentSummary {
     feeMinor,
     taxMinor,
     netMinor,
+    method: (paymentId !== null ? state.captures[paymentId]?.method : undefined) ?? captures.find((c) => c.method)?.method ?? null,
+    balanceTxnId: withTxn?.balanceTxnId ?? null,
+    availableOn: withTxn?.availableOn ?? fees.find((f) => f.availableOn !== undefined)?.availableOn ?? null,
   };
 }
 

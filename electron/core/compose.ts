@@ -65,6 +65,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const ingest = createIngest({
     events: repos.webhookEvents,
     payments: repos.payments,
+    orders: repos.orders,
     transaction,
     durability: store.durability({ log }),
     webhooks: (g) => gateways.adapter(g).webhooks,

@@ -20,6 +20,9 @@ export type LinkKindInput = z.infer<typeof LinkKindInputSchema>;
 export const PaymentKindSchema = z.enum(['stripe_checkout', 'stripe_payment_link', 'razorpay_link', 'razorpay_order']);
 export type PaymentKind = z.infer<typeof PaymentKindSchema>;
 
+export const LinkStateSchema = z.enum(['creating', 'open', 'used', 'expired', 'cancelled']);
+export type LinkState = z.infer<typeof LinkStateSchema>;
+
 export const DisplayStatusSchema = z.enum([...PAYMENT_STATUSES, 'partially_refunded', 'refunded']);
 export type DisplayStatusValue = z.infer<typeof DisplayStatusSchema>;
 
@@ -90,7 +93,7 @@ export const LinkCreateInputSchema = z.object({
   mode: ModeSchema.optional(),
   /** default: checkout_session for Stripe, payment_link for Razorpay */
   kind: LinkKindInputSchema.optional(),
-  /** as typed: "1,234.50", "1234.5", "500" (JPY has no decimals, KWD three) */
+  /** as typed: "1,234.50", "1,00,000.50" (lakhs), "1234.5", "₹500" (JPY has no decimals, KWD three; '.' before decimals) */
   amount: z.string().trim().min(1, 'Enter an amount').max(40, 'The amount is too long'),
   currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'Choose a currency (a 3-letter code such as USD or INR)'),
   description: optText(250, 'Keep the description under 250 characters'),
@@ -98,7 +101,8 @@ export const LinkCreateInputSchema = z.object({
     .regex(/^[\x21-\x7e][\x20-\x7e]*$/, 'Use letters, digits and simple punctuation for the order reference'),
   customerName: optText(100, 'Keep the name under 100 characters'),
   customerEmail: optText(254, 'The email address is too long'),
-  customerPhone: optText(30, 'The phone number is too long'),
+  /** as typed ("98765 00000", "+91 98765-00000"); stored as E.164, a number without its code read as the shop's country's */
+  customerPhone: optText(30, 'Keep the phone number under 30 characters'),
   /** minutes from now until the link expires (Stripe Checkout 30..1440; Razorpay links at least 15) */
   expiresInMinutes: z.number().int('Whole minutes only').positive('The expiry must be in the future').optional(),
   /** or an absolute expiry, ms since the epoch */
@@ -138,7 +142,22 @@ export const PaymentSchema = z.object({
   gateway: GatewaySchema,
   mode: ModeSchema,
   kind: PaymentKindSchema,
+  /** the shop's order reference */
   orderRef: z.string(),
+  /** which try at this order the link is: 1, 2, ... (a new link for the same order once the earlier one expired or was cancelled) */
+  attemptNo: z.number().int(),
+  /** what the gateway and the customer see: the order reference, with "/2", "/3" ... from the second attempt */
+  reference: z.string(),
+  /** a reusable link: many customers can pay it, each payment is its own row under it (`linkId`) */
+  reusable: z.boolean(),
+  /** a payment made through a reusable link: the link's Paydesk id; null for a link */
+  linkId: z.string().nullable(),
+  /** the link's own state, apart from its payments: `used` = a single-use link that was paid; null for a payment under a reusable link */
+  linkState: LinkStateSchema.nullable(),
+  /** attempts that failed (a declined card ...); a single-use link stays open after one */
+  failedAttempts: z.number().int(),
+  /** a reusable link: how many payments were made through it (0 for any other row) */
+  paymentCount: z.number().int(),
   amountMinor: z.number().int(),
   currency: z.string(),
   description: z.string().nullable(),
@@ -205,6 +224,8 @@ export const PaymentListInputSchema = z.object({
   to: z.number().int().optional(),
   /** order reference, email, name, phone, description or any gateway id (substring, 3+ characters use the index) */
   search: SearchTextSchema.optional(),
+  /** only the payments made through this reusable link */
+  linkId: z.string().optional(),
   /** nextCursor of the previous page */
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(500).optional(),
@@ -250,8 +271,22 @@ export const RawEventSchema = z.object({
 });
 export type RawEvent = z.infer<typeof RawEventSchema>;
 
+export const AttemptSchema = z.object({
+  id: z.string(),
+  attemptNo: z.number().int(),
+  reference: z.string(),
+  status: PaymentStatusSchema,
+  linkState: LinkStateSchema.nullable(),
+  createdAt: z.number().int(),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
 export const PaymentDetailSchema = z.object({
   payment: PaymentSchema,
+  /** a reusable link's payments, newest first (empty for any other row) */
+  payments: z.array(PaymentSchema),
+  /** every attempt at the same order, this one included, oldest first */
+  attempts: z.array(AttemptSchema),
   timeline: z.array(TimelineEntrySchema),
   events: z.array(RawEventSchema),
   fees: z.object({ feeMinor: z.number().int().nullable(), taxMinor: z.number().int().nullable(), netMinor: z.number().int().nullable(), currency: z.string() }),

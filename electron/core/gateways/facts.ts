@@ -47,6 +47,15 @@ export interface NormalizedEvent {
   handled: boolean;
   settlement?: Settlement;
   livemode: boolean | null;
+  /** who paid, when the event says (Stripe session customer_details / charge billing_details, Razorpay payment email/contact) */
+  customer?: CustomerFacts | null;
+}
+
+/** The payer as the gateway reports them; each part null when not given. */
+export interface CustomerFacts {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
 }
 
 /** The key under which Paydesk puts its payment id in a gateway object's metadata or notes. */

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit';
 import type { AnnouncePayment } from '../payments/announce';
 import type { FollowRefunds } from '../payments/apply';
 import { createLinksService, type LinksService } from '../payments/links';
+import { readReportsSettings } from '../reports/settings';
 import { createPaymentQueries, type PaymentQueries } from '../payments/overview';
 import { qrFor } from '../payments/qr';
 import { createSync, type SyncService } from '../payments/sync';
@@ -32,16 +33,17 @@ export function createPaymentServices(d: CoreBase, opts: PaymentServicesOptions)
   const { store } = d;
   const { payments, paymentLinks } = store.repos;
   const links = createLinksService({
-    payments, paymentLinks, transaction: store.transaction, accounts: store.repos.accounts, gateways: d.gateways,
+    payments, paymentLinks, orders: store.repos.orders, transaction: store.transaction, accounts: store.repos.accounts, gateways: d.gateways,
+    shopPlace: () => ({ timeZone: readReportsSettings(store.repos.settings).timeZone }),
     events: d.events, announce: opts.announce, clock: d.clock, log: d.log,
     audit: (entry) => recordAudit(store.repos.audit, entry),
     ...(opts.onIdsLearned ? { onIdsLearned: opts.onIdsLearned } : {}),
   });
   const sync = createSync({
-    payments, paymentLinks, transaction: store.transaction, accounts: store.repos.accounts, settings: store.repos.settings,
+    payments, paymentLinks, orders: store.repos.orders, transaction: store.transaction, accounts: store.repos.accounts, settings: store.repos.settings,
     gateways: d.gateways, events: d.events, announce: opts.announce, clock: d.clock, log: d.log, beforeTick: () => links.retryPending(), ...(opts.followRefunds ? { followRefunds: opts.followRefunds } : {}),
   });
-  const queries = createPaymentQueries(store.repos.paymentList, (row) => links.paymentOf(row), (id) => links.notifyOf(id));
+  const queries = createPaymentQueries(store.repos.paymentList, store.repos.orders, (row) => links.paymentOf(row), (id) => links.notifyOf(id));
   return { links, sync, queries };
 }
 

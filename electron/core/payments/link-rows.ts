@@ -1,6 +1,6 @@
 // A stored payment row as the contract's Payment, and as what a gateway port is asked to make or cancel.
 import { randomBytes } from 'node:crypto';
-import type { Payment } from '../../../shared/contract';
+import type { LinkState, Payment } from '../../../shared/contract';
 import type { LinkHandle, LinkRequest } from '../gateways/ports/links';
 import type { PaymentRow } from '../store/repos/payments';
 
@@ -25,6 +25,25 @@ export function notesOfRow(row: Pick<PaymentRow, 'notes'>): Record<string, strin
   return notes;
 }
 
+/**
+ * The link's own state, apart from its payments: a single-use link that took money is `used` (it cannot be
+ * paid again); a declined try leaves it open. A payment under a reusable link has none.
+ */
+export function linkStateOf(row: Pick<PaymentRow, 'parent_id' | 'reusable' | 'status'>): LinkState | null {
+  if (row.parent_id !== null) return null;
+  switch (row.status) {
+    case 'creating':
+    case 'expired':
+    case 'cancelled':
+      return row.status;
+    case 'open':
+    case 'failed':
+      return 'open';
+    default:
+      return row.reusable === 1 ? 'open' : 'used';
+  }
+}
+
 /** Payment row -> the contract's Payment. */
 export function paymentOfRow(row: PaymentRow, pendingReason: string | null = null): Payment {
   return {
@@ -34,6 +53,13 @@ export function paymentOfRow(row: PaymentRow, pendingReason: string | null = nul
     mode: row.livemode ? 'live' : 'test',
     kind: row.kind,
     orderRef: row.order_ref,
+    attemptNo: row.attempt_no,
+    reference: row.gateway_ref,
+    reusable: row.reusable === 1,
+    linkId: row.parent_id,
+    linkState: linkStateOf(row),
+    failedAttempts: row.failed_attempts,
+    paymentCount: row.payment_count,
     amountMinor: row.amount_minor,
     currency: row.currency,
     description: row.description,
@@ -80,6 +106,7 @@ export function linkRequestOf(row: PaymentRow, notify: boolean): LinkRequest {
   return {
     paymentId: row.id,
     kind: row.kind,
+    reference: row.gateway_ref ?? row.order_ref,
     amountMinor: row.amount_minor,
     currency: row.currency,
     title: row.description ?? `Order ${row.order_ref}`,

@@ -26,6 +26,9 @@ import { DuplicateIntentError, type PaymentLinksRepo } from '../store/repos/paym
 import type { PaymentRow, PaymentsRepo } from '../store/repos/payments';
 import type { Clock, OperatorRef } from '../types';
 import { applyFacts, type PaymentChange } from './apply';
+import { nextAttempt } from './attempts';
+import type { ShopPlace } from '../../../shared/region';
+import type { OrdersRepo } from '../store/repos/orders';
 import { linkHandleOf, linkRequestOf, newPaymentId, paymentOfRow } from './link-rows';
 import { idempotencyKeyFor, usableAccount, validateLink, type LinkCreateParsed, type ValidatedLink } from './links-validate';
 import type { GatewayIds } from '../gateways/facts';
@@ -36,6 +39,9 @@ export { newPaymentId, notesOfRow, paymentOfRow } from './link-rows';
 export interface LinksDeps {
   payments: PaymentsRepo;
   paymentLinks: PaymentLinksRepo;
+  orders: OrdersRepo;
+  /** where the shop is (its time zone, Settings → Reports): the country of a phone number typed without one */
+  shopPlace?: () => ShopPlace;
   transaction: Transact;
   accounts: Pick<AccountsRepo, 'get'>;
   gateways: Pick<Gateways, 'client'>;
@@ -93,9 +99,11 @@ export function createLinksService(d: LinksDeps) {
     }
   }
 
-  function validate(input: LinkCreateParsed): ValidatedLink {
+  function validate(input: LinkCreateParsed): ValidatedLink & { reusable: boolean } {
     const account = usableAccount(d.accounts.get(input.accountId), input.mode);
-    return validateLink(input, account, linkPortOf(account), clock.now());
+    const port = linkPortOf(account);
+    const v = validateLink(input, account, port, clock.now(), d.shopPlace?.() ?? {});
+    return { ...v, reusable: port.reusable(v.kind) };
   }
 
   function intentDetail(id: string): IntentDetail {
@@ -108,16 +116,17 @@ export function createLinksService(d: LinksDeps) {
     }
   }
 
-  function insertIntent(v: ValidatedLink, key: string, opts: CreateOptions): string {
+  function insertIntent(v: ValidatedLink & { reusable: boolean }, key: string, opts: CreateOptions): string {
     const id = newPaymentId();
     const now = clock.now();
     const detail: IntentDetail = { notify: v.notify, createdBy: opts.createdBy };
     transaction(() => {
+      const attempt = nextAttempt(d.orders, v.account.id, v.orderRef);
       paymentLinks.insertIntent({
         id, accountId: v.account.id, gateway: v.account.gateway, livemode: v.account.livemode, kind: v.kind, orderRef: v.orderRef,
         amountMinor: v.amountMinor, currency: v.currency, description: v.description, customerName: v.customerName,
         customerEmail: v.customerEmail, customerPhone: v.customerPhone, notes: v.notes, idempotencyKey: key,
-        expiresAt: v.expiresAt, createdBy: opts.createdBy, createdAt: now,
+        expiresAt: v.expiresAt, createdBy: opts.createdBy, createdAt: now, ...attempt, reusable: v.reusable,
       }, JSON.stringify(detail));
       d.audit({
         operator: opts.operator ?? null, action: 'link.created', subject: { type: 'payment', id }, livemode: v.account.livemode, at: now,
@@ -133,15 +142,13 @@ export function createLinksService(d: LinksDeps) {
     const prior = paymentLinks.byIdempotencyKey(key);
     if (prior) return { row: prior, existing: true };
     const v = validate(input);
-    const clash = paymentLinks.orderRefUsedBy(v.account.id, v.orderRef);
-    if (clash) throw invalid('orderRef', `Order reference ${v.orderRef} is already used on this account (payment ${clash}). Use a new reference for each order.`);
     try {
       return { row: must(insertIntent(v, key, opts)), existing: false };
     } catch (err) {
       if (!(err instanceof DuplicateIntentError)) throw err;
       const again = paymentLinks.byIdempotencyKey(key);
       if (again) return { row: again, existing: true };
-      if (err.on === 'order_ref') throw invalid('orderRef', `Order reference ${v.orderRef} is already used on this account. Use a new reference for each order.`);
+      if (err.on === 'order_ref') throw invalid('orderRef', `Another link for order ${v.orderRef} was made at the same moment. Look it up in Payments before making a new one.`);
       throw err;
     }
   }

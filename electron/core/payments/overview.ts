@@ -1,5 +1,7 @@
 // Read side of payments: the list (filters, search, cursor pages), the detail (timeline, raw events, fees)
 // and the overview numbers, over the payment-list repository (which holds the SQL and its statement cache).
+import type { OrdersRepo } from '../store/repos/orders';
+import { linkStateOf } from './link-rows';
 import type { Mode, Overview, Payment, PaymentDetail, PaymentList, PaymentListInput, RawEvent, TimelineEntry } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { isPaymentStatus } from '../../../shared/status';
@@ -43,7 +45,7 @@ function dayLabel(ms: number): string {
 }
 
 /** `source` is the payment-list repository (a raw connection is still accepted while the caller moves to it). */
-export function createPaymentQueries(repo: PaymentListRepo, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
+export function createPaymentQueries(repo: PaymentListRepo, orders: OrdersRepo, toPayment: (row: PaymentRow) => Payment, notifyOf: (id: string) => boolean | null) {
 
   function list(input: PaymentListInput): PaymentList {
     // the count is for the "N payments" line, which shows the first page's: a scrolled-to page skips it, and
@@ -82,8 +84,13 @@ export function createPaymentQueries(repo: PaymentListRepo, toPayment: (row: Pay
           body: redactString(text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…` : text),
         };
       });
+    const attempts = orders.attempts(row.account_id, row.order_ref).map((a) => ({
+      id: a.id, attemptNo: a.attempt_no, reference: a.gateway_ref, status: a.status, linkState: linkStateOf({ ...a, parent_id: null }), createdAt: a.created_at,
+    }));
     return {
       payment: toPayment(row),
+      payments: row.reusable === 1 ? orders.children(row.id).map(toPayment) : [],
+      attempts,
       timeline,
       events,
       fees: { feeMinor: row.fee_minor, taxMinor: row.tax_minor, netMinor: row.net_minor, currency: row.currency },

@@ -21,9 +21,11 @@ import type { PaymentLinksRepo } from '../store/repos/payment-links';
 import type { PaymentRow, PaymentsRepo } from '../store/repos/payments';
 import type { SettingsRepo } from '../store/repos/settings';
 import type { Clock } from '../types';
-import { applyFacts, hasRefundFact, type FollowRefunds } from './apply';
+import { commitFold, hasRefundFact, type FollowRefunds, type PaymentChange } from './apply';
+import { materialize, planFacts } from './route';
+import type { OrdersRepo } from '../store/repos/orders';
 import { linkHandleOf } from './link-rows';
-import type { GatewayIds } from '../gateways/facts';
+import type { CustomerFacts, GatewayIds } from '../gateways/facts';
 
 const FEE_WINDOW_MS = 3 * 24 * 3600_000;
 
@@ -33,6 +35,7 @@ const cursorKey = (a: Pick<AccountRow, 'id' | 'gateway'>): string => `sync.${a.g
 export interface SyncDeps {
   payments: PaymentsRepo;
   paymentLinks: PaymentLinksRepo;
+  orders: OrdersRepo;
   transaction: Transact;
   accounts: Pick<AccountsRepo, 'get' | 'list'>;
   settings: SettingsRepo;
@@ -75,22 +78,31 @@ export function createSync(d: SyncDeps) {
   }
 
   /** Folds facts into one payment in one transaction; emits payment.changed when the merchant sees a change. */
-  function apply(paymentId: string, facts: PaymentEvent[], gatewayType: string | null, ids: GatewayIds): boolean {
+  /**
+   * Folds facts into one payment in one transaction (a reusable link's facts into the payment each names);
+   * emits payment.changed for each row whose visible state changed.
+   */
+  function apply(paymentId: string, facts: PaymentEvent[], gatewayType: string | null, ids: GatewayIds, customer?: CustomerFacts | null): boolean {
     if (facts.length === 0 && Object.keys(ids).length === 0) return false;
     const now = clock.now();
-    const change = d.transaction(() => {
+    const changes = d.transaction(() => {
       const row = payments.byId(paymentId);
-      if (!row) return null;
-      const c = applyFacts(payments, row, facts, { source: 'sync', gatewayType, ids, now });
-      if (c && d.followRefunds && hasRefundFact(facts)) d.followRefunds(row.id);
-      return c;
+      if (!row) return [];
+      const opts = { source: 'sync' as const, gatewayType, now };
+      const out: PaymentChange[] = [];
+      for (const { fold, ids: own } of materialize(d, planFacts(d, row, facts, ids, opts), customer, opts)) {
+        const c = commitFold(payments, fold, own, now);
+        if (c) out.push(c);
+        if (c && d.followRefunds && hasRefundFact(facts)) d.followRefunds(fold.row.id);
+      }
+      return out;
     });
-    if (change) d.announce(change.id);
-    return change !== null;
+    for (const c of changes) d.announce(c.id);
+    return changes.length > 0;
   }
 
   const applyGroups = (row: PaymentRow, groups: SyncFacts[]): boolean =>
-    groups.reduce((changed, g) => apply(row.id, g.facts, g.gatewayType, g.ids) || changed, false);
+    groups.reduce((changed, g) => apply(row.id, g.facts, g.gatewayType, g.ids, g.customer) || changed, false);
 
   /** the account's events since its cursor (first run: since its oldest open link, or now) */
   async function readEvents(account: AccountRow, port: SyncPort): Promise<number> {
@@ -108,7 +120,7 @@ export function createSync(d: SyncDeps) {
       if (paymentLinks.knownEvent(account.gateway, account.id, ev.id)) continue;
       const row = payments.findForRef(account.id, ev.ref);
       if (!row || row.gateway !== account.gateway) continue;
-      if (apply(row.id, ev.facts, ev.type, ev.ref.ids)) changed++;
+      if (apply(row.id, ev.facts, ev.type, ev.ref.ids, ev.customer)) changed++;
     }
     d.settings.set(cursorKey(account), read.cursor);
     return changed;

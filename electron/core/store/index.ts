@@ -13,6 +13,7 @@ import { snapshotRepo } from './snapshot';
 import { backupRepo } from './repos/backup';
 import { paymentLinksRepo } from './repos/payment-links';
 import { paymentsRepo } from './repos/payments';
+import { ordersRepo } from './repos/orders';
 import { refundsRepo } from './repos/refunds';
 import { settingsRepo } from './repos/settings';
 import { ledgerRepo } from './repos/ledger';
@@ -34,6 +35,7 @@ export function createRepos(db: Db, now: () => number) {
     settings: settingsRepo(db, now),
     payments,
     paymentLinks: paymentLinksRepo(db, payments),
+    orders: ordersRepo(db),
     webhookEvents: webhookEventsRepo(db),
     deliveries: deliveriesRepo(db),
     refunds: refundsRepo(db),

@@ -47,6 +47,15 @@ export interface MigrateOptions {
   now?: () => number;
 }
 
+/** A rebuild ran with foreign keys off: refuse to commit one that left a reference dangling. */
+function assertReferencesHold(db: Db, m: Migration): void {
+  const broken = db.prepare('PRAGMA foreign_key_check').all() as { table: string; parent: string }[];
+  if (broken.length > 0) {
+    const first = broken[0]!;
+    throw new AppError('internal', `Migration ${m.version} (${m.name}) would leave ${broken.length} broken reference(s), e.g. ${first.table} → ${first.parent}. Nothing was changed.`);
+  }
+}
+
 export interface MigrateResult { from: number; to: number; applied: number[] }
 
 export function migrate(db: Db, opts: MigrateOptions = {}): MigrateResult {
@@ -82,11 +91,19 @@ export function migrate(db: Db, opts: MigrateOptions = {}): MigrateResult {
   const done: number[] = [];
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   for (const m of list.slice(from, target)) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, checksum(m.sql), now());
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    const fkOn = m.rebuildsTables === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (fkOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        m.data?.(db);
+        if (m.rebuildsTables) assertReferencesHold(db, m);
+        record.run(m.version, m.name, checksum(m.sql), now());
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } finally {
+      if (fkOn) db.pragma('foreign_keys = ON');
+    }
     done.push(m.version);
   }
   return { from, to: Math.max(from, target), applied: done };

@@ -4,7 +4,9 @@
 // then the writes that refer to it (timeline rows tied to the row, the payment's changed columns).
 import type { Gateway } from '../../../shared/gateways';
 import type { WebhookPort } from '../gateways/ports/webhooks';
-import { commitFold, foldFacts, hasRefundFact, learnsIds, type FollowRefunds, type PaymentChange } from '../payments/apply';
+import { commitFold, hasRefundFact, learnsIds, type FollowRefunds, type PaymentChange } from '../payments/apply';
+import { materialize, planChanges, planFacts } from '../payments/route';
+import type { OrdersRepo } from '../store/repos/orders';
 import type { PaymentsRepo } from '../store/repos/payments';
 import type { ApplyResult, WebhookEventInsert, WebhookEventRow, WebhookEventsRepo } from '../store/repos/webhook-events';
 import type { Transact } from '../store/transaction';
@@ -20,6 +22,7 @@ export type Changes = Map<string, PaymentChange>;
 export interface ApplierDeps {
   events: WebhookEventsRepo;
   payments: PaymentsRepo;
+  orders: OrdersRepo;
   transaction: Transact;
   webhooks: (gateway: Gateway) => WebhookPort;
   stats: IngestStats;
@@ -58,13 +61,16 @@ export function createApplier(d: ApplierDeps) {
       if (result === 'unmatched') stats.unmatched++;
       return id;
     }
-    const fold = foldFacts(row, n.events, { source: 'webhook', gatewayType: item.type, now: at });
-    const id = store(target, item.accountId, at, fold.changed ? 'changed' : 'unchanged', row.id);
+    const opts = { source: 'webhook' as const, gatewayType: item.type, now: at };
+    const plan = planFacts(d, row, n.events, n.ref.ids, opts);
+    const id = store(target, item.accountId, at, planChanges(plan) ? 'changed' : 'unchanged', row.id);
     if (id === null) return null;
     const learned = learnsIds(row, n.ref.ids);
-    const change = commitFold(payments, fold, n.ref.ids, at, id);
-    if (change) changes.set(change.id, change);
-    if (d.followRefunds && fold.stateChanged && hasRefundFact(n.events)) d.followRefunds(row.id);
+    for (const { fold, ids } of materialize(d, plan, n.customer, opts)) {
+      const change = commitFold(payments, fold, ids, at, id);
+      if (change) changes.set(change.id, change);
+      if (d.followRefunds && fold.stateChanged && hasRefundFact(n.events)) d.followRefunds(fold.row.id);
+    }
     stats.applied++;
     if (learned && retryUnmatched) retryUnmatchedFor(item.accountId, id, changes, at);
     return id;

@@ -20,6 +20,7 @@ import type { WebhookPort, WebhookSecrets } from '../gateways/ports/webhooks';
 import { DEFAULT_MAX_SKEW_SEC } from '../gateways/replay';
 import type { FollowRefunds, PaymentChange } from '../payments/apply';
 import type { Durability } from '../store/durability';
+import type { OrdersRepo } from '../store/repos/orders';
 import type { PaymentsRepo } from '../store/repos/payments';
 import type { WebhookEventsRepo } from '../store/repos/webhook-events';
 import type { Transact } from '../store/transaction';
@@ -40,6 +41,7 @@ type IngestLog = (level: 'info' | 'warn' | 'error', message: string, detail?: Re
 export interface IngestDeps {
   events: WebhookEventsRepo;
   payments: PaymentsRepo;
+  orders: OrdersRepo;
   transaction: Transact;
   /** the group commit's fsync off the event loop; the ingest closes it */
   durability: Durability;
@@ -91,7 +93,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   const hashed = hashStoredBodies(transaction, events, now() - longestWindowSec * 1000);
   if (hashed > 0) log('info', `hashed ${hashed} stored webhook bodies`);
 
-  const applier = createApplier({ events, payments: deps.payments, transaction, webhooks: deps.webhooks, stats, log, followRefunds: deps.followRefunds });
+  const applier = createApplier({ events, payments: deps.payments, orders: deps.orders, transaction, webhooks: deps.webhooks, stats, log, followRefunds: deps.followRefunds });
 
   function emitChanges(changes: Changes): void {
     for (const c of changes.values()) {

@@ -10,6 +10,9 @@ export interface LinkRequest {
   /** Paydesk's id: the gateway echoes it (client_reference_id, reference_id, receipt) */
   paymentId: string;
   kind: PaymentKind;
+  /** what the customer and the gateway's reports show: the shop's order reference, "/2" ... from the second
+   *  attempt on (unique per account: Razorpay refuses a reused reference_id); at most 40 characters */
+  reference: string;
   amountMinor: number;
   currency: string;
   /** the line item's name and the link's description */
@@ -48,6 +51,8 @@ export interface LinkPort {
    * invalid_input on `kind` for a kind this gateway does not make.
    */
   kindFor(choice: LinkKind | undefined): PaymentKind;
+  /** whether a link of `kind` can be paid by many customers: each of its payments is then its own row */
+  reusable(kind: PaymentKind): boolean;
   /**
    * The expiry to store for a link of `kind` (ms; null: none), from the merchant's wish (`given`, ms, or
    * undefined). Throws invalid_input on `field` when the gateway would refuse it.

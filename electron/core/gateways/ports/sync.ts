@@ -1,7 +1,7 @@
 // The part of the gateway seam for catching up with the gateway: its recent events or each open link's facts, as gateway-neutral facts (payments/sync.ts).
 // Gateway-neutral: no SDK type appears here; each gateway's implementation is in gateways/<gateway>/sync.ts.
 import type { PaymentEvent } from '../../../../shared/status';
-import type { GatewayIds, PaymentRef } from '../facts';
+import type { CustomerFacts, GatewayIds, PaymentRef } from '../facts';
 import type { LinkHandle } from './links';
 
 /** Where an event stream was read up to: the newest event's time (unix s) and the ids seen at that second. */
@@ -16,6 +16,8 @@ export interface SyncedEvent {
   type: string;
   ref: PaymentRef;
   facts: PaymentEvent[];
+  /** the payer, when the event says */
+  customer?: CustomerFacts | null;
 }
 
 /** Facts to fold into a payment together (one transaction, one timeline label). */
@@ -24,6 +26,8 @@ export interface SyncFacts {
   ids: GatewayIds;
   /** the timeline's label for where the facts came from */
   gatewayType: string;
+  /** the payer, when the gateway says */
+  customer?: CustomerFacts | null;
 }
 
 export interface LinkFacts {

@@ -40,6 +40,7 @@ export function stripeLinks(client: Stripe, _target: AccountTarget): LinkPort {
 
   return {
     kindFor: stripeKindFor,
+    reusable: (kind) => kind === 'stripe_payment_link',
     expiryFor: stripeExpiryFor,
     async create(req) {
       const currency = req.currency.toLowerCase();

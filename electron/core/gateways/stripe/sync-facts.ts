@@ -18,7 +18,8 @@ function feeFact(pi: Stripe.PaymentIntent | null, at: number): PaymentEvent | nu
   if (!pi || !bt) return null;
   const fee = int(bt.fee);
   if (fee === null) return null;
-  return { type: 'fee_known', at, paymentId: pi.id, fee, tax: 0, net: int(bt.net) };
+  const availableOn = int(bt.available_on);
+  return { type: 'fee_known', at, paymentId: pi.id, fee, tax: 0, net: int(bt.net), balanceTxnId: bt.id, availableOn: availableOn === null ? null : availableOn * 1000 };
 }
 
 /** `reusableLink`: the session is one of a Payment Link's, whose opening or expiry says nothing of the link. */
@@ -34,7 +35,7 @@ export function sessionFacts(s: Stripe.Checkout.Session, reusableLink: boolean, 
   const facts: PaymentEvent[] = [];
   const paidAt = (int(ch?.created) ?? int(pi?.created) ?? nowS) * 1000;
   if (s.status === 'complete' && (s.payment_status === 'paid' || s.payment_status === 'no_payment_required')) {
-    facts.push({ type: 'captured', at: paidAt, paymentId: piId ?? s.id, amount: int(s.amount_total) ?? 0, full: true });
+    facts.push({ type: 'captured', at: paidAt, paymentId: piId ?? s.id, amount: int(s.amount_total) ?? 0, full: true, method: ch?.payment_method_details?.type ?? null });
     const fee = feeFact(pi, paidAt);
     if (fee) facts.push(fee);
   } else if (s.status === 'expired') {

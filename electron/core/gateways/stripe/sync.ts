@@ -4,6 +4,7 @@
 import type Stripe from 'stripe';
 import type { AccountTarget } from '../adapter';
 import { mapStripeError } from '../errors';
+import type { CustomerFacts } from '../facts';
 import type { LinkHandle } from '../ports/links';
 import type { EventCursor, EventStream, LinkFacts, SyncedEvent, SyncPort } from '../ports/sync';
 import { normalizeStripe } from './webhooks-normalize';
@@ -41,6 +42,13 @@ async function mapped<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** the payer as Checkout collected them */
+function customerOf(s: Stripe.Checkout.Session): CustomerFacts | null {
+  const c = s.customer_details;
+  if (!c) return null;
+  return { name: c.name ?? null, email: c.email ?? null, phone: c.phone ?? null };
+}
+
 export function stripeSync(client: Stripe, _target: AccountTarget): SyncPort {
   const events: EventStream = {
     async since(cursor: EventCursor, nowMs: number) {
@@ -65,7 +73,7 @@ export function stripeSync(client: Stripe, _target: AccountTarget): SyncPort {
         if (ev.created === maxCreated) idsAtMax.add(ev.id);
         if (seen.has(ev.id)) continue;
         const n = normalizeStripe(ev);
-        if (n.ref && n.events.length > 0) out.push({ id: ev.id, type: ev.type, ref: n.ref, facts: n.events });
+        if (n.ref && n.events.length > 0) out.push({ id: ev.id, type: ev.type, ref: n.ref, facts: n.events, customer: n.customer ?? null });
       }
       return { events: out, cursor: { created: maxCreated, ids: [...idsAtMax].slice(-500) } };
     },
@@ -75,7 +83,7 @@ export function stripeSync(client: Stripe, _target: AccountTarget): SyncPort {
     if (link.kind === 'stripe_checkout' && link.sessionId) {
       const s = await mapped(() => client.checkout.sessions.retrieve(link.sessionId!, { expand: [EXPAND] }));
       const { facts, ids } = sessionFacts(s, false, nowMs);
-      return { groups: [{ facts, ids, gatewayType: 'checkout.session (sync)' }], warnings: [] };
+      return { groups: [{ facts, ids, gatewayType: 'checkout.session (sync)', customer: customerOf(s) }], warnings: [] };
     }
     if (link.kind === 'stripe_payment_link' && link.plinkId) {
       const groups: LinkFacts['groups'] = [];
@@ -83,8 +91,9 @@ export function stripeSync(client: Stripe, _target: AccountTarget): SyncPort {
       if (pl.active === false) groups.push({ facts: [{ type: 'cancelled', at: nowMs }], ids: {}, gatewayType: 'payment_link (sync)' });
       const sessions = await mapped(() => client.checkout.sessions.list({ payment_link: link.plinkId!, limit: 100, expand: [`data.${EXPAND}`] }));
       for (const s of sessions.data) {
-        const { facts } = sessionFacts(s, true, nowMs);
-        if (facts.length > 0) groups.push({ facts, ids: {}, gatewayType: 'checkout.session (sync)' });
+        // each session's payment is its own row under the link (payments/route.ts): its ids go to that row
+        const { facts, ids } = sessionFacts(s, true, nowMs);
+        if (facts.length > 0) groups.push({ facts, ids, gatewayType: 'checkout.session (sync)', customer: customerOf(s) });
       }
       return { groups, warnings: [] };
     }

@@ -2,9 +2,16 @@
 // shared/status.ts. Pure: used for webhooks and for the events API that sync reads.
 import type Stripe from 'stripe';
 import type { PaymentEvent, RefundStatus } from '../../../../shared/status';
-import { int, paymentRef as ref, PAYDESK_KEY, reasonText, str, type NormalizedEvent } from '../facts';
+import { int, paymentRef as ref, PAYDESK_KEY, reasonText, str, type CustomerFacts, type NormalizedEvent } from '../facts';
 
-type Facts = Pick<NormalizedEvent, 'ref' | 'events'>;
+type Facts = Pick<NormalizedEvent, 'ref' | 'events' | 'customer'>;
+
+/** The payer as Stripe collected them: Checkout's customer_details, a charge's billing_details. */
+function payer(d: { name?: string | null; email?: string | null; phone?: string | null } | null | undefined): CustomerFacts | null {
+  if (!d) return null;
+  const c = { name: str(d.name) ?? null, email: str(d.email) ?? null, phone: str(d.phone) ?? null };
+  return c.name || c.email || c.phone ? c : null;
+}
 
 /** A Stripe expandable field: an id string or an object with an id. */
 const idOf = (v: unknown): string | undefined => {
@@ -38,7 +45,7 @@ function session(s: Stripe.Checkout.Session, type: string, at: number): Facts {
     // a session of a reusable Payment Link expiring does not expire the link
     if (!idOf(s.payment_link)) events.push({ type: 'expired', at });
   }
-  return { ref: r, events };
+  return { ref: r, events, customer: payer(s.customer_details) };
 }
 
 function paymentIntent(pi: Stripe.PaymentIntent, type: string, at: number): Facts {
@@ -61,7 +68,8 @@ function charge(ch: Stripe.Charge, type: string, at: number): Facts {
   const paymentId = pi ?? ch.id;
   const events: PaymentEvent[] = [];
   if (type === 'charge.succeeded' || type === 'charge.captured') {
-    if (ch.captured) events.push({ type: 'captured', at, paymentId, amount: int(ch.amount_captured) ?? int(ch.amount) ?? 0, full: false });
+    const method = str(ch.payment_method_details?.type) ?? null;
+    if (ch.captured) events.push({ type: 'captured', at, paymentId, amount: int(ch.amount_captured) ?? int(ch.amount) ?? 0, full: false, method });
     else events.push({ type: 'authorized', at, paymentId, amount: int(ch.amount) ?? 0 });
   } else if (type === 'charge.failed') {
     events.push({ type: 'attempt_failed', at, reason: reasonText(ch.outcome?.reason ?? ch.failure_code, ch.failure_message, 'charge_failed'), paymentId });
@@ -75,9 +83,10 @@ function charge(ch: Stripe.Charge, type: string, at: number): Facts {
   const bt = ch.balance_transaction;
   if (bt && typeof bt === 'object' && (type === 'charge.succeeded' || type === 'charge.captured' || type === 'charge.updated')) {
     const fee = int(bt.fee);
-    if (fee !== null) events.push({ type: 'fee_known', at, paymentId, fee, tax: 0, net: int(bt.net) });
+    const availableOn = int(bt.available_on);
+    if (fee !== null) events.push({ type: 'fee_known', at, paymentId, fee, tax: 0, net: int(bt.net), balanceTxnId: bt.id, availableOn: availableOn === null ? null : availableOn * 1000 });
   }
-  return { ref: r, events };
+  return { ref: r, events, customer: payer(ch.billing_details) };
 }
 
 function refund(re: Stripe.Refund, at: number): Facts {

@@ -12,6 +12,7 @@ import { migration as m007 } from './007-list-indexes';
 import { migration as m008 } from './008-pin-failures';
 import { migration as m009 } from './009-webhook-replay-guards';
 import { migration as m010 } from './010-payments-by-url';
+import { migration as m011 } from './011-orders-attempts';
 
 export type { Migration } from './types';
 
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   m008,
   m009,
   m010,
+  m011,
 ];

@@ -19,7 +19,7 @@ function duplicateOf(err: unknown): DuplicateIntentError | null {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
   const msg = err instanceof Error ? err.message : '';
-  const on = /order_ref/.test(msg) ? 'order_ref' : /idempotency_key/.test(msg) ? 'idempotency_key' : 'other';
+  const on = /order_ref|gateway_ref/.test(msg) ? 'order_ref' : /idempotency_key/.test(msg) ? 'idempotency_key' : 'other';
   return new DuplicateIntentError(on, { cause: err });
 }
 

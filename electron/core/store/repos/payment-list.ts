@@ -65,6 +65,10 @@ export function listFilters(input: PaymentListInput): { where: string[]; params:
     where.push(`${c('gateway')} = ?`);
     params.push(input.gateway);
   }
+  if (input.linkId) {
+    where.push(`${c('parent_id')} = ?`);
+    params.push(input.linkId);
+  }
   if (input.accountId) {
     where.push(`${c('account_id')} = ?`);
     params.push(input.accountId);

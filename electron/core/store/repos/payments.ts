@@ -54,6 +54,23 @@ export interface PaymentRow {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** a payment made through a reusable link: the link's id; null for a link */
+  parent_id: string | null;
+  /** which try at (account, order_ref) this link is; children copy their link's */
+  attempt_no: number;
+  /** what the gateway and the customer see: order_ref, "/N" from the second attempt on */
+  gateway_ref: string;
+  /** 1 for a reusable link (its payments are child rows) */
+  reusable: number;
+  /** how the customer paid, as the gateway names it (card, upi, netbanking, wallet, ...); null until known */
+  method: string | null;
+  /** Stripe's balance transaction of the charge (txn_...) */
+  balance_txn_id: string | null;
+  /** when the funds become available (Stripe balance transaction available_on), ms */
+  available_on: number | null;
+  failed_attempts: number;
+  /** a reusable link: how many payments were made through it */
+  payment_count: number;
 }
 
 export interface PaymentInsert {
@@ -74,6 +91,11 @@ export interface PaymentInsert {
   expiresAt?: number | null;
   createdBy?: string | null;
   createdAt: number;
+  /** which try at the order (default 1) and what the gateway shows for it (default the order ref) */
+  attemptNo?: number;
+  gatewayRef?: string;
+  /** a reusable link: its payments become child rows */
+  reusable?: boolean;
 }
 
 export interface TimelineInsert {
@@ -107,9 +129,11 @@ export type PaymentStateRow = Pick<
   PaymentRow,
   | 'id' | 'account_id' | 'gateway' | 'amount_minor' | 'status' | 'status_reason' | 'refund_state' | 'machine' | 'captured_minor' | 'refunded_minor'
   | 'fee_minor' | 'tax_minor' | 'net_minor' | 'paid_at' | 'session_id' | 'plink_id' | 'order_id' | 'payment_intent_id' | 'charge_id' | 'gateway_payment_id'
+  | 'parent_id' | 'reusable' | 'method' | 'balance_txn_id' | 'available_on'
 >;
-const STATE_COLUMNS = `id, account_id, gateway, amount_minor, status, status_reason, refund_state, machine, captured_minor, refunded_minor,
-  fee_minor, tax_minor, net_minor, paid_at, session_id, plink_id, order_id, payment_intent_id, charge_id, gateway_payment_id`;
+export const STATE_COLUMNS = `id, account_id, gateway, amount_minor, status, status_reason, refund_state, machine, captured_minor, refunded_minor,
+  fee_minor, tax_minor, net_minor, paid_at, session_id, plink_id, order_id, payment_intent_id, charge_id, gateway_payment_id,
+  parent_id, reusable, method, balance_txn_id, available_on`;
 
 /** A STATE_COLUMNS row read as an array (raw mode: no per-row lookup of 20 column names). */
 function stateRowOf(r: unknown[] | undefined): PaymentStateRow | undefined {
@@ -135,6 +159,11 @@ function stateRowOf(r: unknown[] | undefined): PaymentStateRow | undefined {
     payment_intent_id: r[17] as string | null,
     charge_id: r[18] as string | null,
     gateway_payment_id: r[19] as string | null,
+    parent_id: r[20] as string | null,
+    reusable: r[21] as number,
+    method: r[22] as string | null,
+    balance_txn_id: r[23] as string | null,
+    available_on: r[24] as number | null,
   };
 }
 
@@ -176,9 +205,9 @@ export function paymentsRepo(db: Db) {
   ) as Record<keyof GatewayIds, Statement<[string, string]>>;
   const insertStmt = db.prepare(`INSERT INTO payments
       (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, description, customer_name, customer_email,
-       customer_phone, notes, idempotency_key, expires_at, created_by, created_at, updated_at)
+       customer_phone, notes, idempotency_key, expires_at, created_by, created_at, updated_at, attempt_no, gateway_ref, reusable)
     VALUES (@id, @accountId, @gateway, @livemode, @kind, @orderRef, @amountMinor, @currency, @description, @customerName, @customerEmail,
-       @customerPhone, @notes, @idempotencyKey, @expiresAt, @createdBy, @createdAt, @createdAt)`);
+       @customerPhone, @notes, @idempotencyKey, @expiresAt, @createdBy, @createdAt, @createdAt, @attemptNo, @gatewayRef, @reusable)`);
   const applyStmt = db.prepare(`UPDATE payments SET
       status = @status, status_reason = @statusReason, refund_state = @refundState, machine = @machine,
       captured_minor = @capturedMinor, refunded_minor = @refundedMinor,
@@ -186,11 +215,14 @@ export function paymentsRepo(db: Db) {
       session_id = coalesce(session_id, @sessionId), plink_id = coalesce(plink_id, @plinkId), order_id = coalesce(order_id, @orderId),
       payment_intent_id = coalesce(payment_intent_id, @paymentIntentId), charge_id = coalesce(charge_id, @chargeId),
       gateway_payment_id = coalesce(gateway_payment_id, @paymentId),
+      method = coalesce(@method, method), balance_txn_id = coalesce(@balanceTxnId, balance_txn_id), available_on = coalesce(@availableOn, available_on),
       updated_at = @now
     WHERE id = @id`);
   const timelineStmt = db.prepare(`INSERT INTO payment_events
       (payment_id, at, recorded_at, kind, source, webhook_event_id, gateway_type, detail, changed, status_after)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const recountFailuresStmt = db.prepare(`UPDATE payments SET failed_attempts =
+    (SELECT count(DISTINCT at) FROM payment_events WHERE payment_id = ? AND kind = 'attempt_failed') WHERE id = ?`);
   const timelineOfStmt = db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY at, id');
   // saveState with the previous row: one statement per set of changed columns (a handful occur)
   const partialStmts = new Map<string, Statement>();
@@ -223,6 +255,9 @@ export function paymentsRepo(db: Db) {
         expiresAt: p.expiresAt ?? null,
         createdBy: p.createdBy ?? null,
         createdAt: p.createdAt,
+        attemptNo: p.attemptNo ?? 1,
+        gatewayRef: p.gatewayRef ?? p.orderRef,
+        reusable: p.reusable ? 1 : 0,
       });
     },
     /** The payment an event concerns, within one account: by our id first, then by each gateway id. */
@@ -283,6 +318,10 @@ export function paymentsRepo(db: Db) {
         learnt(prev, cols, vals, 'payment_intent_id', ids.paymentIntentId);
         learnt(prev, cols, vals, 'charge_id', ids.chargeId);
         learnt(prev, cols, vals, 'gateway_payment_id', ids.paymentId ?? s.paymentId);
+        // what the export reads of the charge: written once known, never erased
+        if (s.method !== null) changed(prev, cols, vals, 'method', s.method);
+        if (s.balanceTxnId !== null) changed(prev, cols, vals, 'balance_txn_id', s.balanceTxnId);
+        if (s.availableOn !== null) changed(prev, cols, vals, 'available_on', s.availableOn);
         const key = cols.join(',');
         let stmt = partialStmts.get(key);
         if (!stmt) {
@@ -311,13 +350,18 @@ export function paymentsRepo(db: Db) {
         paymentIntentId: ids.paymentIntentId ?? null,
         chargeId: ids.chargeId ?? null,
         paymentId: ids.paymentId ?? s.paymentId ?? null,
+        method: s.method,
+        balanceTxnId: s.balanceTxnId,
+        availableOn: s.availableOn,
         now,
       });
       return s;
     },
+    /** a failed attempt also recounts the payment's failed attempts (distinct times: one decline reported twice counts once) */
     addTimeline(t: TimelineInsert): void {
       const { type, at: _at, ...detail } = t.event;
       timelineStmt.run(t.paymentId, t.at, t.recordedAt, type, t.source, t.webhookEventId, t.gatewayType, JSON.stringify(detail), t.changed ? 1 : 0, t.statusAfter);
+      if (type === 'attempt_failed') recountFailuresStmt.run(t.paymentId, t.paymentId);
     },
     timeline(paymentId: string): { kind: string; at: number; changed: number; status_after: string; detail: string; gateway_type: string | null; webhook_event_id: number | null }[] {
       return timelineOfStmt.all(paymentId) as never;

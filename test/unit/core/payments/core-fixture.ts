@@ -71,8 +71,8 @@ export async function stripeSessionsFor(f: PaymentsFixture, paydeskId: string): 
   return r.body.data.filter((s) => s.client_reference_id === paydeskId);
 }
 
-/** Razorpay payment links at the sandbox with reference_id `paydeskId` */
-export async function razorpayLinksFor(f: PaymentsFixture, paydeskId: string): Promise<{ id: string; reference_id: string; notify: { email: boolean; sms: boolean }; status: string }[]> {
-  const r = await f.sb<{ payment_links: { id: string; reference_id: string; notify: { email: boolean; sms: boolean }; status: string }[] }>('GET', `/v1/payment_links?reference_id=${paydeskId}`, undefined, 'razorpay');
-  return r.body.payment_links;
+/** Razorpay payment links at the sandbox made for `paydeskId` (notes.paydesk_id; reference_id is the shop's reference) */
+export async function razorpayLinksFor(f: PaymentsFixture, paydeskId: string): Promise<{ id: string; reference_id: string; notes: Record<string, string>; notify: { email: boolean; sms: boolean }; status: string }[]> {
+  const r = await f.sb<{ payment_links: { id: string; reference_id: string; notes: Record<string, string>; notify: { email: boolean; sms: boolean }; status: string }[] }>('GET', '/v1/payment_links?count=100', undefined, 'razorpay');
+  return r.body.payment_links.filter((l) => l.notes.paydesk_id === paydeskId);
 }

@@ -25,13 +25,13 @@ describe('validation: a message at the field', () => {
     ['console mode differs', () => stripe({ mode: 'live' }), 'accountId', /test account.*live mode/],
     ['amount not a number', () => stripe({ amount: 'ten' }), 'amount', /digits/],
     ['amount zero', () => stripe({ amount: '0' }), 'amount', /more than zero/],
-    ['Stripe minimum USD 0.50', () => stripe({ amount: '0.49' }), 'amount', /at least USD 0\.50/],
-    ['Stripe maximum', () => stripe({ amount: '1,000,000.00' }), 'amount', /at most USD 999,?999\.99/],
+    ['Stripe minimum USD 0.50', () => stripe({ amount: '0.49' }), 'amount', /at least \$0\.50/],
+    ['Stripe maximum', () => stripe({ amount: '1,000,000.00' }), 'amount', /at most \$999,999\.99/],
     ['JPY has no decimals', () => stripe({ amount: '1.5', currency: 'JPY' }), 'amount', /JPY has no decimals/],
-    ['Stripe minimum JPY 50', () => stripe({ amount: '49', currency: 'JPY' }), 'amount', /at least JPY 50/],
+    ['Stripe minimum JPY 50', () => stripe({ amount: '49', currency: 'JPY' }), 'amount', /at least ¥50/],
     ['KWD at most 3 decimals', () => stripe({ amount: '1.2345', currency: 'KWD' }), 'amount', /at most 3 decimals/],
     ['KWD in steps of 0.010', () => stripe({ amount: '1.005', currency: 'KWD' }), 'amount', /last decimal must be 0/],
-    ['Razorpay minimum INR 1.00', () => rzp({ amount: '0.99' }), 'amount', /at least INR 1\.00/],
+    ['Razorpay minimum INR 1.00', () => rzp({ amount: '0.99' }), 'amount', /at least ₹1\.00/],
     ['unknown currency', () => stripe({ currency: 'XYZ' }), 'currency', /not a currency/],
     ['currency the gateway lacks', () => rzp({ currency: 'XOF' }), 'currency', /Razorpay does not take payments in XOF/],
     ['bad currency code', () => stripe({ currency: 'US' }), 'currency', /3-letter/],
@@ -100,6 +100,14 @@ describe('amounts with the currency exponent', () => {
     expect(inr).toMatchObject({ amountMinor: 123450, currency: 'INR', status: 'open', kind: 'razorpay_link' });
     expect(inr.url).toMatch(/\/rzp\/l\/plink_/);
   });
+  it('Indian grouping (lakh) and a phone typed without +91 are stored in one form', async () => {
+    const a = await f.call('links.create', rzp({ amount: '1,00,000.50', customerPhone: '98765 00000' }));
+    expect(a).toMatchObject({ amountMinor: 10000050, customerPhone: '+919876500000' });
+    const b = await f.call('links.create', stripe({ amount: '1,00,000.50', currency: 'INR', customerPhone: '+91 98765-00000' }));
+    expect(b).toMatchObject({ amountMinor: 10000050, customerPhone: '+919876500000' });
+    const e = await f.fail('links.create', rzp({ customerPhone: '98765 0000' }));
+    expect(e).toMatchObject({ code: 'invalid_input', field: 'customerPhone', message: expect.stringMatching(/not a phone number that exists/) });
+  });
 });
 
 describe('creating', () => {
@@ -131,11 +139,11 @@ describe('creating', () => {
     expect(l.body).toMatchObject({ active: true, metadata: { paydesk_id: p.id } });
   });
 
-  it('a Razorpay link with reference_id = Paydesk id and notify on', async () => {
+  it("a Razorpay link with reference_id = the shop's reference, the Paydesk id in notes, and notify on", async () => {
     const p = await f.call('links.create', rzp({ customerEmail: 'cy@example.com', customerPhone: '+91 98765 43210', expiresInMinutes: 120 }));
     expect(p.customerPhone).toBe('+919876543210');
     const [l] = await razorpayLinksFor(f, p.id);
-    expect(l).toMatchObject({ reference_id: p.id, notify: { email: true, sms: true } });
+    expect(l).toMatchObject({ reference_id: p.orderRef, notes: { paydesk_id: p.id }, notify: { email: true, sms: true } });
     const sent = await f.sb<{ items: unknown[] }>('GET', `/__sandbox/razorpay/notifications?payment_link_id=${l!.id}`);
     expect(sent.body.items.length).toBeGreaterThan(0);
   });
@@ -147,14 +155,29 @@ describe('creating', () => {
     expect(p.url).toBe(`${new URL(f.sandbox.url).origin}/rzp/checkout/${p.gatewayIds.orderId}`);
   });
 
-  it('the order reference is unique per account', async () => {
+  it('an order has one payable link at a time; a new attempt once the earlier one was cancelled, shown as ORDER/2', async () => {
     const orderRef = ref('DUP');
-    await f.call('links.create', stripe({ orderRef }));
+    const first = await f.call('links.create', stripe({ orderRef }));
+    expect(first).toMatchObject({ attemptNo: 1, reference: orderRef, linkState: 'open', reusable: false, linkId: null });
     const e = await f.fail('links.create', stripe({ orderRef }));
     expect(e).toMatchObject({ code: 'invalid_input', field: 'orderRef' });
-    expect(e.message).toMatch(/already used/);
+    expect(e.message).toMatch(/can still be paid/);
     // another account may use it
     await f.call('links.create', rzp({ orderRef }));
+    await f.call('links.cancel', { id: first.id });
+    const second = await f.call('links.create', stripe({ orderRef }));
+    expect(second).toMatchObject({ attemptNo: 2, reference: `${orderRef}/2`, orderRef, linkState: 'open' });
+    const detail = await f.call('payments.get', { id: second.id });
+    expect(detail.attempts.map((a) => [a.attemptNo, a.reference, a.linkState])).toEqual([[1, orderRef, 'cancelled'], [2, `${orderRef}/2`, 'open']]);
+  });
+
+  it('a paid order refuses a new link and says so', async () => {
+    const orderRef = ref('PAID');
+    const p = await f.call('links.create', stripe({ orderRef }));
+    f.core.deps!.db.prepare("UPDATE payments SET status = 'paid' WHERE id = ?").run(p.id);
+    const e = await f.fail('links.create', stripe({ orderRef }));
+    expect(e).toMatchObject({ code: 'invalid_input', field: 'orderRef' });
+    expect(e.message).toMatch(/already paid/);
   });
 
   it('cancel expires the session at the gateway; QR drawn locally', async () => {
@@ -255,8 +278,8 @@ describe('never two links for one intent', () => {
     expect((await f.call('payments.get', { id: s })).payment.status).toBe('open');
     expect(await stripeSessionsFor(f, s)).toHaveLength(1);
     expect(await razorpayLinksFor(f, r)).toHaveLength(1);
-    const orders = await f.sb<{ items: { receipt: string }[] }>('GET', `/v1/orders?receipt=${o}`, undefined, 'razorpay');
-    expect(orders.body.items).toHaveLength(1);
+    const orders = await f.sb<{ items: { notes: Record<string, string> }[] }>('GET', '/v1/orders?count=100', undefined, 'razorpay');
+    expect(orders.body.items.filter((x) => x.notes.paydesk_id === o)).toHaveLength(1);
     expect((await f.call('payments.get', { id: o })).payment.status).toBe('open');
     const plinks = await f.sb<{ data: { metadata: Record<string, string> }[] }>('GET', '/v1/payment_links?limit=100', undefined, 'stripe');
     expect(plinks.body.data.filter((l) => l.metadata.paydesk_id === pl)).toHaveLength(1);
