@@ -11,6 +11,8 @@ import type { LinkFacts, SyncPort } from '../ports/sync';
 interface RzpPaymentLite {
   id: string; amount: number; status: string; fee?: number | null; tax?: number | null; error_code?: string | null;
   error_description?: string | null; error_reason?: string | null; created_at: number; order_id?: string | null;
+  /** card, upi, netbanking, wallet, emi */
+  method?: string | null;
 }
 interface RzpLinkLite {
   status: string; expire_by?: number; expired_at?: number; cancelled_at?: number; created_at: number; order_id?: string;
@@ -23,7 +25,7 @@ function paymentFacts(p: RzpPaymentLite, fullWhenCaptured: boolean): PaymentEven
   const at = p.created_at * 1000;
   const out: PaymentEvent[] = [];
   if (p.status === 'captured' || p.status === 'refunded') {
-    out.push({ type: 'captured', at, paymentId: p.id, amount: p.amount, full: fullWhenCaptured });
+    out.push({ type: 'captured', at, paymentId: p.id, amount: p.amount, full: fullWhenCaptured, method: typeof p.method === 'string' && p.method ? p.method : null });
     const fee = int(p.fee);
     if (fee !== null) out.push({ type: 'fee_known', at, paymentId: p.id, fee, tax: int(p.tax) ?? 0, net: p.amount - fee });
   } else if (p.status === 'authorized') {

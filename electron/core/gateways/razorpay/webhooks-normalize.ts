@@ -2,7 +2,7 @@
 // shared/status.ts. Pure.
 import type { PaymentEvent, RefundStatus } from '../../../../shared/status';
 import type { RazorpayNotes, RazorpayPayment, RazorpayWebhookEvent } from './types';
-import { int, paymentRef as ref, PAYDESK_KEY, reasonText, str, type NormalizedEvent } from '../facts';
+import { int, paymentRef as ref, PAYDESK_KEY, reasonText, str, type CustomerFacts, type NormalizedEvent } from '../facts';
 
 type Facts = Omit<NormalizedEvent, 'gateway' | 'type' | 'livemode'>;
 
@@ -10,6 +10,15 @@ function note(notes: RazorpayNotes | undefined, key: string): string | undefined
   if (!notes || Array.isArray(notes)) return undefined;
   const v = notes[key];
   return typeof v === 'string' && v ? v : undefined;
+}
+
+/**
+ * reference_id / receipt is the shop's reference; only links and orders made before that carry Paydesk's id
+ * there (the notes have it too, so this is a last resort).
+ */
+function legacyId(v: unknown): string | undefined {
+  const s = str(v);
+  return s?.startsWith('pd_') ? s : undefined;
 }
 
 function refundStatus(s: string): RefundStatus {
@@ -27,7 +36,7 @@ function feeOf(p: RazorpayPayment, at: number): PaymentEvent | null {
 
 /** a capture, then the fee when the payment states it */
 function captured(events: PaymentEvent[], payment: RazorpayPayment, at: number, full: boolean): void {
-  events.push({ type: 'captured', at, paymentId: payment.id, amount: payment.amount, full });
+  events.push({ type: 'captured', at, paymentId: payment.id, amount: payment.amount, full, method: str(payment.method) ?? null });
   const fee = feeOf(payment, at);
   if (fee) events.push(fee);
 }
@@ -38,7 +47,8 @@ function paymentLink(event: RazorpayWebhookEvent, type: string, at: number): Fac
   if (!type.startsWith('payment_link.') || !link) return null;
   const payment = payload?.payment?.entity;
   const orderId = str(link.order_id) ?? str(payload?.order?.entity?.id) ?? str(payment?.order_id);
-  const r = ref(str(link.reference_id) ?? note(link.notes, PAYDESK_KEY), { plinkId: link.id, orderId, paymentId: str(payment?.id) });
+  const paydeskId = note(link.notes, PAYDESK_KEY) ?? note(payment?.notes, PAYDESK_KEY) ?? legacyId(link.reference_id);
+  const r = ref(paydeskId, { plinkId: link.id, orderId, paymentId: str(payment?.id) });
   const events: PaymentEvent[] = [];
   if ((type === 'payment_link.paid' || type === 'payment_link.partially_paid') && payment) captured(events, payment, at, type === 'payment_link.paid');
   else if (type === 'payment_link.cancelled') events.push({ type: 'cancelled', at });
@@ -50,8 +60,7 @@ function orderPaid(event: RazorpayWebhookEvent, type: string, at: number): Facts
   const order = event.payload?.order?.entity;
   if (type !== 'order.paid' || !order) return null;
   const payment = event.payload?.payment?.entity;
-  const receipt = str(order.receipt);
-  const r = ref(note(order.notes, PAYDESK_KEY) ?? (receipt?.startsWith('pd_') ? receipt : undefined) ?? note(payment?.notes, PAYDESK_KEY), { orderId: order.id, paymentId: str(payment?.id) });
+  const r = ref(note(order.notes, PAYDESK_KEY) ?? note(payment?.notes, PAYDESK_KEY) ?? legacyId(order.receipt), { orderId: order.id, paymentId: str(payment?.id) });
   const events: PaymentEvent[] = [];
   if (payment) captured(events, payment, at, order.status === 'paid');
   return { ref: r, events, handled: true };
@@ -90,10 +99,17 @@ function settlement(event: RazorpayWebhookEvent, type: string): Facts | null {
   };
 }
 
+/** The payer as Razorpay's payment reports them (Checkout asks for email and phone; no name). */
+function payerOf(p: RazorpayPayment | undefined): CustomerFacts | null {
+  const email = str(p?.email) ?? null;
+  const phone = str(p?.contact) ?? null;
+  return email || phone ? { name: null, email, phone } : null;
+}
+
 export function normalizeRazorpay(event: RazorpayWebhookEvent): NormalizedEvent {
   const type = String(event.event);
   const at = (int(event.created_at) ?? 0) * 1000;
   const base = { gateway: 'razorpay' as const, type, livemode: null };
   const out = paymentLink(event, type, at) ?? orderPaid(event, type, at) ?? refund(event, type, at) ?? payment(event, type, at) ?? settlement(event, type);
-  return out ? { ...base, ...out } : { ...base, ref: null, events: [], handled: false };
+  return out ? { ...base, ...out, customer: payerOf(event.payload?.payment?.entity) } : { ...base, ref: null, events: [], handled: false };
 }
