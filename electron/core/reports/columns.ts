@@ -54,6 +54,8 @@ const major = (r: MovementRow, i: number): string | null => {
 };
 const abs = (v: number | null): number | null => (v == null ? null : Math.abs(v));
 const unixSeconds = (ms: number | null): number | null => (ms == null ? null : Math.floor(ms / 1000));
+/** the part of a signed amount on one side (credit: +1, debit: -1); unknown stays unknown */
+const signedPart = (v: number | null, side: 1 | -1): number | null => (v == null ? null : Math.max(side * v, 0));
 
 /** a computed text column; `uses` lists every raw field `value` reads (a test checks it is complete) */
 const text = (name: string, doc: string, source: string, value: ColumnDef['value'], uses: readonly MovementField[]): ColumnDef => ({ name, kind: 'text', doc, source, value, uses });
@@ -74,6 +76,9 @@ const empty = (name: string, doc: string, kind: 'text' | 'number' = 'text'): Col
   uses: [],
 });
 
+/** Whether the fee cells hold the gateway's figure. The gateway presets carry it after all of their own columns. */
+const FEE_STATUS: ColumnDef = textF('fee_status', 'known: fee, tax and net are the gateway\'s figures; pending: the gateway has not reported the fee yet, so they are empty (never 0)', 'payments.fee_minor IS NULL; refunds, items and payouts: known', 'fee_status');
+
 // ---- (a) Paydesk unified ---------------------------------------------------------------------------
 const UNIFIED: readonly ColumnDef[] = [
   textF('gateway', 'stripe or razorpay', 'payments.gateway / settlements.gateway', 'gateway'),
@@ -82,22 +87,24 @@ const UNIFIED: readonly ColumnDef[] = [
   textF('type', 'payment, refund, fee, adjustment, dispute or payout', 'the UNION arm; settlement_items.kind', 'type'),
   textF('paydesk_id', "The row's own Paydesk id (payment or refund); empty for gateway-only rows", 'payments.id / refunds.id', 'paydesk_id'),
   textF('order_ref', "The merchant's order reference", 'payments.order_ref', 'order_ref'),
+  textF('reference', 'What the gateway and the customer see: the order reference, with /2, /3 from the second attempt on', 'payments.gateway_ref', 'gateway_ref'),
   textF('payment_id', 'Gateway payment id (Razorpay pay_…)', 'payments.gateway_payment_id', 'payment_id'),
   text('charge_or_intent_id', 'Stripe charge id (ch_…), else the PaymentIntent id (pi_…)', 'payments.charge_id, payments.payment_intent_id', (r) => s(r, F.charge_id) ?? s(r, F.payment_intent_id), ['charge_id', 'payment_intent_id']),
-  textF('link_id', 'Payment link id (plink_…)', 'payments.plink_id', 'link_id'),
+  textF('link_id', 'Payment link id (plink_…); for a payment made through a reusable link, that link', 'payments.plink_id, else the reusable link\'s plink_id', 'link_id'),
   text('order_id', 'Razorpay order id (order_…), else the Stripe Checkout Session id (cs_…)', 'payments.order_id, payments.session_id', (r) => s(r, F.order_id) ?? s(r, F.session_id), ['order_id', 'session_id']),
   textF('refund_id', 'Gateway refund id (re_… / rfnd_…)', 'refunds.gateway_refund_id', 'refund_id'),
   text('created_utc', 'When the money moved, UTC, ISO 8601 (payments: paid_at; refunds: created_at; payouts: created_at)', 'at_ms', (r, c) => c.time.utcIso(r[F.at_ms] as number), ['at_ms']),
   text('created_local', "The same instant in the merchant's time zone, ISO 8601 with offset", 'at_ms + Settings time zone', (r, c) => c.time.localIso(r[F.at_ms] as number), ['at_ms']),
   textF('currency', 'ISO 4217, upper case', 'payments.currency / refunds.currency / settlements.currency', 'currency'),
   majorF('gross', 'Gross in major units (money in > 0, out < 0), exponent-aware (JPY 0, USD 2, KWD 3 decimals)', 'gross_minor via toMajorString', 'gross_minor'),
-  majorF('fee', 'What the gateway kept, tax included, major units', 'fee_minor via toMajorString', 'fee_minor'),
-  majorF('tax', 'The tax part of fee (Razorpay GST), major units', 'tax_minor via toMajorString', 'tax_minor'),
-  majorF('net', 'gross - fee, major units', 'net_minor via toMajorString', 'net_minor'),
+  majorF('fee', 'What the gateway kept, tax included, major units; empty while fee_status is pending', 'fee_minor via toMajorString', 'fee_minor'),
+  majorF('tax', 'The tax part of fee (Razorpay GST), major units; empty while fee_status is pending', 'tax_minor via toMajorString', 'tax_minor'),
+  majorF('net', 'gross - fee, major units; empty while fee_status is pending', 'net_minor via toMajorString', 'net_minor'),
   intF('gross_minor', 'Gross in integer minor units (the source of truth)', 'payments.captured_minor (else amount_minor); -refunds.amount_minor; -settlements.amount_minor', 'gross_minor'),
-  intF('fee_minor', 'Fee in integer minor units', 'payments.fee_minor / refunds.fee_minor / settlement_items.fee_minor', 'fee_minor'),
-  intF('tax_minor', 'Tax in integer minor units', 'payments.tax_minor / settlement_items.tax_minor', 'tax_minor'),
-  intF('net_minor', 'Net in integer minor units', 'payments.net_minor (else gross - fee) / settlement_items.net_minor', 'net_minor'),
+  intF('fee_minor', 'Fee in integer minor units; empty while fee_status is pending', 'payments.fee_minor / settlement_items.fee_minor; refunds and payouts 0', 'fee_minor'),
+  intF('tax_minor', 'Tax in integer minor units; empty while fee_status is pending', 'payments.tax_minor / settlement_items.tax_minor', 'tax_minor'),
+  intF('net_minor', 'Net in integer minor units; empty while fee_status is pending', 'payments.net_minor (else gross - fee) / settlement_items.net_minor', 'net_minor'),
+  FEE_STATUS,
   textF('status', "Paydesk status of the row; 'external' for a payment or refund the gateway settled that Paydesk never created", 'payments.status / refunds.status / settlements.status', 'status'),
   textF('refund_reason', 'Refund reason', 'refunds.reason', 'refund_reason'),
   textF('payout_or_settlement_id', 'The Stripe payout (po_…) or Razorpay settlement (setl_…) that paid this out', 'settlements.gateway_settlement_id via settlement_items', 'settlement_id'),
@@ -107,8 +114,9 @@ const UNIFIED: readonly ColumnDef[] = [
     const arrival = n(r, F.settlement_arrival_ms);
     return arrival == null ? null : c.time.localDate(arrival);
   }, ['settlement_utr', 'settlement_arrival_ms']),
-  textF('method', 'Payment method (card, upi, netbanking, …)', 'not stored yet (payments has no method column): empty', 'method'),
+  textF('method', 'How the customer paid, as the gateway names it: card, upi, netbanking, wallet, emi, …', 'payments.method (Stripe payment_method_details.type, Razorpay payment method)', 'method'),
   textF('customer_email', 'Customer email', 'payments.customer_email', 'customer_email'),
+  textF('customer_name', 'Customer name', 'payments.customer_name', 'customer_name'),
   textF('description', 'Payment description', 'payments.description', 'description'),
 ];
 
@@ -125,15 +133,21 @@ const ADDRESS_PARTS = ['line1', 'line2', 'city', 'state', 'postal_code', 'countr
 const addressColumns = (prefix: string, what: string): ColumnDef[] => ADDRESS_PARTS.map((p) => empty(`${prefix}_${p}`, `${what}: ${p.replace('_', ' ')}`));
 
 const STRIPE: readonly ColumnDef[] = [
-  textF('balance_transaction_id', 'Stripe balance transaction id (txn_…), known once the payout is reconciled', 'settlement_items.gateway_txn_id', 'gateway_txn_id'),
+  text('balance_transaction_id', 'Stripe balance transaction id (txn_…) of the charge, refund or item', 'payments.balance_txn_id / the ledger entry of the refund / settlement_items.gateway_txn_id', (r) => s(r, F.balance_txn_id) ?? s(r, F.gateway_txn_id), ['balance_txn_id', 'gateway_txn_id']),
   text('created_utc', 'When the transaction was created, UTC, "YYYY-MM-DD HH:MM:SS"', 'at_ms', (r, c) => c.time.utcPlain(r[F.at_ms] as number), ['at_ms']),
   text('created', "The same in the merchant's time zone (the report's timezone parameter)", 'at_ms + Settings time zone', (r, c) => c.time.localPlain(r[F.at_ms] as number), ['at_ms']),
-  empty('available_on_utc', 'When the funds became available, UTC'),
-  empty('available_on', 'When the funds became available, local time'),
+  text('available_on_utc', 'When the funds become available, UTC, "YYYY-MM-DD HH:MM:SS"', 'payments.available_on / stripe_balance_txns.available_on', (r, c) => {
+    const v = n(r, F.available_on_ms);
+    return v == null ? null : c.time.utcPlain(v);
+  }, ['available_on_ms']),
+  text('available_on', "The same in the merchant's time zone", 'payments.available_on / stripe_balance_txns.available_on + Settings time zone', (r, c) => {
+    const v = n(r, F.available_on_ms);
+    return v == null ? null : c.time.localPlain(v);
+  }, ['available_on_ms']),
   text('currency', 'Three-letter currency, lower case as Stripe writes it', 'currency', (r) => cur(r).toLowerCase(), ['currency']),
   majorF('gross', 'Gross amount, major units', 'gross_minor via toMajorString', 'gross_minor'),
-  majorF('fee', 'Fees, major units', 'fee_minor via toMajorString', 'fee_minor'),
-  majorF('net', 'Net amount (gross - fee), major units', 'net_minor via toMajorString', 'net_minor'),
+  majorF('fee', 'Fees, major units; empty while fee_status is pending', 'fee_minor via toMajorString', 'fee_minor'),
+  majorF('net', 'Net amount (gross - fee), major units; empty while fee_status is pending', 'net_minor via toMajorString', 'net_minor'),
   text('reporting_category', 'charge, refund, fee, other_adjustment, dispute or payout', 'type', (r) => STRIPE_CATEGORY[r[F.type] as string] ?? (r[F.type] as string), ['type']),
   text('source_id', 'The object that caused the transaction: charge (ch_…, else pi_…), refund (re_…) or payout (po_…)', 'gateway ids', (r) => {
     switch (r[F.type]) {
@@ -177,7 +191,7 @@ const STRIPE: readonly ColumnDef[] = [
   empty('invoice_id', 'Invoice id'),
   empty('invoice_number', 'Invoice number'),
   empty('subscription_id', 'Subscription id'),
-  textF('payment_method_type', 'Payment method type (card, …)', 'not stored yet (payments has no method column): empty', 'method'),
+  textF('payment_method_type', 'Payment method type (card, upi, …)', 'payments.method (the charge\'s payment_method_details.type)', 'method'),
   empty('is_link', 'Whether the charge used Link (Stripe\'s wallet, not Payment Links)'),
   empty('card_brand', 'Card brand'),
   empty('card_funding', 'Card funding'),
@@ -191,6 +205,7 @@ const STRIPE: readonly ColumnDef[] = [
   textF('payment_metadata[paydesk_id]', 'Metadata key Paydesk sets on the payment: the local payment id', 'payments.id', 'paydesk_payment_id'),
   textF('payment_metadata[order_ref]', 'Metadata key Paydesk sets on the payment: the order reference', 'payments.order_ref', 'order_ref'),
   text('refund_metadata[paydesk_refund_id]', 'Metadata key Paydesk sets on the refund: the local refund id', 'refunds.id', (r) => (r[F.type] === 'refund' ? s(r, F.paydesk_id) : null), ['type', 'paydesk_id']),
+  FEE_STATUS,
 ];
 
 /** The notes as Paydesk sends them (electron/core/payments/links.ts metadataOf; refunds: paydesk_refund_id). */
@@ -221,12 +236,12 @@ const RAZORPAY: readonly ColumnDef[] = [
     return s(r, F.gateway_txn_id);
   }, ['type', 'payment_id', 'refund_id', 'gateway_txn_id']),
   text('type', 'payment, refund or adjustment (fees, adjustments and disputes map to adjustment)', 'type', (r) => RAZORPAY_TYPE[r[F.type] as string] ?? (r[F.type] as string), ['type']),
-  num('debit', 'Amount debited from the balance, subunits (refunds: amount + fee)', 'max(-net_minor, 0)', (r) => Math.max(-(r[F.net_minor] as number), 0), ['net_minor']),
-  num('credit', 'Amount credited to the balance, subunits (payments: amount - fee)', 'max(net_minor, 0)', (r) => Math.max(r[F.net_minor] as number, 0), ['net_minor']),
+  num('debit', 'Amount debited from the balance, subunits (refunds: amount + fee); empty while fee_status is pending', 'max(-net_minor, 0)', (r) => signedPart(n(r, F.net_minor), -1), ['net_minor']),
+  num('credit', 'Amount credited to the balance, subunits (payments: amount - fee); empty while fee_status is pending', 'max(net_minor, 0)', (r) => signedPart(n(r, F.net_minor), 1), ['net_minor']),
   num('amount', 'Transaction amount, subunits (positive)', '|gross_minor|', (r) => abs(n(r, F.gross_minor)), ['gross_minor']),
   textF('currency', 'Currency, upper case', 'currency', 'currency'),
-  intF('fee', 'Fee including tax, subunits', 'fee_minor', 'fee_minor'),
-  intF('tax', 'Tax (GST) part of fee, subunits', 'tax_minor', 'tax_minor'),
+  intF('fee', 'Fee including tax, subunits; empty while fee_status is pending', 'fee_minor', 'fee_minor'),
+  intF('tax', 'Tax (GST) part of fee, subunits; empty while fee_status is pending', 'tax_minor', 'tax_minor'),
   empty('on_hold', 'Whether the settlement of this entity is on hold (not stored)'),
   text('settled', 'true once a settlement includes the entity, else false', 'settlement_items', (r) => (r[F.settlement_id] == null ? 'false' : 'true'), ['settlement_id']),
   num('created_at', 'When the entity was created (payments: paid), Unix seconds', 'at_ms', (r) => unixSeconds(r[F.at_ms] as number), ['at_ms']),
@@ -239,12 +254,13 @@ const RAZORPAY: readonly ColumnDef[] = [
   textF('payment_id', 'The payment (pay_…); for refunds the refunded payment', 'payments.gateway_payment_id', 'payment_id'),
   textF('settlement_utr', 'Bank UTR of the settlement', 'settlements.utr', 'settlement_utr'),
   textF('order_id', 'Order id (order_…)', 'payments.order_id', 'order_id'),
-  text('order_receipt', 'The receipt Paydesk sets on a Razorpay Order: the Paydesk payment id', 'payments.id (when an order exists)', (r) => (r[F.order_id] == null ? null : s(r, F.paydesk_payment_id)), ['order_id', 'paydesk_payment_id']),
-  textF('method', 'card, netbanking, wallet, upi or emi', 'not stored yet (payments has no method column): empty', 'method'),
+  text('order_receipt', "The order's receipt: the shop's order reference as the customer saw it (ORD-2001, ORD-2001/2)", 'payments.gateway_ref (when an order exists)', (r) => (r[F.order_id] == null ? null : s(r, F.gateway_ref)), ['order_id', 'gateway_ref']),
+  textF('method', 'card, netbanking, wallet, upi or emi', 'payments.method (the Razorpay payment\'s method)', 'method'),
   empty('card_network', 'Card network'),
   empty('card_issuer', 'Card issuer'),
   empty('card_type', 'Card type'),
   empty('dispute_id', 'Dispute id'),
+  FEE_STATUS,
 ];
 
 export const PRESETS: Readonly<Record<PresetId, Preset>> = {

@@ -8,8 +8,8 @@ import type { PaymentRow, PaymentsRepo } from '../store/repos/payments';
 import type { ReconciliationRepo } from '../store/repos/reconciliation';
 import { stateOfRow } from '../store/repos/payments';
 
-/** A gateway's fee, once the local payment it belongs to is known. */
-export type FeeFact = Omit<GatewayFee, 'refs'> & { paymentId: string };
+/** A gateway's fee, once the local payment it belongs to is known; Stripe: with its balance transaction. */
+export type FeeFact = Omit<GatewayFee, 'refs'> & { paymentId: string; balanceTxnId?: string | null; availableOn?: number | null };
 
 export interface FeeDeps {
   payments: PaymentsRepo;
@@ -38,7 +38,7 @@ export function applyFees(d: FeeDeps, accountId: string, facts: readonly FeeFact
       }
       const state = stateOfRow(row);
       const key = f.keys.find((k) => state.fees[k] !== undefined) ?? f.keys[0]!;
-      const event: PaymentEvent = { type: 'fee_known', at: f.at, paymentId: key, fee: f.fee, tax: f.tax, net: f.net };
+      const event: PaymentEvent = { type: 'fee_known', at: f.at, paymentId: key, fee: f.fee, tax: f.tax, net: f.net, balanceTxnId: f.balanceTxnId, availableOn: f.availableOn };
       const c = applyFacts(d.payments, row, [event], { source: 'sync', gatewayType: f.gatewayType, now });
       if (c) changed.push({ id: c.id, status: c.summary.status });
     }

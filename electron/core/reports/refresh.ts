@@ -129,7 +129,10 @@ function feesFromLedger(d: RefreshDeps, accountId: string, rows: readonly Paymen
       continue;
     }
     const keys = [bt.payment_intent_id, bt.charge_id].filter((k): k is string => !!k);
-    facts.push({ paymentId: p.id, keys, fee: bt.fee_minor, tax: bt.tax_minor, net: bt.net_minor, currency: bt.currency, at: bt.created_at, gatewayType: 'balance_transaction' });
+    facts.push({
+      paymentId: p.id, keys, fee: bt.fee_minor, tax: bt.tax_minor, net: bt.net_minor, currency: bt.currency, at: bt.created_at, gatewayType: 'balance_transaction',
+      balanceTxnId: bt.id, availableOn: bt.available_on,
+    });
   }
   return { facts, missing };
 }

@@ -222,9 +222,12 @@ const eventArb: fc.Arbitrary<PaymentEvent> = fc.oneof(
   fc.record({ type: fc.constant('cancelled' as const), at: atArb }),
   fc.record({ type: fc.constant('attempt_failed' as const), at: atArb, reason: fc.constantFrom('card_declined', 'insufficient_funds', 'expired_card'), paymentId: paymentIdArb }),
   fc.record({ type: fc.constant('authorized' as const), at: atArb, paymentId: paymentIdArb, amount: amountArb }),
-  fc.record({ type: fc.constant('captured' as const), at: atArb, paymentId: paymentIdArb, amount: amountArb, full: fc.boolean() }),
+  fc.record({ type: fc.constant('captured' as const), at: atArb, paymentId: paymentIdArb, amount: amountArb, full: fc.boolean(), method: fc.constantFrom(undefined, null, 'card', 'upi') }),
   fc.record({ type: fc.constant('refund_updated' as const), at: atArb, refundId: refundIdArb, amount: fc.constantFrom(1_000, 5_000), status: fc.constantFrom('pending' as const, 'succeeded' as const, 'failed' as const) }),
-  fc.record({ type: fc.constant('fee_known' as const), at: atArb, paymentId: paymentIdArb, fee: fc.constantFrom(100, 200), tax: fc.constantFrom(0, 18), net: fc.option(fc.constantFrom(9_000, 9_500), { nil: null }) }),
+  fc.record({
+    type: fc.constant('fee_known' as const), at: atArb, paymentId: paymentIdArb, fee: fc.constantFrom(100, 200), tax: fc.constantFrom(0, 18), net: fc.option(fc.constantFrom(9_000, 9_500), { nil: null }),
+    balanceTxnId: fc.constantFrom(undefined, null, 'txn_1', 'txn_2'), availableOn: fc.constantFrom(undefined, null, 86_400_000, 172_800_000),
+  }),
 );
 
 /** A list of events, and a shuffled copy of it with some events delivered again. */

@@ -25,6 +25,7 @@ export interface LedgerCharge {
   tax_minor: number;
   net_minor: number;
   created_at: number;
+  available_on: number | null;
 }
 
 export function ledgerRepo(db: Db) {
@@ -55,7 +56,7 @@ export function ledgerRepo(db: Db) {
           OR p.payment_intent_id = bt.payment_intent_id OR p.gateway_payment_id = bt.payment_intent_id))
       ORDER BY bt.created_at DESC LIMIT ?`);
   const setSessionStmt = db.prepare('UPDATE stripe_balance_txns SET session_id = ?, session_ref = ? WHERE account_id = ? AND id = ? AND session_id IS NULL');
-  const chargeForStmt = db.prepare(`SELECT id, charge_id, payment_intent_id, currency, fee_minor, tax_minor, net_minor, created_at FROM stripe_balance_txns
+  const chargeForStmt = db.prepare(`SELECT id, charge_id, payment_intent_id, currency, fee_minor, tax_minor, net_minor, created_at, available_on FROM stripe_balance_txns
       WHERE account_id = @a AND reporting_category IN ('charge', 'payment') AND
       (paydesk_id = @id OR session_ref = @id OR charge_id = @ch OR payment_intent_id = @pi OR payment_intent_id = @gp OR session_id = @sess)
       ORDER BY created_at LIMIT 1`);

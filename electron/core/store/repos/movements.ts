@@ -5,15 +5,18 @@
 // Each arm is built from a field -> SQL expression map, so the arms can never drift out of column alignment.
 //
 // The columns read (times are INTEGER ms since the epoch, money INTEGER minor units; docs/export-columns.md),
-// as in migrations 001-004 (test/unit/core/reports/real-schema.test.ts prepares this statement against them):
+// as in the migrations (test/unit/core/reports/real-schema.test.ts prepares this statement against them):
 //   accounts(id, mode 'test'|'live', label)                                                         -- 001
 //   payments(id, account_id, gateway, livemode, order_ref, amount_minor, currency, description, customer_name,
 //            customer_email, notes, status, session_id, plink_id, order_id, payment_intent_id, charge_id,
 //            gateway_payment_id, paid_at, captured_minor, fee_minor, tax_minor, net_minor)          -- 002
+//   payments(parent_id, gateway_ref, reusable, method, balance_txn_id, available_on)                 -- 011
 //   refunds(id, payment_id, account_id, gateway, livemode, gateway_refund_id, amount_minor, currency,
 //           status, reason, speed, created_at)                                                      -- 003
 //   settlements, settlement_items                                                                  -- 004
-// Not stored yet, exported empty until a column exists: the payment method, refund fees (0).
+//   stripe_balance_txns(account_id, id, refund_id, available_on)                                    -- 005
+// A payment's fee_minor is NULL until the gateway reported it: fee, tax and net are then NULL (an empty
+// cell, fee_status 'pending'), never 0. Refund fees are not stored (0).
 // Hot-path indexes the export uses: payments_by_paid (paid_at), refunds_by_created (created_at),
 // settlements_by_created (livemode, created_at), and the settlement_items unique indexes of 004.
 
@@ -51,7 +54,11 @@ export const MOVEMENT_FIELDS = [
   'settled_at_ms',
   'gateway_txn_id', // Stripe balance transaction txn_..., Razorpay recon entity id (from settlement_items)
   'payment_at_ms', // when the underlying payment was paid (charge_created in the Stripe preset)
-  'method',
+  'method', // card, upi, netbanking, wallet, emi ... as the gateway names it
+  'fee_status', // known | pending (a payment whose fee the gateway has not reported yet)
+  'balance_txn_id', // Stripe txn_... of the charge or refund, from the payment / the ledger
+  'available_on_ms', // Stripe: when the funds of that balance transaction become available
+  'gateway_ref', // what the gateway and the customer see as the order reference (ORD-2001, ORD-2001/2)
   'customer_email',
   'customer_name',
   'description',
@@ -91,7 +98,13 @@ export interface BuiltQuery {
   params: Record<string, SqlParam>;
 }
 
-type Arm = { select: Record<MovementField, string>; from: string; where: string[] };
+/** `joins`: joined only when the statement selects one of `when` (look-ups only some presets read). */
+type Arm = { select: Record<MovementField, string>; from: string; where: string[]; joins?: { when: readonly MovementField[]; sql: string }[] };
+
+const PENDING_FEE = 'p.fee_minor IS NULL';
+// a payment made through a reusable link is named by that link (coalesce evaluates the look-up only then)
+const LINK_ID = 'coalesce(p.plink_id, (SELECT lk.plink_id FROM payments lk WHERE lk.id = p.parent_id))';
+const NO_VALUES = Object.fromEntries(MOVEMENT_FIELDS.map((f) => [f, 'NULL'])) as Record<MovementField, string>;
 
 function paymentsArm(): Arm {
   return {
@@ -108,7 +121,7 @@ function paymentsArm(): Arm {
       payment_id: 'p.gateway_payment_id',
       charge_id: 'p.charge_id',
       payment_intent_id: 'p.payment_intent_id',
-      link_id: 'p.plink_id',
+      link_id: LINK_ID,
       order_id: 'p.order_id',
       session_id: 'p.session_id',
       refund_id: 'NULL',
@@ -116,9 +129,9 @@ function paymentsArm(): Arm {
       currency: 'p.currency',
       // captured_minor is 0 until the capture is recorded
       gross_minor: 'coalesce(nullif(p.captured_minor, 0), p.amount_minor)',
-      fee_minor: 'coalesce(p.fee_minor, 0)',
-      tax_minor: 'coalesce(p.tax_minor, 0)',
-      net_minor: 'coalesce(p.net_minor, coalesce(nullif(p.captured_minor, 0), p.amount_minor) - coalesce(p.fee_minor, 0))',
+      fee_minor: 'p.fee_minor',
+      tax_minor: `CASE WHEN ${PENDING_FEE} THEN NULL ELSE coalesce(p.tax_minor, 0) END`,
+      net_minor: `CASE WHEN ${PENDING_FEE} THEN NULL ELSE coalesce(p.net_minor, coalesce(nullif(p.captured_minor, 0), p.amount_minor) - p.fee_minor) END`,
       status: 'p.status',
       refund_reason: 'NULL',
       refund_speed: 'NULL',
@@ -128,7 +141,12 @@ function paymentsArm(): Arm {
       settled_at_ms: 's.created_at',
       gateway_txn_id: 'si.gateway_txn_id',
       payment_at_ms: 'p.paid_at',
-      method: 'NULL', // no column yet
+      method: 'p.method',
+      fee_status: `CASE WHEN ${PENDING_FEE} THEN 'pending' ELSE 'known' END`,
+      balance_txn_id: 'p.balance_txn_id',
+      // rows stored before the payment carried it: the ledger's entry of its balance transaction, once settled
+      available_on_ms: `coalesce(p.available_on, (SELECT bt.available_on FROM stripe_balance_txns bt WHERE bt.account_id = p.account_id AND bt.id = coalesce(p.balance_txn_id, si.gateway_txn_id)))`,
+      gateway_ref: 'p.gateway_ref',
       customer_email: 'p.customer_email',
       customer_name: 'p.customer_name',
       description: 'p.description',
@@ -140,8 +158,9 @@ function paymentsArm(): Arm {
   JOIN accounts a ON a.id = p.account_id
   LEFT JOIN settlement_items si ON si.payment_id = p.id AND si.kind = 'payment'
   LEFT JOIN settlements s ON s.id = si.settlement_id`,
-    // paid_at is set once money was captured; links that were never paid are not money movements
-    where: ['p.paid_at >= @start', 'p.paid_at < @end', 'p.livemode = @livemode', 'a.mode = @mode'],
+    // paid_at is set once money was captured; links that were never paid are not money movements. A reusable
+    // link's row carries only the link's state: each payment made through it is a row of its own.
+    where: ['p.paid_at >= @start', 'p.paid_at < @end', 'p.livemode = @livemode', 'a.mode = @mode', 'p.reusable = 0'],
   };
 }
 
@@ -160,7 +179,7 @@ function refundsArm(): Arm {
       payment_id: 'p.gateway_payment_id',
       charge_id: 'p.charge_id',
       payment_intent_id: 'p.payment_intent_id',
-      link_id: 'p.plink_id',
+      link_id: LINK_ID,
       order_id: 'p.order_id',
       session_id: 'p.session_id',
       refund_id: 'r.gateway_refund_id',
@@ -179,7 +198,11 @@ function refundsArm(): Arm {
       settled_at_ms: 's.created_at',
       gateway_txn_id: 'si.gateway_txn_id',
       payment_at_ms: 'p.paid_at',
-      method: 'NULL',
+      method: 'p.method',
+      fee_status: `'known'`,
+      balance_txn_id: 'rbt.id',
+      available_on_ms: 'rbt.available_on',
+      gateway_ref: 'p.gateway_ref',
       customer_email: 'p.customer_email',
       customer_name: 'p.customer_name',
       description: 'p.description',
@@ -190,6 +213,11 @@ function refundsArm(): Arm {
   JOIN accounts a ON a.id = r.account_id
   LEFT JOIN settlement_items si ON si.refund_id = r.id
   LEFT JOIN settlements s ON s.id = si.settlement_id`,
+    joins: [
+      // the refund's own Stripe balance transaction, once the ledger holds it (stripe_bt_by_refund); a failed
+      // refund's refund_failure transaction names the same refund
+      { when: ['balance_txn_id', 'available_on_ms'], sql: `LEFT JOIN stripe_balance_txns rbt ON rbt.account_id = r.account_id AND rbt.refund_id = r.gateway_refund_id AND rbt.type = 'refund'` },
+    ],
     // money moves once the gateway accepted the refund: pending or succeeded. 'requested' has no gateway
     // answer yet (recovery settles it), 'failed' moved nothing. The unary + keeps the planner on the time
     // index (refunds_by_created, in ORDER BY order) instead of refunds_by_status plus a sort of every refund.
@@ -236,6 +264,10 @@ function itemsArm(): Arm {
       gateway_txn_id: 'si.gateway_txn_id',
       payment_at_ms: 'NULL',
       method: 'NULL',
+      fee_status: `'known'`,
+      balance_txn_id: 'bt.id',
+      available_on_ms: 'bt.available_on',
+      gateway_ref: 'NULL',
       customer_email: 'NULL',
       customer_name: 'NULL',
       description: 'NULL',
@@ -259,22 +291,13 @@ function itemsArm(): Arm {
 function payoutsArm(): Arm {
   return {
     select: {
+      ...NO_VALUES, // a payout names no payment, refund or customer
       type: `'payout'`,
       type_rank: '5',
       gateway: 's.gateway',
       account_id: 's.account_id',
       account_label: 'a.label',
       livemode: 's.livemode',
-      paydesk_id: 'NULL',
-      paydesk_payment_id: 'NULL',
-      order_ref: 'NULL',
-      payment_id: 'NULL',
-      charge_id: 'NULL',
-      payment_intent_id: 'NULL',
-      link_id: 'NULL',
-      order_id: 'NULL',
-      session_id: 'NULL',
-      refund_id: 'NULL',
       at_ms: 's.created_at',
       currency: 's.currency',
       gross_minor: '-s.amount_minor',
@@ -282,19 +305,11 @@ function payoutsArm(): Arm {
       tax_minor: '0',
       net_minor: '-s.amount_minor',
       status: 's.status',
-      refund_reason: 'NULL',
-      refund_speed: 'NULL',
       settlement_id: 's.gateway_settlement_id',
       settlement_utr: 's.utr',
       settlement_arrival_ms: 's.arrival_at',
       settled_at_ms: 's.created_at',
-      gateway_txn_id: 'NULL',
-      payment_at_ms: 'NULL',
-      method: 'NULL',
-      customer_email: 'NULL',
-      customer_name: 'NULL',
-      description: 'NULL',
-      notes: 'NULL',
+      fee_status: `'known'`,
     },
     from: `settlements s
   JOIN accounts a ON a.id = s.account_id`,
@@ -304,9 +319,10 @@ function payoutsArm(): Arm {
 
 function armSql(arm: Arm, gatewayCol: string, accountCol: string, extra: string[], fields: ReadonlySet<MovementField> | null): string {
   const cols = MOVEMENT_FIELDS.map((f) => `${!fields || fields.has(f) ? arm.select[f] : 'NULL'} AS ${f}`).join(',\n  ');
+  const joins = (arm.joins ?? []).filter((j) => !fields || j.when.some((f) => fields.has(f))).map((j) => `\n  ${j.sql}`).join('');
   const where = [...arm.where];
   for (const e of extra) where.push(e.replace('$gateway', gatewayCol).replace('$account', accountCol));
-  return `SELECT\n  ${cols}\nFROM ${arm.from}\nWHERE ${where.join('\n  AND ')}`;
+  return `SELECT\n  ${cols}\nFROM ${arm.from}${joins}\nWHERE ${where.join('\n  AND ')}`;
 }
 
 /** The one streaming statement of the export, with its named parameters. */

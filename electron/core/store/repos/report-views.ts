@@ -2,7 +2,7 @@
 // unmatched counts, one settlement's items, and the reconciliation flags. Read-only.
 //
 // The rows counted are the export's money movements (store/repos/movements.ts, docs/export-columns.md):
-//   payments by paid_at (gross = captured, fee, tax, net);
+//   payments by paid_at (gross = captured, fee, tax, net); a reusable link's row is not one (its payments are);
 //   refunds that did not fail by created_at (refunds = amount, net = -amount);
 //   settlement items that are movements of their own by their gateway time: payments and refunds settled
 //   at the gateway that Paydesk never created (external), fees, adjustments and disputes.
@@ -60,7 +60,7 @@ SELECT p.currency AS currency, p.paid_at AS at, 1 AS payments, 0 AS refunds_n, 0
        EXISTS (SELECT 1 FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id
                WHERE si.payment_id = p.id AND si.kind = 'payment' AND s.status NOT IN ${FAILED_SETTLEMENT}) AS settled
   FROM payments p JOIN accounts a ON a.id = p.account_id
- WHERE p.paid_at >= @start AND p.paid_at < @end AND p.livemode = @livemode AND a.mode = @mode${extra(f, 'p.gateway', 'p.account_id')}
+ WHERE p.paid_at >= @start AND p.paid_at < @end AND p.livemode = @livemode AND a.mode = @mode AND p.reusable = 0${extra(f, 'p.gateway', 'p.account_id')}
 UNION ALL
 SELECT r.currency, r.created_at, 0, 1, 0,
        0, r.amount_minor, 0, 0, 0, 0,

@@ -166,7 +166,7 @@ describe('normalizeRazorpay', () => {
     const n = normalizeRazorpay(rzEvent('payment_link.paid', { payment_link: { entity: link() as never }, payment: { entity: payment() as never }, order: { entity: { id: 'order_9A33XWu170gUtm', entity: 'order', amount: 50000, amount_paid: 50000, amount_due: 0, currency: 'INR', receipt: null, status: 'paid', created_at: T } } }));
     expect(n.ref).toEqual({ paydeskId: 'pd_07', ids: { plinkId: 'plink_Jz1', orderId: 'order_9A33XWu170gUtm', paymentId: 'pay_29QQoUBi66xm2f' } });
     expect(n.events).toEqual([
-      { type: 'captured', at: T * 1000, paymentId: 'pay_29QQoUBi66xm2f', amount: 50000, full: true },
+      { type: 'captured', at: T * 1000, paymentId: 'pay_29QQoUBi66xm2f', amount: 50000, full: true, method: 'upi' },
       { type: 'fee_known', at: T * 1000, paymentId: 'pay_29QQoUBi66xm2f', fee: 1180, tax: 180, net: 48820 },
     ]);
   });
@@ -193,7 +193,7 @@ describe('normalizeRazorpay', () => {
     expect(normalizeRazorpay(rzEvent('payment_link.cancelled', { payment_link: { entity: link({ status: 'cancelled' }) as never } })).events).toEqual([{ type: 'cancelled', at: T * 1000 }]);
     expect(normalizeRazorpay(rzEvent('payment_link.expired', { payment_link: { entity: link({ status: 'expired' }) as never } })).events).toEqual([{ type: 'expired', at: T * 1000 }]);
     const pp = normalizeRazorpay(rzEvent('payment_link.partially_paid', { payment_link: { entity: link({ status: 'partially_paid', amount_paid: 20000 }) as never }, payment: { entity: payment({ amount: 20000, fee: null }) as never } }));
-    expect(pp.events).toEqual([{ type: 'captured', at: T * 1000, paymentId: 'pay_29QQoUBi66xm2f', amount: 20000, full: false }]);
+    expect(pp.events).toEqual([{ type: 'captured', at: T * 1000, paymentId: 'pay_29QQoUBi66xm2f', amount: 20000, full: false, method: 'upi' }]);
   });
   it('refund.created/.processed/.failed', () => {
     const r = (status: string) => ({ refund: { entity: { id: 'rfnd_1', entity: 'refund', amount: 10000, currency: 'INR', payment_id: 'pay_29QQoUBi66xm2f', notes: { paydesk_id: 'pd_07' }, status, created_at: T } as never }, payment: { entity: payment() as never } });

@@ -241,16 +241,17 @@ describe('the gateway presets', () => {
     'charge_id', 'payment_intent_id', 'charge_created_utc', 'charge_created', 'invoice_id', 'invoice_number', 'subscription_id', 'payment_method_type',
     'is_link', 'card_brand', 'card_funding', 'card_country', 'statement_descriptor', 'dispute_reason', 'connected_account_id', 'connected_account_name',
     'connected_account_country', 'connected_account_direct_charge_id', 'payment_metadata[paydesk_id]', 'payment_metadata[order_ref]', 'refund_metadata[paydesk_refund_id]',
+    'fee_status',
   ];
   const RAZORPAY_COLUMNS = [
     'entity_id', 'type', 'debit', 'credit', 'amount', 'currency', 'fee', 'tax', 'on_hold', 'settled', 'created_at', 'settled_at', 'settlement_id',
     'posted_at', 'credit_type', 'description', 'notes', 'payment_id', 'settlement_utr', 'order_id', 'order_receipt', 'method', 'card_network',
-    'card_issuer', 'card_type', 'dispute_id',
+    'card_issuer', 'card_type', 'dispute_id', 'fee_status',
   ];
   const UNIFIED_COLUMNS = [
-    'gateway', 'account', 'mode', 'type', 'paydesk_id', 'order_ref', 'payment_id', 'charge_or_intent_id', 'link_id', 'order_id', 'refund_id',
-    'created_utc', 'created_local', 'currency', 'gross', 'fee', 'tax', 'net', 'gross_minor', 'fee_minor', 'tax_minor', 'net_minor', 'status',
-    'refund_reason', 'payout_or_settlement_id', 'settlement_utr_or_payout_arrival', 'method', 'customer_email', 'description',
+    'gateway', 'account', 'mode', 'type', 'paydesk_id', 'order_ref', 'reference', 'payment_id', 'charge_or_intent_id', 'link_id', 'order_id', 'refund_id',
+    'created_utc', 'created_local', 'currency', 'gross', 'fee', 'tax', 'net', 'gross_minor', 'fee_minor', 'tax_minor', 'net_minor', 'fee_status', 'status',
+    'refund_reason', 'payout_or_settlement_id', 'settlement_utr_or_payout_arrival', 'method', 'customer_email', 'customer_name', 'description',
   ];
 
   it('carry exactly the documented columns, in order', async () => {
@@ -289,7 +290,7 @@ describe('the gateway presets', () => {
     expect(rows.map((r) => `${r.type}:${r.entity_id}`)).toEqual(['payment:pay_INR1', 'payment:pay_EXT1', 'adjustment:adj_1', 'refund:rfnd_INR1']);
     const pay = rows[0]!;
     expect([pay.debit, pay.credit, pay.amount, pay.currency, pay.fee, pay.tax, pay.settled, pay.created_at, pay.settlement_id, pay.settlement_utr, pay.order_id, pay.order_receipt, pay.method]).toEqual([
-      '0', '48820', '50000', 'INR', '1180', '180', 'true', String(ist(2024, 1, 1, 0, 5) / 1000), 'setl_1', 'UTR0001', 'order_INR1', 'p_inr', '',
+      '0', '48820', '50000', 'INR', '1180', '180', 'true', String(ist(2024, 1, 1, 0, 5) / 1000), 'setl_1', 'UTR0001', 'order_INR1', 'ORD-INR', '',
     ]);
     // the notes as Paydesk sends them: the merchant's notes plus paydesk_id and order_ref
     expect(pay.notes).toBe('{"shop":"Mumbai","paydesk_id":"p_inr","order_ref":"ORD-INR"}');

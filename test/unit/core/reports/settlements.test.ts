@@ -162,6 +162,10 @@ describe('reports refresh against the sandbox', () => {
     // sandbox fee: round(5000 × 2.9%) + 30
     const p = payment(s.stripe.id);
     expect({ fee: p.fee_minor, tax: p.tax_minor, net: p.net_minor }).toEqual({ fee: 175, tax: 0, net: 4_825 });
+    // with the balance transaction it came from: the Stripe export's balance_transaction_id and available_on
+    const bt = d.db.prepare(`SELECT id, available_on FROM stripe_balance_txns WHERE account_id = ? AND payment_intent_id = ?`).get(stripeAccount, s.stripe.pi) as { id: string; available_on: number };
+    expect({ txn: p.balance_txn_id, availableOn: p.available_on }).toEqual({ txn: bt.id, availableOn: bt.available_on });
+    expect(p.balance_txn_id).toMatch(/^txn_/);
     expect(d.db.prepare(`SELECT kind, source FROM payment_events WHERE payment_id = ? AND kind = 'fee_known'`).all(s.stripe.id)).toEqual([{ kind: 'fee_known', source: 'sync' }]);
     expect(events.some((e) => e.name === 'payment.changed' && e.payload.id === s.stripe!.id)).toBe(true);
     expect(events.some((e) => e.name === 'reports.changed')).toBe(true);

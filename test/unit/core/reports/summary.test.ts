@@ -37,8 +37,8 @@ function pay(a: Acct, o: { currency: string; captured: number; paidAt: number; f
   const id = `pd_${n++}`;
   const fee = o.fee === undefined ? Math.floor(o.captured / 50) : o.fee;
   d.db.prepare(`INSERT INTO payments (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, status, idempotency_key,
-      paid_at, captured_minor, fee_minor, tax_minor, net_minor, created_at, updated_at)
-    VALUES (@id, @a, @g, @live, @kind, @ref, @amount, @currency, 'paid', @idem, @paidAt, @amount, @fee, @tax, @net, @paidAt, @paidAt)`).run({
+      paid_at, captured_minor, fee_minor, tax_minor, net_minor, created_at, updated_at, gateway_ref)
+    VALUES (@id, @a, @g, @live, @kind, @ref, @amount, @currency, 'paid', @idem, @paidAt, @amount, @fee, @tax, @net, @paidAt, @paidAt, @ref)`).run({
     id, a: a.id, g: a.gateway, live: a.live ? 1 : 0, kind: a.gateway === 'stripe' ? 'stripe_checkout' : 'razorpay_link', ref: `R-${id}`, amount: o.captured,
     currency: o.currency, idem: `i_${id}`, paidAt: o.paidAt, fee, tax: fee === null ? null : (o.tax ?? 0), net: fee === null ? null : o.captured - fee,
   });

@@ -154,18 +154,19 @@ describe('payment writes', () => {
     const repo = paymentsRepo(db);
     const state = foldPaymentEvents(initialPaymentState(50_000), [
       { type: 'opened', at: 1 },
-      { type: 'captured', at: 2, paymentId: 'pi_x', amount: 50_000, full: true },
-      { type: 'fee_known', at: 3, paymentId: 'pi_x', fee: 1450, tax: 0, net: 48_550 },
+      { type: 'captured', at: 2, paymentId: 'pi_x', amount: 50_000, full: true, method: 'card' },
+      { type: 'fee_known', at: 3, paymentId: 'pi_x', fee: 1450, tax: 0, net: 48_550, balanceTxnId: 'txn_x', availableOn: 86_400_000 },
     ]);
     const ids = { sessionId: 'cs_x', paymentIntentId: 'pi_x' };
     repo.saveState('pd_a', state, ids, 10);
     const prev = repo.findStateForRef(STRIPE_ACCOUNT, { paydeskId: 'pd_b', ids: {} })!;
     repo.saveState('pd_b', state, ids, 10, prev);
     const strip = (r: Record<string, unknown>) => {
-      const { id: _id, order_ref: _o, idempotency_key: _k, ...rest } = r;
+      const { id: _id, order_ref: _o, gateway_ref: _g, idempotency_key: _k, ...rest } = r;
       return rest;
     };
     expect(strip(repo.byId('pd_b') as never)).toEqual(strip(repo.byId('pd_a') as never));
+    expect(repo.byId('pd_b')).toMatchObject({ method: 'card', balance_txn_id: 'txn_x', available_on: 86_400_000 });
     // a learnt id never replaces one the row has
     const again = repo.findStateForRef(STRIPE_ACCOUNT, { paydeskId: 'pd_b', ids: {} })!;
     repo.saveState('pd_b', state, { sessionId: 'cs_other', chargeId: 'ch_x' }, 11, again);
