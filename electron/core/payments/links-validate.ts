@@ -1,12 +1,14 @@
 // What a link request must satisfy before an intent is stored: the account usable in the console's mode,
 // the amount and currency within the gateway's limits (shared/gateways.ts), the kind and expiry the gateway
-// takes (its link port), a plausible email and phone. The gateway stays the final judge.
+// takes (its link port), a plausible email, and a phone number that exists, stored in one form (E.164).
+// The gateway stays the final judge.
 import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { LinkCreateInputSchema, PaymentKind } from '../../../shared/contract';
 import { invalid } from '../../../shared/errors';
 import { GATEWAY_LIMITS } from '../../../shared/gateways';
-import { currencyExponent, isKnownCurrency, parseAmount, toMajorString } from '../../../shared/money';
+import { currencyExponent, formatMoney, isKnownCurrency, parseAmount, toMajorString } from '../../../shared/money';
+import { parsePhone, phoneCountry, type ShopPlace } from '../../../shared/region';
 import type { LinkPort } from '../gateways/ports/links';
 import type { AccountRow } from '../store/repos/accounts';
 
@@ -28,8 +30,6 @@ export interface ValidatedLink {
 }
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
-/** E.164-ish after removing spaces, dashes, dots and parentheses: optional +, 8..15 digits, not starting with 0 after + */
-const PHONE = /^\+?[1-9]\d{7,14}$|^0\d{9,11}$/;
 
 /** The account, refused when the console's mode differs, it has no key, or its keys were refused. */
 export function usableAccount(account: AccountRow | null, mode: LinkCreateParsed['mode']): AccountRow {
@@ -57,30 +57,31 @@ function amountOf(input: LinkCreateParsed, account: AccountRow): { amountMinor: 
   if (!parsed.ok) throw invalid('amount', parsed.reason);
   const amountMinor = parsed.minor;
   const min = limits.minMinor(currency);
-  if (amountMinor < min) throw invalid('amount', `${label} needs at least ${currency} ${toMajorString(min, currency)}.`);
-  if (amountMinor > limits.maxMinor) throw invalid('amount', `${label} takes at most ${currency} ${toMajorString(limits.maxMinor, currency)} in one payment.`);
+  if (amountMinor < min) throw invalid('amount', `The amount is too small: ${label} needs at least ${formatMoney(min, currency)} in one payment.`);
+  if (amountMinor > limits.maxMinor) throw invalid('amount', `The amount is too large: ${label} takes at most ${formatMoney(limits.maxMinor, currency)} in one payment.`);
   if (currencyExponent(currency) === 3 && amountMinor % 10 !== 0) {
     throw invalid('amount', `${label} charges ${currency} in steps of 0.010: the last decimal must be 0 (e.g. ${toMajorString(Math.round(amountMinor / 10) * 10 || 10, currency)}).`);
   }
   return { amountMinor, currency };
 }
 
-function contactOf(input: LinkCreateParsed): { email: string | null; phone: string | null } {
+function contactOf(input: LinkCreateParsed, country: string | null): { email: string | null; phone: string | null } {
   const email = input.customerEmail ?? null;
   if (email !== null && !EMAIL.test(email)) throw invalid('customerEmail', 'Enter an email address such as name@example.com.');
-  let phone: string | null = null;
-  if (input.customerPhone) {
-    phone = input.customerPhone.replace(/[\s().-]/g, '');
-    if (!PHONE.test(phone)) throw invalid('customerPhone', 'Enter the phone number with its country code, such as +919876543210 (8 to 15 digits).');
-  }
-  return { email, phone };
+  if (!input.customerPhone) return { email, phone: null };
+  const phone = parsePhone(input.customerPhone, country);
+  if (!phone.ok) throw invalid('customerPhone', `${phone.reason}.`);
+  return { email, phone: phone.e164 };
 }
 
-/** Checks a request against a usable account and the gateway's link port; throws invalid_input at the field. */
-export function validateLink(input: LinkCreateParsed, account: AccountRow, port: LinkPort, now: number): ValidatedLink {
+/**
+ * Checks a request against a usable account and the gateway's link port; throws invalid_input at the field.
+ * `shop` (the reports time zone, the locale) tells the country of a phone number typed without its code.
+ */
+export function validateLink(input: LinkCreateParsed, account: AccountRow, port: LinkPort, now: number, shop: ShopPlace = {}): ValidatedLink {
   const kind = port.kindFor(input.kind);
   const { amountMinor, currency } = amountOf(input, account);
-  const { email, phone } = contactOf(input);
+  const { email, phone } = contactOf(input, phoneCountry(shop, account.gateway, currency));
   const expiryField = input.expiresAt !== undefined ? 'expiresAt' : 'expiresInMinutes';
   const given = input.expiresAt ?? (input.expiresInMinutes !== undefined ? now + input.expiresInMinutes * 60_000 : undefined);
   const expiresAt = port.expiryFor(kind, given, now, expiryField);

@@ -1,6 +1,7 @@
-// A form field: label, control, hint, and the error next to the field it concerns.
-// The control gets aria-invalid and aria-describedby pointing at the hint and the error.
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+// A form field: label, control, hint, and the error next to the field it concerns, shown there and only
+// there (a form shows no second copy of a field's error). The control gets aria-invalid and aria-describedby
+// pointing at the error, the hint and the length counter.
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { Icon } from './Icon';
 
 export interface ControlProps {
@@ -17,14 +18,30 @@ export interface FieldProps {
   optional?: boolean;
   required?: boolean;
   className?: string;
+  /** characters used of the most the field holds: shown as "12/250" under the control as the person types */
+  counter?: { length: number; max: number } | undefined;
   children: (control: ControlProps) => ReactNode;
 }
 
-export function Field({ label, hint, error, optional, required, className, children }: FieldProps) {
+/** "12/250", marked when close to the limit; read by screen readers with the field, not on every key */
+function Counter({ id, length, max }: { id: string; length: number; max: number }) {
+  const near = length >= max * 0.9;
+  return (
+    <span className={near ? 'field-counter is-near' : 'field-counter'} id={id}>
+      <span aria-hidden="true">{length}/{max}</span>
+      <span className="visually-hidden">{`${length} of ${max} characters used`}</span>
+    </span>
+  );
+}
+
+export function Field({ label, hint, error, optional, required, className, counter, children }: FieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const counterId = `${id}-count`;
+  // a hint that only repeats the error is not shown twice
+  const shownHint = hint !== undefined && hint !== error ? hint : undefined;
+  const describedBy = [error ? errorId : null, shownHint ? hintId : null, counter ? counterId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={['field', error ? 'has-error' : '', className ?? ''].filter(Boolean).join(' ')}>
       <label className="field-label" htmlFor={id}>
@@ -38,10 +55,15 @@ export function Field({ label, hint, error, optional, required, className, child
           <span>{error}</span>
         </p>
       )}
-      {hint && (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
+      {(shownHint || counter) && (
+        <div className="field-foot">
+          {shownHint ? (
+            <p className="field-hint" id={hintId}>
+              {shownHint}
+            </p>
+          ) : null}
+          {counter && <Counter id={counterId} {...counter} />}
+        </div>
       )}
     </div>
   );
@@ -50,10 +72,21 @@ export function Field({ label, hint, error, optional, required, className, child
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'children'> & { ref?: Ref<HTMLInputElement> };
 
 /** Field + <input>. Secrets use type="password" and autoComplete="off" (the caller passes them). */
-export function TextField({ label, hint, error, optional, className, ...input }: Omit<FieldProps, 'children'> & InputProps) {
+export function TextField({ label, hint, error, optional, className, counter, ...input }: Omit<FieldProps, 'children'> & InputProps) {
   return (
-    <Field label={label} hint={hint} error={error} optional={optional} required={input.required} className={className}>
+    <Field label={label} hint={hint} error={error} optional={optional} required={input.required} className={className} counter={counter}>
       {(control) => <input className="input" {...input} {...control} />}
+    </Field>
+  );
+}
+
+type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'children'> & { ref?: Ref<HTMLTextAreaElement> };
+
+/** Field + <textarea>, for text longer than a line (a description); it grows with its rows. */
+export function TextAreaField({ label, hint, error, optional, className, counter, rows = 3, ...area }: Omit<FieldProps, 'children'> & TextAreaProps) {
+  return (
+    <Field label={label} hint={hint} error={error} optional={optional} required={area.required} className={className} counter={counter}>
+      {(control) => <textarea className="input textarea" rows={rows} {...area} {...control} />}
     </Field>
   );
 }

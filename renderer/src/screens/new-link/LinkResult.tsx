@@ -12,6 +12,7 @@ import { CancelLinkDialog } from '../payments/PaymentDrawer';
 import { PdIcon } from '../payments/icons';
 import { NotifyMeButton } from '../payments/notifications';
 import { CANCELLABLE, KIND_LABEL, PaymentStatusChip } from '../payments/payment-labels';
+import { declineText } from '../../../../shared/declines';
 
 export function LinkResult({ id, initial, onAnother }: { id: string; initial: Payment; onAnother(): void }) {
   const detail = useRpcQuery('payments.get', { id });
@@ -30,7 +31,7 @@ export function LinkResult({ id, initial, onAnother }: { id: string; initial: Pa
         </Banner>
       ) : p.status === 'failed' && p.statusReason ? (
         <Banner tone="warning" title="The customer’s payment failed">
-          {p.statusReason.replace(/[.\s]+$/, '')}. The link stays open, so they can try again.
+          {declineText(p.statusReason)} The link stays open, so they can try again.
         </Banner>
       ) : null}
 
@@ -45,7 +46,7 @@ export function LinkResult({ id, initial, onAnother }: { id: string; initial: Pa
             <div className="link-result-status">
               <span className="muted small">Status</span>
               <span data-testid="link-status">
-                <PaymentStatusChip status={p.displayStatus} reason={p.statusReason} />
+                <PaymentStatusChip payment={p} />
               </span>
               <span className="link-result-amount">
                 <Money minor={p.amountMinor} currency={p.currency} />
@@ -76,7 +77,7 @@ export function LinkResult({ id, initial, onAnother }: { id: string; initial: Pa
               </>
             )}
             <dl className="facts link-result-facts">
-              {p.customerName || p.customerEmail ? (
+              {p.customerName || p.customerEmail || p.customerPhone ? (
                 <div>
                   <dt>Customer</dt>
                   <dd>{[p.customerName, p.customerEmail, p.customerPhone].filter(Boolean).join(' · ')}</dd>
