@@ -133,7 +133,7 @@ it('creates a Stripe link in the console, pays it with 4242 in a second tab, and
   }
 });
 
-it('shows a declined card (0002) as Failed with the reason, live in the payment drawer', async () => {
+it('shows a declined card (0002) as Open with a failed attempt and the reason, live in the payment drawer', async () => {
   const p = await createLink('stripe', 'E2E-DECLINE-1');
   const c = await openConsole(browser, host, { path: '#/payments' });
   try {
@@ -143,7 +143,9 @@ it('shows a declined card (0002) as Failed with the reason, live in the payment 
     const customer = await c.context.newPage();
     await payStripe(customer, p.url!, '4000 0000 0000 0002');
     await customer.getByTestId('error').waitFor();
-    await chipOf(drawer).getByText('Failed', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
+    // a declined attempt leaves a single-use link open: Open, with the failed attempt beside it
+    await drawer.locator('[data-testid=payment-status] .chip-note', { hasText: '1 failed attempt' }).waitFor({ timeout: UI_TIMEOUT });
+    await expect(chipOf(drawer).textContent()).resolves.toBe('Open');
     await expect(drawer.getByTestId('status-reason').textContent()).resolves.toMatch(/declined/i);
     await drawer.getByText('Payment attempt failed').waitFor();
     // the row in the table behind the drawer changed too

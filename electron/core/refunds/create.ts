@@ -114,7 +114,7 @@ export async function validate(c: RefundsCtx, input: RefundCreateInput, actor: O
   const amount = amountOf(c, input, actor, p, port);
   const target = targetFor(p, amount, c.d.repos.refunds.ofPayment(p.id), port);
   if (!target) {
-    refuse(c, actor, input, p, field('paymentId', 'Paydesk does not know which gateway payment to refund for this amount yet. Check the status with the gateway first (Sync), or refund a smaller amount.'));
+    refuse(c, actor, input, p, field('paymentId', 'Paydesk does not know which gateway payment to refund for this amount yet. Press Check status on the payment first, or refund a smaller amount.'));
   }
   const approver = await approverFor(c, input, actor, p, amount);
   const reason = port.refusal('reason') === null ? (input.reason ?? null) : null;

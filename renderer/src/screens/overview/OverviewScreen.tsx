@@ -172,7 +172,7 @@ function RecentList({ rows, onOpen }: { rows: Payment[]; onOpen(id: string): voi
               </span>
             </span>
             <Money minor={p.amountMinor} currency={p.currency} />
-            <PaymentStatusChip status={p.displayStatus} reason={p.statusReason} />
+            <PaymentStatusChip payment={p} />
           </button>
         </li>
       ))}

@@ -1,7 +1,9 @@
-// One payment in a side drawer: status and amounts, what happened when (timeline), the link with its QR code,
-// the gateway's ids, the raw webhook events, and the actions (check status now, cancel the link, refunds).
-import { useState, type ReactNode } from 'react';
-import type { Payment, PaymentDetail, TimelineEntry } from '../../../../shared/contract';
+// One payment or link in a side drawer: status and amounts, what happened when (timeline), the link with its
+// QR code, a reusable link's payments, the order's other attempts, the gateway's ids, the raw webhook events,
+// and the actions (check status now, cancel the link, refunds on a payment).
+import { useState } from 'react';
+import type { Attempt, Payment, PaymentDetail, TimelineEntry } from '../../../../shared/contract';
+import { declineText } from '../../../../shared/declines';
 import { gatewayLabel } from '../../../../shared/gateways';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, ConfirmDialog, Drawer, Money, toast } from '../../components';
@@ -10,7 +12,8 @@ import { formatDateTime, formatRelative, isoString } from '../../format/dates';
 import { displayMoney } from '../../format/money';
 import { PaymentRefundPanel } from '../refunds/PaymentRefundPanel';
 import { PdIcon } from './icons';
-import { CANCELLABLE, KIND_LABEL, PaymentStatusChip } from './payment-labels';
+import { Amounts, attemptLabel, Fact, LinkPayments, linkPayable, notPayableText, OrderAttempts, Reason, Section, ViaLink } from './drawer-parts';
+import { KIND_LABEL, merchantStatus, PaymentStatusChip } from './payment-labels';
 
 export function PaymentDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
   const detail = useRpcQuery('payments.get', { id: id ?? '' }, { enabled: id !== null });
@@ -19,8 +22,8 @@ export function PaymentDrawer({ id, onClose }: { id: string | null; onClose(): v
     <Drawer
       open={id !== null}
       onClose={onClose}
-      title={p ? `Payment ${p.orderRef}` : 'Payment'}
-      description={p ? `${displayMoney(p.amountMinor, p.currency)} · ${gatewayLabel(p.gateway)} ${KIND_LABEL[p.kind]}${p.mode === 'test' ? ' · test mode' : ''}` : undefined}
+      title={p ? drawerTitle(p) : 'Payment'}
+      description={p ? `${displayMoney(p.amountMinor, p.currency)} · ${gatewayLabel(p.gateway)} ${p.linkId ? 'payment through a reusable link' : KIND_LABEL[p.kind]}${p.mode === 'test' ? ' · test mode' : ''}` : undefined}
     >
       {id !== null && (
         <div className="pay-detail" data-payment-id={id}>
@@ -42,45 +45,39 @@ export function PaymentDrawer({ id, onClose }: { id: string | null; onClose(): v
   );
 }
 
-function Section({ title, children, aside }: { title: string; children: ReactNode; aside?: ReactNode }) {
-  return (
-    <section className="pay-section" aria-label={title}>
-      <header className="pay-section-head">
-        <h3 className="pay-section-title">{title}</h3>
-        {aside}
-      </header>
-      {children}
-    </section>
-  );
-}
+const drawerTitle = (p: Payment): string => (p.reusable ? `Reusable link ${p.reference || p.orderRef}` : `Payment ${p.reference || p.orderRef}`);
 
 function DetailBody({ d }: { d: PaymentDetail }) {
   const p = d.payment;
+  const attempts = d.attempts ?? [];
   return (
     <div className="stack">
-      <StatusBlock p={p} />
+      <StatusBlock p={p} attempts={attempts} paymentCount={p.reusable ? (d.payments ?? []).length : undefined} />
       <LinkBlock p={p} />
-      <Section title="Amounts">
-        <dl className="facts">
-          <Fact label="Amount"><Money minor={p.amountMinor} currency={p.currency} /></Fact>
-          <Fact label="Captured"><Money minor={p.capturedMinor} currency={p.currency} /></Fact>
-          {p.refundedMinor > 0 && <Fact label="Refunded"><Money minor={p.refundedMinor} currency={p.currency} /></Fact>}
-          {d.fees.feeMinor !== null && <Fact label="Gateway fee"><Money minor={d.fees.feeMinor} currency={d.fees.currency} /></Fact>}
-          {d.fees.taxMinor !== null && d.fees.taxMinor > 0 && <Fact label="Tax on fee"><Money minor={d.fees.taxMinor} currency={d.fees.currency} /></Fact>}
-          {d.fees.netMinor !== null && <Fact label="Net"><Money minor={d.fees.netMinor} currency={d.fees.currency} /></Fact>}
-          {d.fees.feeMinor === null && p.capturedMinor > 0 && <Fact label="Fees"><span className="muted">not reported by {gatewayLabel(p.gateway)} yet</span></Fact>}
-        </dl>
-      </Section>
-      <PaymentRefundPanel payment={p} />
+      {p.reusable ? (
+        <LinkPayments payments={d.payments ?? []} />
+      ) : (
+        <>
+          <Amounts p={p} fees={d.fees} />
+          <PaymentRefundPanel payment={p} />
+        </>
+      )}
+      <OrderAttempts p={p} attempts={attempts} />
       <Section title="Timeline">
         <Timeline entries={d.timeline} repeats={d.events.filter((e) => e.applyResult === 'unchanged').length} p={p} />
       </Section>
       <Section title="Customer">
         <dl className="facts">
-          <Fact label="Name">{p.customerName ?? <span className="muted">—</span>}</Fact>
-          <Fact label="Email">{p.customerEmail ?? <span className="muted">—</span>}</Fact>
-          <Fact label="Phone">{p.customerPhone ?? <span className="muted">—</span>}</Fact>
-          <Fact label="Receipt">{d.notify === false ? 'Not sent by the gateway' : p.customerEmail || p.customerPhone ? `Sent by ${gatewayLabel(p.gateway)}` : <span className="muted">no email or phone given</span>}</Fact>
+          {p.reusable ? (
+            <Fact label="Customers">Each payment through this link has its own customer (above).</Fact>
+          ) : (
+            <>
+              <Fact label="Name">{p.customerName ?? <span className="muted">—</span>}</Fact>
+              <Fact label="Email">{p.customerEmail ?? <span className="muted">—</span>}</Fact>
+              <Fact label="Phone">{p.customerPhone ?? <span className="muted">—</span>}</Fact>
+              <Fact label="Receipt">{d.notify === false ? 'Not sent by the gateway' : p.customerEmail || p.customerPhone ? `Sent by ${gatewayLabel(p.gateway)}` : <span className="muted">no email or phone given</span>}</Fact>
+            </>
+          )}
           {p.description && <Fact label="Description">{p.description}</Fact>}
           {Object.entries(p.notes).map(([k, v]) => (
             <Fact key={k} label={k}>{v}</Fact>
@@ -94,40 +91,32 @@ function DetailBody({ d }: { d: PaymentDetail }) {
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
+function WhenLine({ p }: { p: Payment }) {
+  if (p.paidAt !== null && !p.reusable) {
+    return <>Paid <time dateTime={isoString(p.paidAt)} title={formatDateTime(p.paidAt)}>{formatRelative(p.paidAt)}</time></>;
+  }
+  if (p.expiresAt !== null && linkPayable(p)) return <>Expires <time dateTime={isoString(p.expiresAt)}>{formatDateTime(p.expiresAt)}</time></>;
+  return <>Created <time dateTime={isoString(p.createdAt)} title={formatDateTime(p.createdAt)}>{formatRelative(p.createdAt)}</time></>;
 }
 
-function StatusBlock({ p }: { p: Payment }) {
+function StatusBlock({ p, attempts, paymentCount }: { p: Payment; attempts: Attempt[]; paymentCount: number | undefined }) {
   const check = useRpcMutation('links.checkStatus');
   const cancel = useRpcMutation('links.cancel');
   const [confirming, setConfirming] = useState(false);
+  const attempt = attemptLabel(p, attempts);
   return (
     <div className="pay-status-block" data-testid="payment-status">
       <div className="pay-status-main">
-        <PaymentStatusChip status={p.displayStatus} reason={p.statusReason} />
-        <Money minor={p.capturedMinor > 0 ? p.capturedMinor : p.amountMinor} currency={p.currency} className="pay-status-amount" />
+        <span className="pay-status-chips">
+          <PaymentStatusChip payment={p} paymentCount={paymentCount} withNote={!p.linkId} />
+          <ViaLink p={p} />
+        </span>
+        {!p.reusable && <Money minor={p.capturedMinor > 0 ? p.capturedMinor : p.amountMinor} currency={p.currency} className="pay-status-amount" />}
       </div>
-      {p.status === 'failed' && p.statusReason && (
-        <p className="pay-reason tone-danger-text" data-testid="status-reason">
-          {p.statusReason}
-        </p>
-      )}
+      {attempt && <p className="muted small" data-testid="attempt-of">{attempt}</p>}
+      {p.status === 'failed' && <Reason reason={p.statusReason} testId="status-reason" />}
       {p.status === 'creating' && p.pendingReason && <p className="pay-reason muted">{p.pendingReason}</p>}
-      <p className="muted small">
-        {p.paidAt !== null ? (
-          <>Paid <time dateTime={isoString(p.paidAt)} title={formatDateTime(p.paidAt)}>{formatRelative(p.paidAt)}</time></>
-        ) : p.expiresAt !== null && (p.status === 'open' || p.status === 'failed') ? (
-          <>Expires <time dateTime={isoString(p.expiresAt)}>{formatDateTime(p.expiresAt)}</time></>
-        ) : (
-          <>Created <time dateTime={isoString(p.createdAt)} title={formatDateTime(p.createdAt)}>{formatRelative(p.createdAt)}</time></>
-        )}
-      </p>
+      <p className="muted small"><WhenLine p={p} /></p>
       {check.error && <p className="pay-reason tone-danger-text" role="alert">{check.error.message}</p>}
       <div className="pay-actions">
         <Button
@@ -136,13 +125,13 @@ function StatusBlock({ p }: { p: Payment }) {
           busy={check.isPending}
           onClick={() =>
             check.mutate({ id: p.id }, {
-              onSuccess: (r) => toast.info(r.status === p.status ? `Checked with ${gatewayLabel(p.gateway)}: no change` : `Checked with ${gatewayLabel(p.gateway)}: now ${r.displayStatus.replace('_', ' ')}`),
+              onSuccess: (r) => toast.info(r.status === p.status ? `Checked with ${gatewayLabel(p.gateway)}: no change` : `Checked with ${gatewayLabel(p.gateway)}: now ${merchantStatus(r).label}`),
             })
           }
         >
           {check.isPending ? 'Checking…' : 'Check status'}
         </Button>
-        {CANCELLABLE.has(p.status) && (
+        {linkPayable(p) && (
           <Button size="sm" variant="ghost" icon="x" className="btn-danger-ghost" onClick={() => setConfirming(true)}>
             Cancel link
           </Button>
@@ -157,7 +146,7 @@ export function CancelLinkDialog({ p, open, onDone, cancel }: { p: Payment; open
   return (
     <ConfirmDialog
       open={open}
-      title={`Cancel the link for ${p.orderRef}?`}
+      title={`Cancel the ${p.reusable ? 'reusable ' : ''}link for ${p.reference || p.orderRef}?`}
       confirmLabel="Cancel link"
       dismissLabel="Keep the link"
       busy={cancel.isPending}
@@ -174,7 +163,9 @@ export function CancelLinkDialog({ p, open, onDone, cancel }: { p: Payment; open
         })
       }
     >
-      <p>The customer can no longer pay {displayMoney(p.amountMinor, p.currency)} with it. {gatewayLabel(p.gateway)} is told at once; this can’t be undone, but you can create a new link.</p>
+      <p>
+        {p.reusable ? 'No one can pay with it any more; the payments already made stay as they are.' : `The customer can no longer pay ${displayMoney(p.amountMinor, p.currency)} with it.`} {gatewayLabel(p.gateway)} is told at once; this can’t be undone, but you can create a new link.
+      </p>
       {cancel.error && <p className="tone-danger-text" role="alert">{cancel.error.message}</p>}
     </ConfirmDialog>
   );
@@ -183,8 +174,8 @@ export function CancelLinkDialog({ p, open, onDone, cancel }: { p: Payment; open
 /** The link's URL, copy, open and a QR code drawn locally by core (links.qr). */
 export function LinkBlock({ p, qrOpen = false }: { p: Payment; qrOpen?: boolean }) {
   const [showQr, setShowQr] = useState(qrOpen);
-  const payable = p.status === 'open' || p.status === 'failed';
   const qr = useRpcQuery('links.qr', { id: p.id }, { enabled: showQr && p.url !== null, staleTime: Infinity });
+  if (p.linkId) return null;
   if (!p.url) {
     return (
       <Section title="Link">
@@ -192,6 +183,7 @@ export function LinkBlock({ p, qrOpen = false }: { p: Payment; qrOpen?: boolean 
       </Section>
     );
   }
+  const closed = notPayableText(p);
   return (
     <Section
       title="Link"
@@ -209,7 +201,7 @@ export function LinkBlock({ p, qrOpen = false }: { p: Payment; qrOpen?: boolean 
           <span className="btn-label">Open</span>
         </a>
       </div>
-      {!payable && <p className="muted small">This link can no longer be paid.</p>}
+      {closed ? <p className="muted small">{closed}</p> : p.reusable ? <p className="muted small">Reusable: any number of customers can pay with this link until you cancel it.</p> : null}
       {showQr && (
         <div className="pay-qr">
           {qr.data ? <img src={qr.data.dataUrl} alt={`QR code for ${p.url}`} width={168} height={168} /> : qr.error ? <p className="tone-danger-text">{qr.error.message}</p> : <div className="skeleton pay-qr-skeleton" />}
@@ -266,7 +258,7 @@ function describe(e: TimelineEntry, p: Payment): { title: string; tone: 'success
     case 'opened':
       return { title: `Live at ${gatewayLabel(p.gateway)}`, tone: 'info' };
     case 'attempt_failed':
-      return { title: 'Payment attempt failed', tone: 'danger', note: str(e.detail.reason) ?? undefined };
+      return { title: 'Payment attempt failed', tone: 'danger', note: declineText(str(e.detail.reason)) ?? undefined };
     case 'authorized':
       return { title: money ? `Authorised ${money}` : 'Authorised', tone: 'info' };
     case 'captured':

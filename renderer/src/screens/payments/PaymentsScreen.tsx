@@ -22,6 +22,8 @@ import { listQuery, pageInput } from './queries';
 import './payments.css';
 
 const STATUS_OPTIONS: DisplayStatusValue[] = ['open', 'paid', 'failed', 'expired', 'cancelled', 'partially_refunded', 'refunded', 'authorized', 'partially_paid', 'creating'];
+/** a link whose last attempt failed is still open: the filter says so */
+const FILTER_LABEL: Partial<Record<DisplayStatusValue, string>> = { failed: 'Open, last attempt failed' };
 const RANGES: { value: DateRange; label: string }[] = [
   { value: 'any', label: 'Any time' },
   { value: 'today', label: 'Today' },
@@ -122,7 +124,7 @@ export function PaymentsScreen({ rest }: { rest: string[] }) {
               <option value="">All statuses</option>
               {STATUS_OPTIONS.map((s) => (
                 <option key={s} value={s}>
-                  {STATUS_LABEL[s]}
+                  {FILTER_LABEL[s] ?? STATUS_LABEL[s]}
                 </option>
               ))}
             </select>

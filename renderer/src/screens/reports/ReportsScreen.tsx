@@ -6,6 +6,7 @@ import type { CurrencyTotals, Gateway, Summary, SummaryInput } from '../../../..
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, Card, EmptyState, Money, Page, Segmented, StatusChip, toast } from '../../components';
 import { formatDateTime, formatRelative } from '../../format/dates';
+import { merchantLocale } from '../../format/money';
 import { hrefFor } from '../../router';
 import { useCurrentMode } from '../payments/payment-labels';
 import { ExportPanel } from './ExportPanel';
@@ -15,6 +16,37 @@ import { SettlementsCard } from './SettlementsCard';
 
 // recharts is ~0.5 MB of the bundle: loaded with the first chart, not with the console (as on Overview)
 const DailyNetChart = lazy(() => import('./DailyNetChart').then((m) => ({ default: m.DailyNetChart })));
+
+const clock = new Intl.DateTimeFormat(merchantLocale(), { timeStyle: 'short' });
+const sameDay = (a: number, b: number) => new Date(a).toDateString() === new Date(b).toDateString();
+const at = (ms: number) => (sameDay(ms, Date.now()) ? clock.format(ms) : formatDateTime(ms));
+
+/**
+ * How fresh the figures are, in two parts that can differ: the figures are computed from everything Paydesk
+ * has applied (a refund a minute ago included) and are recomputed whenever a payment or refund changes; the
+ * settlements and fees come from the last refresh from the gateways.
+ */
+function FreshnessLine({ figuresAt, fetchedAt, refreshing }: { figuresAt: number | null; fetchedAt: number | null; refreshing: boolean }) {
+  const settlementsWord = figuresAt !== null ? 'settlements' : 'Settlements';
+  return (
+    <span data-testid="reports-freshness">
+      {figuresAt !== null && (
+        <>
+          Figures as of <time dateTime={new Date(figuresAt).toISOString()} title={formatDateTime(figuresAt)}>{at(figuresAt)}</time> ·{' '}
+        </>
+      )}
+      {refreshing ? (
+        `${settlementsWord}: refreshing from the gateways…`
+      ) : fetchedAt !== null ? (
+        <>
+          {settlementsWord} fetched <time dateTime={new Date(fetchedAt).toISOString()} title={formatDateTime(fetchedAt)}>{formatRelative(fetchedAt)}</time>
+        </>
+      ) : (
+        `${settlementsWord} not fetched yet`
+      )}
+    </span>
+  );
+}
 
 export function ReportsScreen() {
   const { mode, modeAccounts, selected } = useCurrentMode();
@@ -72,7 +104,7 @@ export function ReportsScreen() {
       actions={
         <div className="reports-refresh">
           <span className="muted small" aria-live="polite">
-            {refreshing || refresh.isPending ? 'Refreshing from the gateways…' : refreshedAt ? <>Refreshed <time dateTime={new Date(refreshedAt).toISOString()} title={formatDateTime(refreshedAt)}>{formatRelative(refreshedAt)}</time></> : 'Never refreshed'}
+            <FreshnessLine figuresAt={summary.data ? summary.dataUpdatedAt : null} fetchedAt={refreshedAt} refreshing={refreshing || refresh.isPending} />
           </span>
           <Button
             icon="refresh"

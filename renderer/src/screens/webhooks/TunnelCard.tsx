@@ -1,5 +1,6 @@
 // The public URL: ngrok (authtoken + optional reserved domain, both entered write-only) or a URL the merchant
-// runs themselves; Start/Stop; a status light with the reason in words; the URL with Copy; the local listener.
+// runs themselves; Start/Stop; a status light with the reason in words (what the listener receives counts
+// more than the tunnel's own state); the URL with Copy; the local listener.
 import { useEffect, useState } from 'react';
 import type { TunnelOverview, TunnelProviderKind, TunnelStatus } from '../../../../shared/contract';
 import { useCan } from '../../api/access';
@@ -15,23 +16,80 @@ const STATE_WORD: Record<TunnelStatus['state'], string> = {
   error: 'Not connected',
 };
 
-export function StatusLight({ status }: { status: TunnelStatus }) {
+/** a delivery this recent means gateways reach Paydesk now, whatever the tunnel says */
+export const RECEIVING_MS = 5 * 60_000;
+
+/** What the listener received: the newest delivery (ms) and whether the local listener runs. */
+export interface Reception {
+  lastDeliveryAt: number | null;
+  listening: boolean;
+}
+
+/** "12 s ago", "3 min ago", then the relative date */
+export function agoText(ms: number, now: number): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  return formatRelative(ms, now);
+}
+
+/** Re-renders every `ms` while mounted (for "12 s ago"). */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}
+
+/**
+ * The state shown: what the listener receives wins over the tunnel's own state. A delivery in the last few
+ * minutes means gateways reach Paydesk (through this tunnel, or an address started elsewhere: the sandbox,
+ * the merchant's own proxy); one from before the tunnel was stopped proves nothing about now.
+ */
+export function shownState(status: TunnelStatus, r: Reception, now: number): 'receiving' | 'listening' | TunnelStatus['state'] {
+  const recent = r.lastDeliveryAt !== null && now - r.lastDeliveryAt < RECEIVING_MS;
+  const sinceStop = status.state === 'online' || r.lastDeliveryAt === null || r.lastDeliveryAt >= status.since;
+  if (status.state === 'online') return 'online';
+  if (recent && sinceStop) return 'receiving';
+  if (status.state === 'offline' && r.listening) return 'listening';
+  return status.state;
+}
+
+/** Why the listener waits: nothing lately, or nothing since the public address was stopped. */
+function listeningText(status: TunnelStatus, last: number | null, now: number): string {
+  const beforeStop = last !== null && now - last < RECEIVING_MS && last < status.since;
+  const when = last === null ? '' : ` (last delivery ${agoText(last, now)}${beforeStop ? ', before it stopped' : ''})`;
+  const what = beforeStop ? `nothing has arrived since the public address stopped${when}` : `nothing has arrived in the last few minutes${when}`;
+  return `Paydesk listens on this computer, but ${what}. Start a public address so gateways can reach it; payments still update meanwhile: Paydesk checks with the gateway itself.`;
+}
+
+export function StatusLight({ status, reception = { lastDeliveryAt: null, listening: false } }: { status: TunnelStatus; reception?: Reception }) {
+  const now = useNow(5000);
+  const shown = shownState(status, reception, now);
   const retrying = status.state === 'connecting' && status.retryAt !== null;
+  const last = reception.lastDeliveryAt;
+  const lastText = last !== null ? `Last delivery ${agoText(last, now)}.` : null;
+  const light = shown === 'receiving' ? 'online' : shown === 'listening' ? 'offline' : shown;
   return (
-    <div className={`light light-${status.state}`} role="status" aria-live="polite" data-state={status.state}>
+    <div className={`light light-${light}`} role="status" aria-live="polite" data-state={status.state} data-shown={shown}>
       <span className="light-dot" aria-hidden="true" />
       <div className="light-text">
-        <strong>{STATE_WORD[status.state]}</strong>
-        {status.error && <span className="light-reason">{status.error}</span>}
+        <strong>{shown === 'receiving' ? 'Receiving' : shown === 'listening' ? 'No public address' : STATE_WORD[status.state]}</strong>
+        {shown === 'receiving' && <span className="light-reason">Gateways reach Paydesk. {lastText}</span>}
+        {shown === 'receiving' && status.state !== 'offline' && status.error && <span className="light-reason">Public address: {status.error}</span>}
+        {shown !== 'receiving' && status.error && <span className="light-reason">{status.error}</span>}
         {retrying && status.retryAt && <span className="light-reason">Trying again {formatRelative(status.retryAt, Date.now()) === 'just now' ? 'now' : 'shortly'}.</span>}
-        {status.state === 'online' && <span className="light-reason">Gateways can reach Paydesk. Since {formatRelative(status.since)}.</span>}
-        {status.state === 'offline' && !status.error && <span className="light-reason">Gateways cannot reach Paydesk. Payments still update: Paydesk checks with the gateway itself.</span>}
+        {shown === 'online' && <span className="light-reason">Gateways can reach Paydesk. Since {formatRelative(status.since)}.{lastText ? ` ${lastText}` : ''}</span>}
+        {shown === 'listening' && !status.error && <span className="light-reason">{listeningText(status, last, now)}</span>}
+        {shown === 'offline' && !status.error && <span className="light-reason">Gateways cannot reach Paydesk. Payments still update: Paydesk checks with the gateway itself.</span>}
       </div>
     </div>
   );
 }
 
-export function TunnelCard({ overview, listenerUrl, sandbox }: { overview: TunnelOverview; listenerUrl: string | null; sandbox: boolean }) {
+export function TunnelCard({ overview, listenerUrl, sandbox, lastDeliveryAt = null }: { overview: TunnelOverview; listenerUrl: string | null; sandbox: boolean; lastDeliveryAt?: number | null }) {
   const status = overview.status;
   const [provider, setProvider] = useState<TunnelProviderKind>(status.provider ?? (overview.ngrok.authtoken.configured ? 'ngrok' : 'own'));
   const [ownUrl, setOwnUrl] = useState(overview.ownUrl ?? '');
@@ -57,7 +115,7 @@ export function TunnelCard({ overview, listenerUrl, sandbox }: { overview: Tunne
   return (
     <Card id="tunnel" title="Public address" description="Stripe and Razorpay send webhooks to a public https address that forwards to Paydesk on this computer.">
       <div className="tunnel">
-        <StatusLight status={status} />
+        <StatusLight status={status} reception={{ lastDeliveryAt, listening: listenerUrl !== null }} />
         {status.url && (
           <div className="public-url">
             <span className="muted small">Public URL</span>
