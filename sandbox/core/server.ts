@@ -10,6 +10,7 @@ import type { Gateway } from '../../shared/gateways.js';
 import { checkControlRequest, controlHosts, type ControlGuard } from './control-guard.js';
 import { declined, internalError, notFound, rateLimited, tooLarge, type SurfaceName } from './errors.js';
 import { FaultInjector } from './faults.js';
+import { newId } from './ids.js';
 import type { RouteRegistrar, SandboxHandler, SandboxRequest, SandboxResponse } from './types.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -66,12 +67,14 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     },
   });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, raw: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const path = url.pathname;
     const isControl = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
     const hint: SurfaceName = isControl ? 'core' : guessGateway(req);
+    // Stripe answers every API request, errors included, with a Request-Id the Dashboard's logs are searched by
+    const res = !isControl && hint === 'stripe' && path.startsWith('/v1/') ? withRequestId(raw) : raw;
 
     if (isControl) {
       const refused = checkControlRequest(method, req.headers, guard);
@@ -152,6 +155,12 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       });
     },
   };
+}
+
+/** Sets Stripe's Request-Id header on whatever is sent next. */
+function withRequestId(res: ServerResponse): ServerResponse {
+  res.setHeader('Request-Id', newId('req', 14));
+  return res;
 }
 
 function guessGateway(req: IncomingMessage): Gateway {

@@ -8,7 +8,7 @@ import { authFailed, badRequest, naError, toResponse } from './errors';
 import { notesText, type RazorpayEngine } from './engine';
 import type { RzpCollection, RzpPayment, RzpPaymentLink, RzpReconItem } from './types';
 import {
-  applyList, currencyOf, listParams, notesOf, optBool, optInteger, optString, parseJsonBody, rejectExtraFields,
+  applyList, currencyOf, listParams, requiredCurrency, notesOf, optBool, optInteger, optString, parseJsonBody, rejectExtraFields,
   requiredAmount, type JsonObject,
 } from './validate';
 
@@ -73,7 +73,7 @@ export function registerApi(routes: RouteRegistrar, engine: RazorpayEngine, keys
   // ----- orders -----
   on('POST', '/orders', (_req, body) => {
     rejectExtraFields(body, ['amount', 'currency', 'receipt', 'notes', 'payment_capture', 'partial_payment', 'first_payment_min_amount']);
-    const currency = currencyOf(body);
+    const currency = requiredCurrency(body);
     const amount = requiredAmount(body, currency);
     const receipt = optString(body, 'receipt', 40) ?? null;
     const notes = notesOf(body);

@@ -68,6 +68,12 @@ export function currencyOf(body: JsonObject, fallback = 'INR'): string {
   return cur;
 }
 
+/** Orders take no default currency (payment links default to INR). */
+export function requiredCurrency(body: JsonObject): string {
+  if (body.currency === undefined || body.currency === null || body.currency === '') throw badRequest('The currency field is required.', 'currency');
+  return currencyOf(body);
+}
+
 /** Minimum charge: 100 subunits, as Razorpay's "The amount must be atleast INR 1.00". */
 export const MIN_AMOUNT = 100;
 

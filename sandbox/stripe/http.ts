@@ -71,7 +71,7 @@ export function createPipeline(deps: PipelineDeps) {
       return stripeError(403, { type: 'invalid_request_error', code: 'secret_key_required', message: 'This API call cannot be made with a publishable API key. Please use a secret API key.' });
     }
     if (!keysEqual(key, deps.secretKey)) {
-      return stripeError(401, { type: 'authentication_error', code: 'api_key_invalid', message: `Invalid API Key provided: ${redact(key)}` });
+      return stripeError(401, { type: 'invalid_request_error', message: `Invalid API Key provided: ${redact(key)}` });
     }
     return null;
   };

@@ -126,6 +126,10 @@ describe('authentication and errors', () => {
       expect(err.error.field).toBe(field);
       expect(String(err.error.description)).toMatch(msg);
     }
+    // razorpay-node fills in INR itself; the API does not
+    const noCurrency = await fetch(`${sb.url}/v1/orders`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' }, body: '{"amount": 5000}' });
+    expect(noCurrency.status).toBe(400);
+    expect(((await noCurrency.json()) as { error: Record<string, unknown> }).error).toMatchObject({ code: 'BAD_REQUEST_ERROR', field: 'currency', description: 'The currency field is required.' });
     const res = await fetch(`${sb.url}/v1/orders`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' }, body: '{"amount": 5000,' });
     expect(res.status).toBe(400);
     const json = (await res.json()) as { error: Record<string, unknown> };

@@ -187,6 +187,22 @@ describe('checkout sessions', () => {
     expect((missing as Stripe.errors.StripeError).statusCode).toBe(404);
   });
 
+  it('answers a bad key as Stripe does (401 invalid_request_error, "Invalid API Key provided"), and every API answer has a Request-Id', async () => {
+    const res = await fetch(`${sb.url}/v1/products`, { headers: { authorization: 'Bearer sk_test_not_a_real_key_1234' } });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toMatch(/^Invalid API Key provided: sk_test_\*+1234$/);
+    const ids = new Set<string>();
+    for (const r of [res, await fetch(`${sb.url}/v1/products`, { headers: { authorization: `Bearer ${sb.keys.STRIPE_SECRET_KEY}` } }),
+      await fetch(`${sb.url}/v1/no_such_thing`, { headers: { authorization: `Bearer ${sb.keys.STRIPE_SECRET_KEY}` } })]) {
+      const id = r.headers.get('request-id');
+      expect(id).toMatch(/^req_[A-Za-z0-9]{14}$/);
+      ids.add(id!);
+    }
+    expect(ids.size).toBe(3);
+  });
+
   it('pays a session: payment intent, charge, balance transaction, expand, receipts', async () => {
     const { session } = await paidSession(sb, stripe, 10_000);
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge.balance_transaction'] });
