@@ -1,17 +1,18 @@
 // The shell: startup checks (engine reachable, database usable), then sidebar + banners + the routed screen.
 // Each screen is its own chunk (screen-views.tsx): the first paint loads only the shell and the screen it shows.
-import { Suspense, useEffect, useRef, type RefObject } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useRpcQuery } from './api/hooks';
 import { ApiError } from './api/errors';
 import { Banner, Icon, Toaster } from './components';
-import { NAV } from './nav';
-import { hrefFor, navigate, useRoute, type Screen } from './router';
-import { SCREEN_VIEWS, ScreenBoundary, preloadScreen } from './screen-views';
+import { useRoute, type Screen } from './router';
+import { SCREEN_VIEWS, ScreenBoundary } from './screen-views';
+import { ShortcutHelp, useShortcuts } from './shortcuts';
+import { Sidebar, useSidebarCollapsed } from './sidebar';
 import { useAccountsView } from './state/accounts-view';
 import { useApplyTheme } from './state/theme';
-import { useUi, type ThemePref } from './state/ui';
+import { useUi } from './state/ui';
 import { OfflineScreen, SessionEndedScreen, StartupErrorScreen, SplashScreen } from './screens/system/StartupScreens';
-import { DeskBadge, DeskGate } from './screens/desk/DeskGate';
+import { DeskGate } from './screens/desk/DeskGate';
 
 export function App() {
   useApplyTheme();
@@ -48,13 +49,15 @@ function Shell() {
   const mainRef = useRef<HTMLElement>(null);
   const connection = useUi((s) => s.connection);
   const { showingTestData } = useAccountsView();
-  useShortcuts();
-
+  const collapsed = useSidebarCollapsed();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const openHelp = useCallback(() => setHelpOpen(true), []);
+  useShortcuts(openHelp);
 
   return (
-    <div className={showingTestData ? 'app is-test-mode' : 'app'}>
+    <div className={['app', showingTestData ? 'is-test-mode' : '', collapsed ? 'has-folded-sidebar' : ''].filter(Boolean).join(' ')}>
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
-        Skip to content
+        Skip to main content
       </a>
       {showingTestData && (
         <div className="test-strip" role="status">
@@ -63,7 +66,7 @@ function Shell() {
           <span>You are looking at test data. No real money moves.</span>
         </div>
       )}
-      <Sidebar current={route.screen} />
+      <Sidebar current={route.screen} collapsed={collapsed} onHelp={openHelp} />
       <main id="main" className="main" ref={mainRef} tabIndex={-1}>
         {connection === 'disconnected' && (
           <Banner tone="warning" title="Reconnecting to Paydesk’s engine…" className="main-banner">
@@ -77,6 +80,7 @@ function Shell() {
           </Suspense>
         </ScreenBoundary>
       </main>
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }
@@ -94,107 +98,4 @@ function FocusOnScreenChange({ screen, mainRef }: { screen: Screen; mainRef: Ref
     mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [screen, mainRef]);
   return null;
-}
-
-function Sidebar({ current }: { current: Screen }) {
-  const { accounts, selected } = useAccountsView();
-  const selectAccount = useUi((s) => s.selectAccount);
-  const mac = isMac();
-  return (
-    <nav className="sidebar" aria-label="Main">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">P</span>
-        <span className="brand-name">Paydesk</span>
-      </div>
-      {accounts.length > 0 && (
-        <div className="account-switch">
-          <label htmlFor="account-switch" className="account-switch-label">
-            Showing
-          </label>
-          <select id="account-switch" className="input select input-sm" value={selected?.id ?? ''} onChange={(e) => selectAccount(e.target.value || null)}>
-            <option value="">All accounts</option>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.label} · {a.mode === 'test' ? 'Test' : 'Live'}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      <ul className="nav-list">
-        {NAV.map((item) => (
-          <li key={item.screen}>
-            <a
-              href={hrefFor(item.screen)}
-              className={item.screen === current ? 'nav-link is-current' : 'nav-link'}
-              aria-current={item.screen === current ? 'page' : undefined}
-              title={item.label}
-              // another screen's code loads when the pointer or focus comes to its link, so it is usually
-              // there by the click; nothing loads in the background while the merchant works
-              onMouseEnter={() => preloadScreen(item.screen)}
-              onFocus={() => preloadScreen(item.screen)}
-              aria-keyshortcuts={item.shortcut ? `${mac ? 'Meta' : 'Control'}+${item.shortcut === ',' ? 'Comma' : item.shortcut}` : undefined}
-            >
-              <Icon name={item.icon} size={18} />
-              <span className="nav-label">{item.label}</span>
-              {item.shortcut && <kbd className="nav-kbd">{mac ? '⌘' : 'Ctrl'} {item.shortcut}</kbd>}
-            </a>
-          </li>
-        ))}
-      </ul>
-      <div className="sidebar-footer">
-        <DeskBadge />
-        <ThemeSwitch />
-      </div>
-    </nav>
-  );
-}
-
-const THEMES: { value: ThemePref; label: string; icon: 'monitor' | 'sun' | 'moon' }[] = [
-  { value: 'system', label: 'Match system', icon: 'monitor' },
-  { value: 'light', label: 'Light', icon: 'sun' },
-  { value: 'dark', label: 'Dark', icon: 'moon' },
-];
-
-function ThemeSwitch() {
-  const theme = useUi((s) => s.theme);
-  const setTheme = useUi((s) => s.setTheme);
-  return (
-    <div className="theme-switch" role="radiogroup" aria-label="Theme">
-      {THEMES.map((t) => (
-        <button
-          key={t.value}
-          type="button"
-          role="radio"
-          aria-checked={theme === t.value}
-          aria-label={t.label}
-          title={t.label}
-          className={theme === t.value ? 'theme-option is-selected' : 'theme-option'}
-          onClick={() => setTheme(t.value)}
-        >
-          <Icon name={t.icon} size={16} />
-        </button>
-      ))}
-    </div>
-  );
-}
-
-const isMac = () => /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
-
-function useShortcuts() {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const mod = isMac() ? e.metaKey : e.ctrlKey;
-      if (!mod || e.altKey || e.shiftKey) return;
-      if (e.key === 'n' || e.key === 'N') {
-        e.preventDefault();
-        navigate('new-link');
-      } else if (e.key === ',') {
-        e.preventDefault();
-        navigate('settings');
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
 }

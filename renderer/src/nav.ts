@@ -1,4 +1,5 @@
-// The left navigation, in order. A screen added here appears in the sidebar; register its component in app.tsx.
+// The left navigation, in order. A screen added here appears in the sidebar, in the keyboard shortcuts and in
+// their help; register its component in screen-views.tsx.
 import type { IconName } from './components/Icon';
 import type { Screen } from './router';
 
@@ -6,17 +7,19 @@ export interface NavItem {
   screen: Screen;
   label: string;
   icon: IconName;
-  /** shown next to the label and in its title; the handler is in app.tsx */
-  shortcut?: string;
+  /** G, then this key, opens the screen (shortcuts.tsx); shown next to the label */
+  goKey: string;
+  /** Ctrl (⌘ on a Mac) + this key also opens it */
+  modKey?: string;
 }
 
 export const NAV: readonly NavItem[] = [
-  { screen: 'overview', label: 'Overview', icon: 'overview' },
-  { screen: 'payments', label: 'Payments', icon: 'payments' },
-  { screen: 'new-link', label: 'New link', icon: 'newLink', shortcut: 'N' },
-  { screen: 'refunds', label: 'Refunds', icon: 'refunds' },
-  { screen: 'audit', label: 'Audit', icon: 'shield' },
-  { screen: 'reports', label: 'Reports', icon: 'reports' },
-  { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks' },
-  { screen: 'settings', label: 'Settings', icon: 'settings', shortcut: ',' },
+  { screen: 'overview', label: 'Overview', icon: 'overview', goKey: 'O' },
+  { screen: 'payments', label: 'Payments', icon: 'payments', goKey: 'P' },
+  { screen: 'new-link', label: 'New link', icon: 'newLink', goKey: 'N', modKey: 'N' },
+  { screen: 'refunds', label: 'Refunds', icon: 'refunds', goKey: 'F' },
+  { screen: 'audit', label: 'Audit', icon: 'shield', goKey: 'A' },
+  { screen: 'reports', label: 'Reports', icon: 'reports', goKey: 'R' },
+  { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks', goKey: 'W' },
+  { screen: 'settings', label: 'Settings', icon: 'settings', goKey: 'S', modKey: ',' },
 ];

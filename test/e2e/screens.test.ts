@@ -106,7 +106,7 @@ it('is keyboard usable: skip link, nav by Tab, Ctrl+N to a new link', async () =
   const { page, context } = await openConsole(browser, host);
   try {
     await page.keyboard.press('Tab');
-    await expect.poll(() => page.evaluate<string>('document.activeElement?.textContent')).toBe('Skip to content');
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.textContent')).toBe('Skip to main content');
     await shot(page, 'focus-skip-link');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate<string>('document.activeElement?.id')).toBe('main');

@@ -7,16 +7,34 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: ButtonVariant;
   size?: 'sm' | 'md';
   icon?: IconName;
-  /** shows a spinner, keeps the label for screen readers, and blocks a second click */
+  /**
+   * shows a spinner, keeps the label for screen readers, and blocks a second click; the button stays enabled
+   * (aria-disabled), so the keyboard focus stays on it instead of falling to the page
+   */
   busy?: boolean;
   children?: ReactNode;
   ref?: Ref<HTMLButtonElement>;
 }
 
-export function Button({ variant = 'secondary', size = 'md', icon, busy = false, disabled, className, children, type = 'button', ...rest }: ButtonProps) {
+export function Button({ variant = 'secondary', size = 'md', icon, busy = false, disabled, className, children, type = 'button', onClick, ...rest }: ButtonProps) {
   const cls = ['btn', `btn-${variant}`, size === 'sm' ? 'btn-sm' : '', busy ? 'is-busy' : '', className ?? ''].filter(Boolean).join(' ');
   return (
-    <button type={type} className={cls} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+    <button
+      type={type}
+      className={cls}
+      disabled={disabled}
+      aria-disabled={busy || undefined}
+      aria-busy={busy || undefined}
+      onClick={(e) => {
+        if (busy) {
+          // no second submit while the first is under way
+          e.preventDefault();
+          return;
+        }
+        onClick?.(e);
+      }}
+      {...rest}
+    >
       {busy ? <span className="spinner" aria-hidden="true" /> : icon ? <Icon name={icon} size={16} /> : null}
       {children !== undefined && <span className="btn-label">{children}</span>}
     </button>

@@ -1,6 +1,7 @@
 // Modal dialog and side drawer on the native <dialog> element: showModal() gives focus trapping, Escape,
-// an inert background and the top layer for free. Focus returns to the element that opened it.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+// an inert background and the top layer for free. Focus returns to the element that opened it, also when the
+// dialog is unmounted while open; a dialog with steps moves the focus to each new step's first control.
+import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { Button } from './Button';
 import { Icon } from './Icon';
 
@@ -14,9 +15,32 @@ interface DialogProps {
   variant?: 'dialog' | 'drawer';
   /** size of a dialog: 'sm' for confirmations */
   size?: 'sm' | 'md';
+  /**
+   * the dialog's step: when it changes, the focus moves to the step's first enabled [data-autofocus] control,
+   * else to the title, so it never drops to the page when the controls it was on are replaced
+   */
+  focusKey?: string;
 }
 
-export function Dialog({ open, onClose, title, description, children, footer, variant = 'dialog', size = 'md' }: DialogProps) {
+/** the dialog's own first enabled [data-autofocus] control (not one of a dialog nested in it), else its title */
+function focusStart(d: HTMLDialogElement): void {
+  const own = Array.from(d.querySelectorAll<HTMLElement>('[data-autofocus]')).filter((el) => el.closest('dialog') === d);
+  const target = own.find((el) => !(el as HTMLButtonElement).disabled) ?? d.querySelector<HTMLElement>('.dialog-title');
+  target?.focus();
+}
+
+/** back to the opener; if it is gone (a row scrolled away, a button that no longer applies), to a sensible place */
+function returnFocus(opener: Element | null): void {
+  // opened from the address (a link to a payment): nothing had the focus, the page body did
+  if (opener instanceof HTMLElement && opener !== document.body && opener.isConnected) {
+    opener.focus();
+    if (document.activeElement === opener) return;
+  }
+  const under = Array.from(document.querySelectorAll<HTMLDialogElement>('dialog[open]')).pop();
+  (under?.querySelector<HTMLElement>('.dialog-title') ?? document.getElementById('main'))?.focus();
+}
+
+export function Dialog({ open, onClose, title, description, children, footer, variant = 'dialog', size = 'md', focusKey }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const opener = useRef<Element | null>(null);
@@ -34,10 +58,22 @@ export function Dialog({ open, onClose, title, description, children, footer, va
     }
   }, [open]);
 
+  const shownKey = useRef(focusKey);
   useEffect(() => {
     const d = ref.current;
+    if (shownKey.current === focusKey) return;
+    shownKey.current = focusKey;
+    if (d?.open) focusStart(d);
+  }, [focusKey]);
+
+  // unmounted while open (its owner stopped rendering it): close it and give the focus back before the
+  // element leaves the page, else the focus falls to the page body
+  useLayoutEffect(() => {
+    const d = ref.current;
     return () => {
-      if (d?.open) d.close();
+      if (!d?.open) return;
+      d.close();
+      returnFocus(opener.current);
     };
   }, []);
 
@@ -59,7 +95,7 @@ export function Dialog({ open, onClose, title, description, children, footer, va
         // 'close' arrives after the fact: a dialog shown again since (a remount, React's development
         // double effects) is open, and this event belongs to the close before it
         if (ref.current.open) return;
-        if (opener.current instanceof HTMLElement) opener.current.focus();
+        returnFocus(opener.current);
         if (open) onClose();
       }}
       onClick={(e) => {
@@ -71,7 +107,7 @@ export function Dialog({ open, onClose, title, description, children, footer, va
         <div className="dialog-inner">
           <header className="dialog-header">
             <div>
-              <h2 className="dialog-title" id={`${id}-title`}>
+              <h2 className="dialog-title" id={`${id}-title`} tabIndex={-1}>
                 {title}
               </h2>
               {description && (

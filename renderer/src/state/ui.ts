@@ -24,6 +24,9 @@ interface UiState {
   dismissBanner(id: string): void;
   connection: ConnectionStatus;
   setConnection(status: ConnectionStatus): void;
+  /** the sidebar folded to icons (true), spread out (false), or null: folded only in a narrow window */
+  sidebarCollapsed: boolean | null;
+  setSidebarCollapsed(collapsed: boolean): void;
   toasts: Toast[];
   toast(tone: Toast['tone'], message: string): void;
   dismissToast(id: number): void;
@@ -47,6 +50,8 @@ export const useUi = create<UiState>()(
         // a session that ended stays ended: only reopening the page from the printed link fixes it
         if (now !== connection && now !== 'session-ended') set({ connection });
       },
+      sidebarCollapsed: null,
+      setSidebarCollapsed: (sidebarCollapsed) => set({ sidebarCollapsed }),
       toasts: [],
       toast: (tone, message) => {
         const id = nextToastId++;
@@ -60,7 +65,7 @@ export const useUi = create<UiState>()(
       storage: createJSONStorage(() => localStorage),
       version: 1,
       // only preferences persist; nothing from the server, nothing secret
-      partialize: (s) => ({ theme: s.theme, selectedAccountId: s.selectedAccountId, dismissedBanners: s.dismissedBanners }),
+      partialize: (s) => ({ theme: s.theme, selectedAccountId: s.selectedAccountId, dismissedBanners: s.dismissedBanners, sidebarCollapsed: s.sidebarCollapsed }),
     },
   ),
 );

@@ -52,7 +52,7 @@ export default function VolumeChart({ o }: { o: Overview }) {
               contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)', fontSize: 13 }}
               formatter={(v) => [fmtMoney(Number(v)), 'Collected']}
             />
-            <Bar dataKey="minor" fill="var(--accent)" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+            <Bar dataKey="minor" fill="var(--accent)" radius={[4, 4, 0, 0]} maxBarSize={40} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -53,7 +53,7 @@ const columns = helper.columns([
   helper.accessor('displayStatus', {
     id: 'status',
     header: 'Status',
-    cell: (c) => <PaymentStatusChip status={c.row.original.displayStatus} reason={c.row.original.statusReason} />,
+    cell: (c) => <PaymentStatusChip payment={c.row.original} />,
   }),
   helper.accessor('gateway', {
     id: 'gateway',
@@ -61,7 +61,7 @@ const columns = helper.columns([
     cell: (c) => (
       <span className="pay-gateway">
         <GatewayMark gateway={c.row.original.gateway} />
-        {gatewayLabel(c.row.original.gateway)}
+        <span className="pay-gateway-name">{gatewayLabel(c.row.original.gateway)}</span>
       </span>
     ),
   }),
@@ -92,7 +92,23 @@ const columns = helper.columns([
     cell: (c) => <span className="mono truncate">{c.row.original.orderRef}</span>,
   }),
   helper.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => <When ms={c.row.original.createdAt} /> }),
-  helper.accessor('paidAt', { id: 'paid', header: 'Paid', cell: (c) => <When ms={c.row.original.paidAt} /> }),
+  helper.accessor('paidAt', {
+    id: 'paid',
+    header: 'Paid',
+    cell: (c) => {
+      const p = c.row.original;
+      if (p.paidAt !== null) return <When ms={p.paidAt} />;
+      // a narrow table has no Created column (payments.css): an unpaid link says when it was made here instead
+      return (
+        <>
+          <span className="muted pay-paid-none">—</span>
+          <span className="muted pay-paid-created">
+            created <When ms={p.createdAt} />
+          </span>
+        </>
+      );
+    },
+  }),
 ]);
 
 const NUMERIC = new Set(['amount']);

@@ -1,7 +1,7 @@
 // Refunds on a payment's detail drawer: what can still be refunded, the refunds made (with the gateway's
 // reason when one failed), the Refund button, and for Razorpay payments left authorised: Capture and the
 // time left before Razorpay refunds them by itself.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { toMajorString } from '../../../../shared/money';
 import type { Payment, RefundablePayment } from '../../../../shared/contract';
@@ -17,11 +17,12 @@ export function PaymentRefundPanel({ payment }: { payment: Payment }) {
   const refunds = useRpcQuery('refunds.forPayment', { paymentId: payment.id }, { staleTime: 0 });
   const [opening, setOpening] = useState(0);
   const p = preview.data;
+  const made = useResultFocus(refunds.data);
 
   return (
     <section className="refund-panel" aria-labelledby={`refunds-${payment.id}`}>
       <header className="refund-panel-head">
-        <h3 id={`refunds-${payment.id}`} className="refund-panel-title pay-section-title">
+        <h3 id={`refunds-${payment.id}`} className="refund-panel-title pay-section-title" ref={made.headingRef} tabIndex={-1}>
           Refunds
         </h3>
         {p && p.refundableMinor > 0 && (
@@ -45,9 +46,9 @@ export function PaymentRefundPanel({ payment }: { payment: Payment }) {
       ) : null}
 
       {refunds.data && refunds.data.length > 0 && (
-        <ul className="refund-list" aria-label="Refunds of this payment">
+        <ul className="refund-list" aria-label="Refunds of this payment" ref={made.listRef}>
           {refunds.data.map((r) => (
-            <li key={r.id} className="refund-item">
+            <li key={r.id} className="refund-item" data-refund-id={r.id} tabIndex={-1}>
               <div className="refund-item-top">
                 <Money minor={r.amountMinor} currency={r.currency} className="strong" />
                 <RefundStatusChip status={r.status} />
@@ -66,9 +67,49 @@ export function PaymentRefundPanel({ payment }: { payment: Payment }) {
         </ul>
       )}
 
-      {p && opening > 0 && <RefundDialog key={opening} payment={payment} preview={p} onClose={() => setOpening(0)} />}
+      {p && opening > 0 && (
+        <RefundDialog
+          key={opening}
+          payment={payment}
+          preview={p}
+          onClose={() => setOpening(0)}
+          onDone={(r) => {
+            setOpening(0);
+            made.show(r.id);
+          }}
+        />
+      )}
     </section>
   );
+}
+
+/**
+ * After a refund is made the focus goes to its line in the list, where its status shows (to the Refunds
+ * heading until the list has it): the Refund button that opened the dialog may be gone, nothing left to refund.
+ */
+function useResultFocus(list: unknown) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const [madeId, setMadeId] = useState<string | null>(null);
+  const taken = useRef(false);
+  useEffect(() => {
+    if (!madeId) return;
+    const active = document.activeElement;
+    // once on the heading, the focus moves on only if the merchant has not taken it elsewhere meanwhile
+    if (taken.current && active !== headingRef.current && active !== document.body && active !== null) {
+      setMadeId(null);
+      return;
+    }
+    taken.current = true;
+    const item = listRef.current?.querySelector<HTMLElement>(`[data-refund-id="${CSS.escape(madeId)}"]`);
+    (item ?? headingRef.current)?.focus();
+    if (item) setMadeId(null);
+  }, [madeId, list]);
+  const show = (id: string) => {
+    taken.current = false;
+    setMadeId(id);
+  };
+  return { headingRef, listRef, show };
 }
 
 function Amounts({ p }: { p: RefundablePayment }) {

@@ -43,7 +43,8 @@ export function checkAmount(text: string, p: Pick<RefundablePayment, 'currency' 
   return { ok: true, minor: parsed.minor };
 }
 
-export function RefundDialog({ payment, preview, onClose }: { payment: Payment; preview: RefundablePayment; onClose(): void }) {
+/** `onDone` instead of `onClose` once the gateway has the refund (its owner shows the result and moves the focus there) */
+export function RefundDialog({ payment, preview, onClose, onDone }: { payment: Payment; preview: RefundablePayment; onClose(): void; onDone(refund: Refund): void }) {
   // one refund per request id: a new attempt after a decline gets a new one (startOver)
   const [requestId, setRequestId] = useState(newRequestId);
   const [step, setStep] = useState<'form' | 'confirm'>('form');
@@ -107,7 +108,7 @@ export function RefundDialog({ payment, preview, onClose }: { payment: Payment; 
                 : `Refund of ${displayMoney(refund.amountMinor, refund.currency)} sent to ${gatewayLabel(refund.gateway)}`,
             );
           }
-          onClose();
+          onDone(refund);
         },
         onError: (err) => {
           if (err.code === 'invalid_input' && err.field === 'amount') {
@@ -149,6 +150,8 @@ export function RefundDialog({ payment, preview, onClose }: { payment: Payment; 
     <Dialog
       open
       onClose={onClose}
+      // each step puts the focus on its first control: the amount, the owner's name, or the confirm button
+      focusKey={step === 'form' ? 'form' : `confirm:${finished}:${needsApproval}`}
       title={step === 'form' ? 'Refund payment' : 'Confirm the refund'}
       description={step === 'form' ? `${preview.orderRef} · paid ${displayMoney(preview.capturedMinor, preview.currency)} through ${gatewayLabel(preview.gateway)}` : 'Check the details: the money goes back to the customer’s card or account.'}
       footer={
@@ -183,6 +186,7 @@ export function RefundDialog({ payment, preview, onClose }: { payment: Payment; 
               busy={create.isPending}
               disabled={needsApproval && (!approverId || !pin)}
               data-testid="confirm-refund"
+              data-autofocus=""
             >
               {create.isPending ? 'Refunding…' : needsApproval ? `Approve and refund ${displayMoney(amountMinor, preview.currency)}` : `Refund ${displayMoney(amountMinor, preview.currency)}`}
             </Button>
@@ -302,7 +306,7 @@ export function RefundDialog({ payment, preview, onClose }: { payment: Payment; 
                 <Banner tone="warning">No owner is set up at this desk, so this refund cannot be approved here.</Banner>
               ) : (
                 <div className="form-row">
-                  <SelectField label="Owner" name="approver" value={approverId} onChange={(e) => {
+                  <SelectField label="Owner" name="approver" data-autofocus="" value={approverId} onChange={(e) => {
                       setApproverId(e.target.value);
                       if (create.error) create.reset();
                     }} error={approverError}>

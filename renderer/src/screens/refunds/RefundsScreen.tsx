@@ -85,7 +85,7 @@ export function RefundsScreen() {
 
   return (
     <Page title="Refunds" description="Money you have sent back to customers, in full or in part." wide>
-      <div className="filters" role="search" aria-label="Filter refunds">
+      <div className="filters refund-filters" role="search" aria-label="Filter refunds">
         <label className="filter filter-search">
           <span className="visually-hidden">Search refunds</span>
           <input

@@ -21,7 +21,7 @@ export function DailyNetChart({ daily, currency }: { daily: { day: string; netMi
             labelFormatter={(_l, p) => (p?.[0]?.payload as { day?: string } | undefined)?.day ?? ''}
             formatter={(v) => [fmt(Number(v)), 'Net']}
           />
-          <Bar dataKey="minor" radius={[4, 4, 0, 0]} isAnimationActive={false}>
+          <Bar dataKey="minor" radius={[4, 4, 0, 0]} maxBarSize={56} isAnimationActive={false}>
             {data.map((d) => (
               <Cell key={d.day} fill={d.minor < 0 ? 'var(--danger)' : 'var(--accent)'} />
             ))}
