@@ -9,7 +9,7 @@ import { ensureEndpoint } from './tunnel/endpoint';
 import { generateWebhookSecret } from './tunnel/webhook-secret';
 import type { WebhookListener } from './webhooks/listener';
 
-type SandboxLinkDeps = Pick<CoreDeps, 'repos' | 'gateways' | 'vault' | 'accounts' | 'log'>;
+type SandboxLinkDeps = Pick<CoreDeps, 'repos' | 'gateways' | 'vault' | 'accounts' | 'log' | 'tunnel'>;
 
 const hasWebhookSecret = (d: SandboxLinkDeps, accountId: string): boolean => {
   const row = d.repos.accounts.get(accountId);
@@ -21,7 +21,7 @@ export async function registerWithSandbox(d: SandboxLinkDeps, listener: WebhookL
     try {
       const endpoints = d.gateways.adapter(a.gateway).webhooks.setup.kind === 'api' ? d.gateways.client(a.id).endpoints : null;
       if (endpoints) {
-        await ensureEndpoint(endpoints, {
+        const r = await ensureEndpoint(endpoints, {
           gateway: a.gateway,
           accountId: a.id,
           publicUrl: listener.url,
@@ -30,6 +30,7 @@ export async function registerWithSandbox(d: SandboxLinkDeps, listener: WebhookL
           },
           hasWebhookSecret: (id) => hasWebhookSecret(d, id),
         });
+        d.tunnel.recordRegistration(a.id, { url: r.url, endpointId: r.endpointId });
       } else {
         let secret = a.webhookSecretRef ? d.vault.get(a.webhookSecretRef) : null;
         if (!secret) {

@@ -50,6 +50,9 @@ describe('a reusable link paid by two customers', () => {
       ].sort());
     const again = await f.call('payments.get', { id: link.id });
     expect(again.payment).toMatchObject({ status: 'open', linkState: 'open', capturedMinor: 0, reusable: true, paymentCount: 2 });
+    // each payment's record holds the gateway events about it; the link's holds none of theirs
+    for (const k of kids) expect((await f.call('payments.get', { id: k.id })).events.map((e) => e.type)).toContain('checkout.session.completed');
+    expect(again.events.map((e) => e.type)).not.toContain('checkout.session.completed');
     const listed = await f.call('payments.list', { linkId: link.id });
     expect(listed.rows.map((r) => r.id).sort()).toEqual(kids.map((k) => k.id).sort());
 

@@ -95,6 +95,8 @@ export interface TunnelService {
   registerEndpoints(accountId?: string): Promise<WebhooksSetup>;
   /** generate, store and return once a new webhook secret, for a gateway whose webhooks are set up by hand */
   webhookSecret(accountId: string): Promise<RazorpaySecret>;
+  /** an endpoint registered outside the tunnel (the embedded sandbox points at the local listener): shown as registered */
+  recordRegistration(accountId: string, r: { url: string; endpointId: string | null }): void;
   /** resolves when queued endpoint registrations are done (tests, shutdown) */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -258,6 +260,10 @@ export function createTunnelService(d: TunnelServiceDeps): TunnelService {
   return {
     status: () => manager.status(),
     overview,
+    recordRegistration(accountId, r) {
+      registrations.set(accountId, { state: 'registered', url: r.url, registeredUrl: r.url, endpointId: r.endpointId, error: null, checkedAt: clock.now() });
+      emitSetup(accountId);
+    },
 
     async start(input) {
       if (input.provider === 'own') {

@@ -66,11 +66,15 @@ export function createApplier(d: ApplierDeps) {
     const id = store(target, item.accountId, at, planChanges(plan) ? 'changed' : 'unchanged', row.id);
     if (id === null) return null;
     const learned = learnsIds(row, n.ref.ids);
-    for (const { fold, ids } of materialize(d, plan, n.customer, opts)) {
+    const folds = materialize(d, plan, n.customer, opts);
+    for (const { fold, ids } of folds) {
       const change = commitFold(payments, fold, ids, at, id);
       if (change) changes.set(change.id, change);
       if (d.followRefunds && fold.stateChanged && hasRefundFact(n.events)) d.followRefunds(fold.row.id);
     }
+    // an event about one payment of a reusable link belongs to that payment's record, not the link's
+    const own = folds.find((f) => f.fold.row.parent_id !== null)?.fold.row.id;
+    if (own) events.markApplied(id, at, planChanges(plan) ? 'changed' : 'unchanged', own);
     stats.applied++;
     if (learned && retryUnmatched) retryUnmatchedFor(item.accountId, id, changes, at);
     return id;

@@ -60,7 +60,7 @@ export function OverviewScreen() {
           <Collected o={o} />
           <div className="ov-tiles">
             <Tile label="Open links" value={o.openLinks} href={hrefFor('payments')} hint="can still be paid" />
-            <Tile label="Failed payments" value={o.failedPayments} tone={o.failedPayments > 0 ? 'danger' : undefined} hint="last 30 days" href={hrefFor('payments')} />
+            <Tile label="Declined, still open" value={o.failedPayments} tone={o.failedPayments > 0 ? 'warning' : undefined} hint="last try failed, last 30 days" href={hrefFor('payments')} />
             <div className="ov-tile">
               <span className="ov-tile-label">Refunds</span>
               {o.refunds.length === 0 ? (

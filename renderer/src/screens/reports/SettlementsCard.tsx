@@ -21,7 +21,7 @@ export function SettlementsCard({ settlements }: { settlements: SettlementSummar
       description={
         settlements.length === 0
           ? 'Nothing reached your bank in this period yet.'
-          : `${settlements.length} in this period · ${matched} items matched · ${unmatched} unmatched`
+          : `${settlements.length} in this period · ${matched} ${matched === 1 ? 'item' : 'items'} matched · ${unmatched} unmatched`
       }
       className="table-flush"
     >
