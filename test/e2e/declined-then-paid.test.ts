@@ -5,8 +5,8 @@
 // Screenshots: SHOTS_DIR/drawer-declined-{light,dark}.png, drawer-net-{light,dark}.png.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import type { PaymentDetail } from '../../shared/contract';
+import type { Browser } from 'playwright-core';
+import { openPaymentDrawer, payOnStripePage, untilPayment } from './payment-steps';
 import { launchBrowser, openConsole, pageRpc, sandboxAccountIds, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host } from './fixtures';
 
 const UI_TIMEOUT = 15_000;
@@ -31,46 +31,17 @@ afterAll(async () => {
 
 const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(c.page, method, input);
 
-async function payStripe(page: Page, url: string, card: string) {
-  await page.goto(url);
-  await page.fill('#number', card);
-  await page.fill('#expiry', '12 / 34');
-  await page.fill('#cvc', '123');
-  await page.fill('#name', 'Asha Rao');
-  await page.click('#submit');
-}
-
-async function openDrawer(id: string): Promise<Locator> {
-  await c.page.evaluate(`window.location.hash = '#/payments/${id}'`);
-  const drawer = c.page.locator('dialog[open] .pay-detail');
-  await drawer.locator('[data-testid=payment-status]').waitFor({ timeout: UI_TIMEOUT });
-  return drawer;
-}
-
-/** polls payments.get (asking the gateway each time) until `done` holds */
-async function until(id: string, done: (d: PaymentDetail) => boolean, what: string, o: { fees?: boolean } = {}): Promise<PaymentDetail> {
-  for (let i = 0; i < 40; i++) {
-    const d = await rpc<PaymentDetail>('payments.get', { id });
-    if (done(d)) return d;
-    if (i % 4 === 3) await rpc('links.checkStatus', { id }).catch(() => undefined);
-    // the fee may come only with the settlements refresh: started, not awaited (it can take a while)
-    if (o.fees && i === 8) void rpc('reports.refresh', { mode: 'test' }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`payment ${id}: ${what} never happened`);
-}
-
 it('a declined attempt leaves the link Open with the decline in a sentence; a good card then pays it; Net is after refund and fee', { timeout: 180_000 }, async () => {
   const ids = await sandboxAccountIds(c.page);
   const p = await rpc<{ id: string; url: string }>('links.create', {
     accountId: ids.stripe, mode: 'test', amount: '49.00', currency: 'USD', orderRef: 'E2E-DECLINE-PAY', customerName: 'Asha Rao', customerEmail: 'asha@example.com',
   });
-  const drawer = await openDrawer(p.id);
+  const drawer = await openPaymentDrawer(c.page, p.id, UI_TIMEOUT);
   const status = drawer.locator('[data-testid=payment-status]');
   await expect(status.locator('.chip').first().textContent()).resolves.toBe('Open');
 
   const customer = await c.context.newPage();
-  await payStripe(customer, p.url, '4000 0000 0000 0002');
+  await payOnStripePage(customer, p.url, '4000 0000 0000 0002');
   await customer.getByTestId('error').waitFor();
 
   // the drawer: Open, "1 failed attempt", the sentence and the code apart; no Failed, no double stop
@@ -93,18 +64,18 @@ it('a declined attempt leaves the link Open with the decline in a sentence; a go
   await shotsLightDark(c.page, 'drawer-declined');
 
   // a good card on the same link
-  await payStripe(customer, p.url, '4242 4242 4242 4242');
+  await payOnStripePage(customer, p.url, '4242 4242 4242 4242');
   await status.locator('.chip', { hasText: /^Paid$/ }).waitFor({ timeout: UI_TIMEOUT });
   await expect(drawer.getByTestId('status-reason').count()).resolves.toBe(0);
   await row.locator('.chip', { hasText: /^Paid$/ }).waitFor({ timeout: UI_TIMEOUT });
   await customer.close();
 
   // a partial refund once the fee is known: Net = captured − refunded − fee
-  const paid = await until(p.id, (d) => d.payment.capturedMinor > 0 && d.fees.feeMinor !== null, 'capture and fee', { fees: true });
+  const paid = await untilPayment(c.page, p.id, (d) => d.payment.capturedMinor > 0 && d.fees.feeMinor !== null, 'capture and fee', { refreshReports: true });
   const fee = paid.fees.feeMinor!;
   expect(fee).toBeGreaterThan(0);
   await rpc('refunds.create', { paymentId: p.id, amount: '10.00', requestId: `e2e-decline-pay-${Date.now()}` });
-  const refunded = await until(p.id, (d) => d.payment.refundedMinor === 1000, 'the refund');
+  const refunded = await untilPayment(c.page, p.id, (d) => d.payment.refundedMinor === 1000, 'the refund');
   const expected = refunded.payment.capturedMinor - 1000 - fee;
   const net = drawer.locator('[data-testid=net] .money');
   await expect.poll(() => net.getAttribute('data-minor'), { timeout: UI_TIMEOUT }).toBe(String(expected));
@@ -131,12 +102,12 @@ it('a reusable link\'s drawer lists its payments, each opens its own drawer and 
     accountId: ids.stripe, mode: 'test', kind: 'payment_link', amount: '25.00', currency: 'USD', orderRef: 'E2E-REUSE-1', description: 'Yoga drop-in',
   });
   const customer = await c.context.newPage();
-  await payStripe(customer, link.url, '4242 4242 4242 4242');
-  await payStripe(customer, link.url, '4242 4242 4242 4242');
+  await payOnStripePage(customer, link.url, '4242 4242 4242 4242');
+  await payOnStripePage(customer, link.url, '4242 4242 4242 4242');
   await customer.close();
-  await until(link.id, (d) => d.payments.length === 2, 'two payments through the link');
+  await untilPayment(c.page, link.id, (d) => d.payments.length === 2, 'two payments through the link');
 
-  const drawer = await openDrawer(link.id);
+  const drawer = await openPaymentDrawer(c.page, link.id, UI_TIMEOUT);
   const status = drawer.locator('[data-testid=payment-status]');
   await status.locator('.chip-note', { hasText: 'Reusable link · 2 payments' }).waitFor({ timeout: UI_TIMEOUT });
   await expect(status.locator('.chip').first().textContent()).resolves.toBe('Open');
@@ -161,7 +132,7 @@ it('a reusable link\'s drawer lists its payments, each opens its own drawer and 
   const first = await rpc<{ id: string }>('links.create', { accountId: ids.stripe, mode: 'test', amount: '12.00', currency: 'USD', orderRef: 'E2E-TWICE' });
   await rpc('links.cancel', { id: first.id });
   const second = await rpc<{ id: string; reference: string }>('links.create', { accountId: ids.stripe, mode: 'test', amount: '12.00', currency: 'USD', orderRef: 'E2E-TWICE' });
-  const d2 = await openDrawer(second.id);
+  const d2 = await openPaymentDrawer(c.page, second.id, UI_TIMEOUT);
   await expect(d2.getByTestId('attempt-of').textContent()).resolves.toBe(`Attempt 2 of 2 · ${second.reference}`);
   await expect(d2.getByTestId('order-attempts').locator('button').count()).resolves.toBe(2);
   await shotsLightDark(c.page, 'drawer-attempts');

@@ -8,8 +8,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import type { PaymentDetail } from '../../shared/contract';
+import { openPaymentDrawer, payOnStripePage, untilPayment } from './payment-steps';
 import { launchBrowser, openConsole, pageRpc, sandboxAccountIds, sandboxKeys, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host } from './fixtures';
 
 const UI_TIMEOUT = 20_000;
@@ -34,33 +35,6 @@ afterAll(async () => {
 
 const rpc = <T>(method: string, input: unknown): Promise<T> => pageRpc<T>(c.page, method, input);
 
-async function payAs(page: Page, url: string, name: string): Promise<void> {
-  await page.goto(url);
-  await page.fill('#number', '4242 4242 4242 4242');
-  await page.fill('#expiry', '12 / 34');
-  await page.fill('#cvc', '123');
-  await page.fill('#name', name);
-  await page.click('#submit');
-  await page.waitForURL((u) => !u.pathname.startsWith('/c/pay/') || u.search.includes('paid'), { timeout: UI_TIMEOUT }).catch(() => undefined);
-}
-
-async function until(id: string, done: (d: PaymentDetail) => boolean, what: string): Promise<PaymentDetail> {
-  for (let i = 0; i < 60; i++) {
-    const d = await rpc<PaymentDetail>('payments.get', { id });
-    if (done(d)) return d;
-    if (i % 5 === 4) await rpc('links.checkStatus', { id }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${id}: ${what} never happened`);
-}
-
-async function openDrawer(id: string): Promise<Locator> {
-  await c.page.evaluate(`window.location.hash = '#/payments/${id}'`);
-  const drawer = c.page.locator(`dialog[open] .pay-detail[data-payment-id="${id}"]`);
-  await drawer.waitFor({ timeout: UI_TIMEOUT });
-  return drawer;
-}
-
 /** refunds `amount` (empty: what is left) from the payment's drawer, through the review step */
 async function refundFromDrawer(drawer: Locator, amount: string | null): Promise<void> {
   const panel = drawer.locator('section.refund-panel');
@@ -82,10 +56,10 @@ it('two customers pay one reusable link: two payments, each refunded on its own,
     accountId: ids.stripe, mode: 'test', kind: 'payment_link', amount: '40.00', currency: 'USD', orderRef: 'E2E-CLASS-PASS', description: 'Class pass',
   });
   const customer = await c.context.newPage();
-  await payAs(customer, link.url, 'Asha Rao');
-  await payAs(customer, link.url, 'Bilal Khan');
+  await payOnStripePage(customer, link.url, '4242 4242 4242 4242', 'Asha Rao');
+  await payOnStripePage(customer, link.url, '4242 4242 4242 4242', 'Bilal Khan');
   await customer.close();
-  const detail = await until(link.id, (d) => d.payments.length === 2 && d.payments.every((p) => p.status === 'paid'), 'two paid payments');
+  const detail = await untilPayment(c.page, link.id, (d) => d.payments.length === 2 && d.payments.every((p) => p.status === 'paid'), 'two paid payments');
   const byName = new Map(detail.payments.map((p) => [p.customerName, p]));
   expect([...byName.keys()].sort()).toEqual(['Asha Rao', 'Bilal Khan']);
 
@@ -97,11 +71,11 @@ it('two customers pay one reusable link: two payments, each refunded on its own,
   // each refunded on its own: Asha in part, Bilal in full
   const asha = byName.get('Asha Rao')!;
   const bilal = byName.get('Bilal Khan')!;
-  await refundFromDrawer(await openDrawer(asha.id), '15.00');
+  await refundFromDrawer(await openPaymentDrawer(c.page, asha.id, UI_TIMEOUT), '15.00');
   await shotsLightDark(c.page, 'reusable-refund');
-  await refundFromDrawer(await openDrawer(bilal.id), null);
-  await until(asha.id, (d) => d.payment.refundedMinor === 1500, "Asha's refund");
-  await until(bilal.id, (d) => d.payment.refundedMinor === 4000, "Bilal's refund");
+  await refundFromDrawer(await openPaymentDrawer(c.page, bilal.id, UI_TIMEOUT), null);
+  await untilPayment(c.page, asha.id, (d) => d.payment.refundedMinor === 1500, "Asha's refund");
+  await untilPayment(c.page, bilal.id, (d) => d.payment.refundedMinor === 4000, "Bilal's refund");
   expect((await rpc<PaymentDetail>('payments.get', { id: link.id })).payment).toMatchObject({ capturedMinor: 0, refundedMinor: 0, linkState: 'open' });
 
   // the sandbox's charges, as Stripe's own report would list them
@@ -111,7 +85,7 @@ it('two customers pay one reusable link: two payments, each refunded on its own,
   expect(charges).toHaveLength(2);
   // the fees reach Paydesk with the settlements refresh
   await rpc('reports.refresh', { mode: 'test' });
-  for (const p of [asha, bilal]) await until(p.id, (d) => d.payment.feeMinor !== null, 'the fee');
+  for (const p of [asha, bilal]) await untilPayment(c.page, p.id, (d) => d.payment.feeMinor !== null, 'the fee');
 
   await c.page.evaluate(`window.location.hash = '#/reports'`);
   const exportCard = c.page.locator('#export');
