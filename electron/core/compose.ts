@@ -16,6 +16,7 @@ import { createExportService } from './reports/export-service';
 import { createReportsService } from './reports/settlements';
 import { dbPath } from './store/db';
 import { createTunnelService } from './tunnel/service';
+import type { AccountRow } from './store/repos/accounts';
 import type { KeyProtector } from './types';
 import { createDuplicateCounter } from './webhooks/deliveries';
 import { createIngest, type Ingest } from './webhooks/ingest';
@@ -77,7 +78,12 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
     onReceived: (r) => events.emit('webhook.received', r),
   });
 
-  const payments = createPaymentServices(base, { announce, followRefunds, onIdsLearned: (accountId) => ingest.reapplyUnmatched(accountId) });
+  // the customer returns to the public address while it is up; the embedded sandbox's accounts reach the listener itself
+  const returnBase = (account: AccountRow): string | null => {
+    const port = base.runtime.webhookListenerPort;
+    return tunnel.status().url ?? (account.sandbox && port ? `http://127.0.0.1:${port}` : null);
+  };
+  const payments = createPaymentServices(base, { announce, followRefunds, onIdsLearned: (accountId) => ingest.reapplyUnmatched(accountId), returnBase });
   stops.push(() => payments.sync.stop());
 
   const reports = createReportsService({

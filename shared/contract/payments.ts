@@ -87,6 +87,16 @@ const NotesSchema = z.custom<Record<string, string>>(isObject, 'Notes are names 
   .superRefine(checkNotes)
   .pipe(z.record(z.string().trim(), z.string()).transform(nullPrototype));
 
+/** A page a gateway sends the customer to: https, or http on this computer (the embedded sandbox). */
+const ReturnUrlSchema = (field: string) => z.string().trim().max(500, `Keep ${field} under 500 characters`).refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost'));
+  } catch {
+    return false;
+  }
+}, 'Give a full https address, for example https://shop.example.com/thanks');
+
 export const LinkCreateInputSchema = z.object({
   accountId: z.string().trim().min(1, 'Choose the account to create the link with'),
   /** the console's current mode (the TEST MODE banner); a live account is refused while in test mode and vice versa */
@@ -111,6 +121,10 @@ export const LinkCreateInputSchema = z.object({
   notes: NotesSchema.optional(),
   /** the gateway sends its receipt/notification to the customer's email/phone; default on */
   notify: z.boolean().optional(),
+  /** the shop's own page the customer returns to after paying (https; default: Paydesk's thank-you page on the public address) */
+  successUrl: ReturnUrlSchema('successUrl').optional(),
+  /** ... and after leaving without paying (default: successUrl, else Paydesk's own page) */
+  cancelUrl: ReturnUrlSchema('cancelUrl').optional(),
   /** client-generated id of this submission: the same requestId again returns the same payment (double click, retry) */
   requestId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
 }).superRefine((v, ctx) => {

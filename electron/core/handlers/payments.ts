@@ -7,6 +7,7 @@ import type { AnnouncePayment } from '../payments/announce';
 import type { FollowRefunds } from '../payments/apply';
 import { createLinksService, type LinksService } from '../payments/links';
 import { readReportsSettings } from '../reports/settings';
+import type { AccountRow } from '../store/repos/accounts';
 import { createPaymentQueries, type PaymentQueries } from '../payments/overview';
 import { qrFor } from '../payments/qr';
 import { createSync, type SyncService } from '../payments/sync';
@@ -26,6 +27,8 @@ export interface PaymentServicesOptions {
   followRefunds?: FollowRefunds;
   /** after a link's gateway ids are stored: re-apply webhooks that arrived before them (ingest.reapplyUnmatched) */
   onIdsLearned?: (accountId: string) => void;
+  /** where Paydesk's return pages are reachable for the account's customers (links.ts) */
+  returnBase?: (account: AccountRow) => string | null;
 }
 
 /** Builds the payment services from core's parts. */
@@ -38,6 +41,7 @@ export function createPaymentServices(d: CoreBase, opts: PaymentServicesOptions)
     events: d.events, announce: opts.announce, clock: d.clock, log: d.log,
     audit: (entry) => recordAudit(store.repos.audit, entry),
     ...(opts.onIdsLearned ? { onIdsLearned: opts.onIdsLearned } : {}),
+    ...(opts.returnBase ? { returnBase: opts.returnBase } : {}),
   });
   const sync = createSync({
     payments, paymentLinks, orders: store.repos.orders, transaction: store.transaction, accounts: store.repos.accounts, settings: store.repos.settings,

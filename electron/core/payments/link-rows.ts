@@ -102,7 +102,7 @@ function metadataOf(row: PaymentRow): Record<string, string> {
 }
 
 /** What the gateway is asked to make for a stored intent: derived from the row only, so every retry is the same request. */
-export function linkRequestOf(row: PaymentRow, notify: boolean): LinkRequest {
+export function linkRequestOf(row: PaymentRow, notify: boolean, returnUrls: LinkRequest['returnUrls'] = null): LinkRequest {
   return {
     paymentId: row.id,
     kind: row.kind,
@@ -117,6 +117,7 @@ export function linkRequestOf(row: PaymentRow, notify: boolean): LinkRequest {
     metadata: metadataOf(row),
     idempotencyKey: row.idempotency_key,
     notify,
+    returnUrls,
   };
 }
 

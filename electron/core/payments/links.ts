@@ -27,6 +27,7 @@ import type { PaymentRow, PaymentsRepo } from '../store/repos/payments';
 import type { Clock, OperatorRef } from '../types';
 import { applyFacts, type PaymentChange } from './apply';
 import { nextAttempt } from './attempts';
+import { requireReturnPage, returnUrlsFor, type ReturnUrls, type ReturnWish } from './return-urls';
 import type { ShopPlace } from '../../../shared/region';
 import type { OrdersRepo } from '../store/repos/orders';
 import { linkHandleOf, linkRequestOf, newPaymentId, paymentOfRow } from './link-rows';
@@ -40,6 +41,8 @@ export interface LinksDeps {
   payments: PaymentsRepo;
   paymentLinks: PaymentLinksRepo;
   orders: OrdersRepo;
+  /** where Paydesk's own return pages are reachable for a customer of this account (null: nowhere yet) */
+  returnBase?: (account: AccountRow) => string | null;
   /** where the shop is (its time zone, Settings → Reports): the country of a phone number typed without one */
   shopPlace?: () => ShopPlace;
   transaction: Transact;
@@ -66,6 +69,8 @@ export interface CreateOptions {
 interface IntentDetail {
   notify: boolean;
   createdBy: string;
+  /** where the hosted checkout sends the customer back; stored so every retry asks the same */
+  returnUrls?: ReturnUrls | null;
 }
 
 export function createLinksService(d: LinksDeps) {
@@ -103,6 +108,7 @@ export function createLinksService(d: LinksDeps) {
     const account = usableAccount(d.accounts.get(input.accountId), input.mode);
     const port = linkPortOf(account);
     const v = validateLink(input, account, port, clock.now(), d.shopPlace?.() ?? {});
+    requireReturnPage(port.needsReturnPage(v.kind), input, d.returnBase?.(account) ?? null, gatewayLabel(account.gateway));
     return { ...v, reusable: port.reusable(v.kind) };
   }
 
@@ -110,18 +116,18 @@ export function createLinksService(d: LinksDeps) {
     const detail = paymentLinks.createdDetail(id);
     try {
       const v = detail ? (JSON.parse(detail) as Partial<IntentDetail>) : {};
-      return { notify: v.notify ?? true, createdBy: v.createdBy ?? 'console' };
+      return { notify: v.notify ?? true, createdBy: v.createdBy ?? 'console', returnUrls: v.returnUrls ?? null };
     } catch {
       return { notify: true, createdBy: 'console' };
     }
   }
 
-  function insertIntent(v: ValidatedLink & { reusable: boolean }, key: string, opts: CreateOptions): string {
+  function insertIntent(v: ValidatedLink & { reusable: boolean }, wish: ReturnWish, key: string, opts: CreateOptions): string {
     const id = newPaymentId();
     const now = clock.now();
-    const detail: IntentDetail = { notify: v.notify, createdBy: opts.createdBy };
     transaction(() => {
       const attempt = nextAttempt(d.orders, v.account.id, v.orderRef);
+      const detail: IntentDetail = { notify: v.notify, createdBy: opts.createdBy, returnUrls: returnUrlsFor(wish, d.returnBase?.(v.account) ?? null, attempt.gatewayRef) };
       paymentLinks.insertIntent({
         id, accountId: v.account.id, gateway: v.account.gateway, livemode: v.account.livemode, kind: v.kind, orderRef: v.orderRef,
         amountMinor: v.amountMinor, currency: v.currency, description: v.description, customerName: v.customerName,
@@ -143,7 +149,7 @@ export function createLinksService(d: LinksDeps) {
     if (prior) return { row: prior, existing: true };
     const v = validate(input);
     try {
-      return { row: must(insertIntent(v, key, opts)), existing: false };
+      return { row: must(insertIntent(v, input, key, opts)), existing: false };
     } catch (err) {
       if (!(err instanceof DuplicateIntentError)) throw err;
       const again = paymentLinks.byIdempotencyKey(key);
@@ -155,8 +161,8 @@ export function createLinksService(d: LinksDeps) {
 
   /** Sends the intent to its gateway (idempotently) and returns what the gateway made. No local writes. */
   async function sendToGateway(row: PaymentRow, opts: { fresh: boolean }): Promise<LinkMade> {
-    const { notify } = intentDetail(row.id);
-    return d.gateways.client(row.account_id).links.create(linkRequestOf(row, notify), opts);
+    const { notify, returnUrls } = intentDetail(row.id);
+    return d.gateways.client(row.account_id).links.create(linkRequestOf(row, notify, returnUrls ?? null), opts);
   }
 
   async function cancelAtGateway(row: PaymentRow): Promise<void> {

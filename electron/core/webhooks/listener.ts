@@ -2,6 +2,7 @@
 // verification and storage are ingest.ts's job (passed in as onDelivery).
 //
 //   POST /webhooks/stripe/<accountId>     POST /webhooks/razorpay/<accountId>
+//   GET  /pay/done, /pay/cancelled        where a hosted checkout sends the customer back (return-pages.ts)
 //
 // 404 for any other path, 405 (Allow: POST) for another method, 413 beyond maxBodyBytes (reading stops).
 // Slow senders, bodies and connections are bounded by the shared limits of ../http-limits.ts.
@@ -10,6 +11,7 @@ import { createServer as createNetServer } from 'node:net';
 import { AppError } from '../../../shared/errors';
 import { GATEWAYS, type Gateway } from '../../../shared/gateways';
 import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../http-limits';
+import { RETURN_PATH, sendReturnPage } from './return-pages';
 
 export interface WebhookDelivery {
   gateway: Gateway;
@@ -101,7 +103,13 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
   const limited = applyLimits(server, limits);
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query = ''] = (req.url ?? '/').split('?');
+    const page = RETURN_PATH.exec(path);
+    if (page && (req.method === 'GET' || req.method === 'HEAD')) {
+      req.resume();
+      sendReturnPage(res, page[1] as string, new URLSearchParams(query), req.method === 'HEAD');
+      return;
+    }
     const m = ROUTE.exec(path);
     if (!m) {
       req.resume();

@@ -28,6 +28,8 @@ export interface LinkRequest {
   idempotencyKey: string;
   /** the gateway sends its receipt / notification to the customer */
   notify: boolean;
+  /** where a hosted checkout sends the customer back after paying or leaving (needsReturnPage kinds always have one) */
+  returnUrls: { success: string; cancel: string } | null;
 }
 
 /** What the gateway made for a request. */
@@ -53,6 +55,8 @@ export interface LinkPort {
   kindFor(choice: LinkKind | undefined): PaymentKind;
   /** whether a link of `kind` can be paid by many customers: each of its payments is then its own row */
   reusable(kind: PaymentKind): boolean;
+  /** whether a link of `kind` must name the page the customer comes back to (Stripe's hosted Checkout Session) */
+  needsReturnPage(kind: PaymentKind): boolean;
   /**
    * The expiry to store for a link of `kind` (ms; null: none), from the merchant's wish (`given`, ms, or
    * undefined). Throws invalid_input on `field` when the gateway would refuse it.

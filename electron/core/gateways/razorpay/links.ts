@@ -113,6 +113,7 @@ export function razorpayLinks(client: Razorpay, target: AccountTarget): LinkPort
     kindFor: razorpayKindFor,
     // a Razorpay Payment Link or Order is paid once
     reusable: () => false,
+    needsReturnPage: () => false,
     expiryFor: razorpayExpiryFor,
     create: (req, opts) => create(req, opts.fresh),
     async cancel(link: LinkHandle) {

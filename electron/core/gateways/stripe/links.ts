@@ -15,6 +15,7 @@ export function stripeLinks(client: Stripe, _target: AccountTarget): LinkPort {
       mode: 'payment',
       line_items: [{ price_data: { currency, unit_amount: req.amountMinor, product_data: { name } }, quantity: 1 }],
       client_reference_id: req.paymentId,
+      ...(req.returnUrls ? { success_url: req.returnUrls.success, cancel_url: req.returnUrls.cancel } : {}),
       metadata,
       payment_intent_data: { metadata, description: name, ...(receipts ? { receipt_email: receipts } : {}) },
       ...(receipts ? { customer_email: receipts } : {}),
@@ -41,6 +42,8 @@ export function stripeLinks(client: Stripe, _target: AccountTarget): LinkPort {
   return {
     kindFor: stripeKindFor,
     reusable: (kind) => kind === 'stripe_payment_link',
+    // a hosted session without success_url is refused (parameter_missing); a Payment Link shows Stripe's own page
+    needsReturnPage: (kind) => kind === 'stripe_checkout',
     expiryFor: stripeExpiryFor,
     async create(req) {
       const currency = req.currency.toLowerCase();

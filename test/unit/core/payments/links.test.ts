@@ -285,3 +285,30 @@ describe('never two links for one intent', () => {
     expect(plinks.body.data.filter((l) => l.metadata.paydesk_id === pl)).toHaveLength(1);
   });
 });
+
+describe('where the customer comes back to', () => {
+  it("a Checkout Session sends the customer to Paydesk's own pages on the address they can reach, naming the order", async () => {
+    const p = await f.call('links.create', stripe({ orderRef: 'BACK-1' }));
+    const s = await f.sb<{ success_url: string | null; cancel_url: string | null }>('GET', `/v1/checkout/sessions/${p.gatewayIds.sessionId}`, undefined, 'stripe');
+    const listener = `http://127.0.0.1:${f.core.deps!.runtime.webhookListenerPort}`;
+    expect(s.body).toMatchObject({ success_url: `${listener}/pay/done?ref=BACK-1`, cancel_url: `${listener}/pay/cancelled?ref=BACK-1` });
+    const done = await fetch(s.body.success_url!);
+    expect(done.status).toBe(200);
+    expect(done.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    const html = await done.text();
+    expect(html).toContain('Thank you');
+    expect(html).toContain('for order BACK-1');
+    expect(html).not.toMatch(/<script/i);
+    const forged = await (await fetch(`${listener}/pay/cancelled?ref=${encodeURIComponent('<img src=x onerror=alert(1)>')}`)).text();
+    expect(forged).toContain('Nothing was charged');
+    expect(forged).not.toContain('<img');
+  });
+
+  it("the shop's own pages when it gives them; a page that is not https is refused at its field", async () => {
+    const p = await f.call('links.create', stripe({ orderRef: 'BACK-2', successUrl: 'https://shop.example.com/thanks', cancelUrl: 'https://shop.example.com/cart' }));
+    const s = await f.sb<{ success_url: string; cancel_url: string }>('GET', `/v1/checkout/sessions/${p.gatewayIds.sessionId}`, undefined, 'stripe');
+    expect(s.body).toMatchObject({ success_url: 'https://shop.example.com/thanks', cancel_url: 'https://shop.example.com/cart' });
+    const e = await f.fail('links.create', stripe({ orderRef: 'BACK-3', successUrl: 'http://shop.example.com/thanks' }));
+    expect(e).toMatchObject({ code: 'invalid_input', field: 'successUrl' });
+  });
+});
