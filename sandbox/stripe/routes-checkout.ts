@@ -38,6 +38,8 @@ export function registerCheckoutRoutes({ routes, engine, endpoint, st }: RouteKi
   routes.on('POST', '/v1/checkout/sessions', endpoint(({ req, params }) => {
     const p = validate(sessionCreate, params);
     if (p.mode !== 'payment') throw invalid('Paydesk Sandbox supports only `mode=payment` Checkout Sessions.', 'mode', p.mode ? 'parameter_invalid' : 'parameter_missing');
+    // a hosted session must say where the customer goes after paying, as Stripe requires
+    if (!p.success_url) throw invalid('Missing required param: success_url.', 'success_url', 'parameter_missing');
     const now = engine.now();
     let expiresAt = now + MAX_EXPIRY_MS;
     if (p.expires_at !== undefined) {

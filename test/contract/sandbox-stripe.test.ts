@@ -164,6 +164,10 @@ describe('checkout sessions', () => {
       expect((err as Stripe.errors.StripeError).param, JSON.stringify(params)).toBe(param);
       expect((err as Stripe.errors.StripeError).statusCode).toBe(400);
     }
+    // a hosted session must say where the customer goes after paying
+    const noReturn = await stripe.checkout.sessions.create({ mode: 'payment', line_items: line('usd', 1000) }).catch((e: unknown) => e);
+    expect(noReturn).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(noReturn).toMatchObject({ code: 'parameter_missing', param: 'success_url', statusCode: 400 });
     // a non-integer amount, sent raw since the SDK would send whatever we give it
     const raw = await fetch(`${sb.url}/v1/checkout/sessions`, {
       method: 'POST',
