@@ -2,7 +2,7 @@
 // scripts), off by default because it opens a port, served on its own loopback port, with bearer tokens
 // shown once and stored hashed so a copied database leaks none; and the websites the desktop app may open.
 import { z } from 'zod';
-import { EmptySchema, mutation, OkSchema, query, STAFF, owner } from './define';
+import { EmptySchema, mutation, OkSchema, ownerReads, query, STAFF, owner } from './define';
 import { ModeSchema } from './accounts';
 
 export const ApiStatusSchema = z.object({
@@ -19,11 +19,20 @@ export const ApiStatusSchema = z.object({
 });
 export type ApiStatus = z.infer<typeof ApiStatusSchema>;
 
+/** what a token may do: create payments, read their status, refund them */
+export const API_SCOPES = ['payments:create', 'payments:read', 'refunds:create'] as const;
+export const ApiScopeSchema = z.enum(API_SCOPES);
+export type ApiScope = z.infer<typeof ApiScopeSchema>;
+/** a new token's scopes unless others are asked for: refunds must be ticked on purpose */
+export const DEFAULT_API_SCOPES: readonly ApiScope[] = ['payments:create', 'payments:read'];
+
 export const ApiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   /** the mode of the accounts this token uses (test tokens never touch live accounts) */
   mode: ModeSchema,
+  /** what it may do (tokens from before scopes: create and read) */
+  scopes: z.array(ApiScopeSchema),
   last4: z.string(),
   createdAt: z.number().int(),
   lastUsedAt: z.number().int().nullable(),
@@ -108,10 +117,13 @@ export const settingsMethods = {
     z.object({
       name: z.string().trim().min(1, 'Name the token (e.g. the shop that uses it)').max(60, 'Keep the name under 60 characters'),
       mode: ModeSchema.optional(),
+      /** omitted = create + read; refunds only when listed */
+      scopes: z.array(ApiScopeSchema, 'Choose what the token may do').min(1, 'Tick at least one permission for the token').optional(),
     }),
     ApiTokenCreatedSchema, owner('create API tokens')
   ),
-  'api.tokens.list': query(EmptySchema, z.array(ApiTokenSchema), STAFF),
+  /** owner only like the rest of Developers: which tokens exist and what they may do is the owner's business */
+  'api.tokens.list': query(EmptySchema, z.array(ApiTokenSchema), ownerReads('see the API tokens')),
   'api.tokens.revoke': mutation(z.object({ id: z.string().trim().min(1) }), OkSchema, owner('revoke API tokens')),
   'settings.externalHosts.get': query(EmptySchema, ExternalHostsSchema, STAFF),
   'settings.sandbox.get': query(EmptySchema, SandboxSettingSchema, STAFF),

@@ -24,7 +24,7 @@ const EXPECTED = {
   'reports.refresh': 'staff', 'reports.status': 'staff', 'reports.summary': 'staff', 'reports.settlement': 'staff', 'reports.flags': 'staff',
   'reports.settings.get': 'staff', 'reports.settings.set': 'owner',
   'reports.export.start': 'staff', 'reports.export.cancel': 'staff', 'reports.export.status': 'staff',
-  'api.status': 'staff', 'api.enable': 'owner', 'api.disable': 'owner', 'api.tokens.create': 'owner', 'api.tokens.list': 'staff', 'api.tokens.revoke': 'owner',
+  'api.status': 'staff', 'api.enable': 'owner', 'api.disable': 'owner', 'api.tokens.create': 'owner', 'api.tokens.list': 'owner', 'api.tokens.revoke': 'owner',
   'tunnel.status': 'staff', 'tunnel.start': 'owner', 'tunnel.stop': 'owner', 'tunnel.configure': 'owner',
   'webhooks.setup': 'staff', 'webhooks.registerStripe': 'owner', 'webhooks.razorpaySecret': 'owner', 'webhooks.deliveries': 'staff',
   'backup.status': 'staff', 'backup.setPassphrase': 'owner', 'backup.configure': 'owner', 'backup.run': 'owner', 'backup.inspect': 'owner', 'backup.restore': 'owner',

@@ -18,9 +18,9 @@ export function apiHandlers(d: CoreDeps): Handlers<'api.'> {
       recordAudit(audit, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api', id: 'merchant_api' }, details: { change: 'API switched off' }, at: d.clock.now() });
       return status;
     },
-    'api.tokens.create': ({ name, mode }, ctx) => {
-      const created = api().tokens.create(name, mode ?? 'test');
-      recordAudit(audit, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api_token', id: created.token.id }, details: { change: 'API token created', name, mode: created.token.mode, last4: created.token.last4 }, livemode: created.token.mode === 'live', at: d.clock.now() });
+    'api.tokens.create': ({ name, mode, scopes }, ctx) => {
+      const created = api().tokens.create(name, mode ?? 'test', scopes);
+      recordAudit(audit, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api_token', id: created.token.id }, details: { change: 'API token created', name, mode: created.token.mode, scopes: created.token.scopes, last4: created.token.last4 }, livemode: created.token.mode === 'live', at: d.clock.now() });
       d.events.emit('api.changed', {});
       return created;
     },

@@ -6,6 +6,7 @@ import { PeoplePanel } from './PeoplePanel';
 import { ReportsPanel } from './ReportsPanel';
 import { SandboxPanel } from './SandboxPanel';
 import { BackupPanel } from './BackupPanel';
+import { DevelopersPanel } from './DevelopersPanel';
 
 export function SettingsScreen() {
   return (
@@ -15,6 +16,7 @@ export function SettingsScreen() {
         <PeoplePanel />
         <ReportsPanel />
         <SecurityPanel />
+        <DevelopersPanel />
         <BackupPanel />
         <SandboxPanel />
         <AboutPanel />
