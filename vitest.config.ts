@@ -16,7 +16,7 @@ const SLOW_UNIT = [
   'test/unit/core/{accounts,operators}.test.ts',
   'test/unit/core/payments/{links,search,sync}.test.ts',
   'test/unit/core/reports/{summary,settlements}.test.ts',
-  'test/unit/core/api/merchant-api.test.ts',
+  'test/unit/core/api/{merchant-api,merchant-api-semantics,openapi,razorpay-verify}.test.ts',
   'test/unit/core/tunnel/stripe-endpoint.test.ts',
 ];
 

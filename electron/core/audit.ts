@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   'backup.passphrase_set',
   /** a backup checked and staged to replace this desk at the next start */
   'backup.restored',
+  /** a call to the merchant HTTP API by a token: endpoint and result status (electron/core/api/server.ts) */
+  'api.called',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

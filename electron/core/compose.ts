@@ -139,7 +139,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   });
   stops.push(() => backup.stop());
 
-  const api = createApiService({ ...base, payments });
+  const api = createApiService({ ...base, payments, refunds });
   stops.push(() => api.close());
 
   const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, webhookDuplicates, announcePayment: announce };

@@ -25,7 +25,7 @@ export interface ApiService {
 }
 
 /** What the merchant API needs of core: the payment services it serves, settings, and the listener's port. */
-export type ApiDeps = Pick<CoreDeps, 'options' | 'repos' | 'gateways' | 'runtime' | 'events' | 'clock' | 'log' | 'payments'>;
+export type ApiDeps = Pick<CoreDeps, 'options' | 'repos' | 'gateways' | 'runtime' | 'events' | 'clock' | 'log' | 'payments' | 'refunds'>;
 
 function forwardedPathOf(d: ApiDeps): string | null {
   try {
@@ -70,7 +70,11 @@ export function createApiService(d: ApiDeps): ApiService {
       port,
       tokens,
       services: () => d.payments,
+      refunds: () => d.refunds,
       accounts: d.repos.accounts,
+      idempotency: d.repos.apiIdempotency,
+      audit: d.repos.audit,
+      now: () => d.clock.now(),
       gateways: d.gateways,
       log: d.log,
       avoidPort: () => d.runtime.webhookListenerPort,

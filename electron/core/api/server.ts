@@ -1,37 +1,44 @@
-// The merchant HTTP API server: plain node:http on 127.0.0.1.
+// The merchant HTTP API server: plain node:http on 127.0.0.1 (and a forwarded entry for a tunnel).
 //
-//   POST /api/payments/stripe/checkout          { order_id, amount, currency, account_id?, description?, customer_email?, customer_name? }
-//        -> 201 { id, checkout_url, session_id, status, amount, currency, order_id }
-//   POST /api/payments/razorpay/orders          { order_id, amount, currency, account_id?, ... }
-//        -> 201 { id, order_id: "order_...", checkout_url, key_id, amount, currency, receipt }
-//   GET  /api/payments/stripe/status/:id        a payment intent pi_..., a session cs_... or a Paydesk id pd_...
-//   GET  /api/payments/razorpay/status/:id      a payment pay_..., an order order_..., a link plink_... or a Paydesk id
+//   POST /api/payments/stripe/checkout        create a Stripe Checkout Session        (payments:create)  routes-stripe.ts
+//   POST /api/payments/razorpay/orders        create a Razorpay order for Checkout.js (payments:create)  routes-razorpay.ts
+//   GET  /api/payments/{gateway}/status/:id   the status by any id the payment has    (payments:read)
+//   GET  /api/payments/:id                    a payment by its Paydesk id             (payments:read)    routes-payments.ts
+//   POST /api/payments/:id/refunds            a refund                                 (refunds:create)
 //
-// `amount` is an integer in minor units (2500 = USD 25.00), `order_id` in a request is the shop's order
-// reference. Every request needs `Authorization: Bearer <token>`; an `Idempotency-Key` header makes a
-// retried POST return the same payment. The account is `account_id`, or the first verified account of that
-// gateway in the token's mode. Links made here go through links.ts like the console's (created_by 'api').
-// Errors: { error: { code, message, field? } } with 400/401/404/409/413/415/429/503.
+// `amount` is an integer in minor units (2500 = USD 25.00); `order_id` is always the shop's order reference.
+// Every request needs `Authorization: Bearer <token>`, and the token the route's scope (403
+// insufficient_scope). An `Idempotency-Key` header on a POST makes a retry answer as the first request did
+// (idempotency.ts). Errors have one shape with the statuses listed in errors.ts. Every authenticated call is
+// in the audit log as `api.called` (token name, endpoint, result status); a change it makes has its own
+// entry too (link.created, refund.requested), attributed to "API (<token name>)".
 //
 // After repeated failed authentications a client gets 429 with Retry-After (throttle.ts); clients are told
 // apart by socket address on the loopback port and by the tunnel's X-Forwarded-For on the forwarded entry
 // (forwarded.ts). Slow senders, bodies and connections are bounded by ../http-limits.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { LinkCreateInputSchema, type Payment } from '../../../shared/contract';
+import type { ApiToken } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { GATEWAYS, gatewayLabel, type Gateway, type LinkKind } from '../../../shared/gateways';
-import { isKnownCurrency, toMajorString } from '../../../shared/money';
+import openapi from '../../../docs/openapi.json';
+import { recordAudit } from '../audit';
 import type { Gateways } from '../gateways';
+import type { PaymentServices } from '../handlers/payments';
 import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../http-limits';
 import type { Log } from '../log';
-import type { PaymentServices } from '../handlers/payments';
-import type { LinkCreateParsed } from '../payments/links';
-import type { AccountRow, AccountsRepo } from '../store/repos/accounts';
-import { API_ACTOR } from '../operators';
-import type { TokenStore } from './tokens';
-import type { ApiToken } from '../../../shared/contract';
+import type { RefundsService } from '../refunds';
+import type { AccountsRepo } from '../store/repos/accounts';
+import type { ApiIdempotencyRepo } from '../store/repos/api-idempotency';
+import type { AuditRepo } from '../store/repos/audit';
+import { errorAnswer, HttpError, internalAnswer, send } from './errors';
 import { clientKey, listenForwardedEntry, type ForwardedEntry } from './forwarded';
+import { createIdempotency, idempotencyKeyOf, type Answer } from './idempotency';
+import { parseJsonBody } from './link-input';
+import type { Route, RouteDeps } from './route-types';
+import { paymentRoutes } from './routes-payments';
+import { razorpayRoutes } from './routes-razorpay';
+import { stripeRoutes } from './routes-stripe';
+import { hasScope, type TokenStore } from './tokens';
 import { AUTH_THROTTLE, createAuthThrottle, type AuthThrottleOptions } from './throttle';
 
 export interface MerchantApiServer {
@@ -46,8 +53,14 @@ export interface MerchantApiOptions {
   port: number;
   tokens: TokenStore;
   services: () => PaymentServices;
+  /** the refunds service; omitted: the refund route answers 503 */
+  refunds?: () => RefundsService;
   accounts: AccountsRepo;
   gateways: Gateways;
+  /** where Idempotency-Keys are kept; omitted: a POST with a key is refused (503) */
+  idempotency?: ApiIdempotencyRepo;
+  /** where each call is recorded; omitted: calls are not audited (tests of the transport only) */
+  audit?: AuditRepo;
   log: Log;
   /** a port the API must never take (the webhook listener's) */
   avoidPort: () => number | null;
@@ -57,7 +70,7 @@ export interface MerchantApiOptions {
   limits?: Partial<HttpLimits>;
   /** default AUTH_THROTTLE */
   throttle?: Partial<AuthThrottleOptions>;
-  /** the throttle's clock; default Date.now */
+  /** the clock of the throttle, the idempotency keys and stale ages; default Date.now */
   now?: () => number;
 }
 
@@ -78,219 +91,127 @@ export const API_LIMITS: HttpLimits = {
 
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
-class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
-    super(message);
+/** The API's description (docs/openapi.json), for the shop's developers and their tools: no token needed. */
+const OPENAPI_ROUTE: Route = {
+  method: 'GET', path: '/api/openapi.json', pattern: /^\/api\/openapi\.json$/, scope: null,
+  handle: () => Promise.resolve({ status: 200, body: openapi, headers: { 'cache-control': 'public, max-age=300' } }),
+};
+
+/** Every route the server answers (test/unit/core/api/openapi.test.ts checks each against docs/openapi.json). */
+export function merchantRoutes(d: RouteDeps): Route[] {
+  return [...stripeRoutes(d), ...razorpayRoutes(d), ...paymentRoutes(d), OPENAPI_ROUTE];
+}
+
+function unauthorized(bearer: string | undefined): HttpError {
+  const message = bearer
+    ? 'This token is not valid (revoked?). Create one in Paydesk → Settings → Developers.'
+    : 'Send Authorization: Bearer <token>. Create a token in Paydesk → Settings → Developers.';
+  return new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer realm="paydesk"' });
+}
+
+/** the route for the path and method; 404 / 405 when there is none */
+function match(routes: readonly Route[], method: string, path: string): { route: Route; params: string[] } {
+  const byPath = routes.map((route) => ({ route, m: route.pattern.exec(path) })).filter((r) => r.m !== null);
+  if (byPath.length === 0) throw new HttpError(404, 'not_found', 'No such endpoint.');
+  const hit = byPath.find((r) => r.route.method === method);
+  if (!hit) {
+    const allow = [...new Set(byPath.map((r) => r.route.method))].join(', ');
+    throw new HttpError(405, 'method_not_allowed', `Use ${allow}.`, undefined, { allow });
   }
-}
-
-/** our input fields -> the API's field names */
-const API_FIELD: Record<string, string> = {
-  orderRef: 'order_id', amount: 'amount', currency: 'currency', accountId: 'account_id', customerEmail: 'customer_email',
-  customerName: 'customer_name', customerPhone: 'customer_phone', description: 'description', expiresInMinutes: 'expires_in_minutes',
-  kind: 'kind', notes: 'notes',
-};
-
-/** The create endpoints by their path (`<gateway>/<action>`): the link kind each makes and what its answer adds. */
-interface CreateRoute {
-  kind: LinkKind;
-  created(p: Payment, account: AccountRow): Record<string, unknown>;
-}
-const CREATE_ROUTES: Readonly<Record<string, CreateRoute>> = {
-  'stripe/checkout': { kind: 'checkout_session', created: (p) => ({ session_id: p.gatewayIds.sessionId }) },
-  'razorpay/orders': {
-    kind: 'order',
-    created: (p, account) => ({ order_id: p.gatewayIds.orderId, receipt: p.id, merchant_order_id: p.orderRef, key_id: account.publicKey }),
-  },
-};
-
-/** What a status answer adds, by the gateway its path names: that gateway's own ids. */
-const STATUS_IDS: Readonly<Record<Gateway, (p: Payment) => Record<string, unknown>>> = {
-  stripe: (p) => ({ session_id: p.gatewayIds.sessionId, payment_intent_id: p.gatewayIds.paymentIntentId }),
-  razorpay: (p) => ({ order_id_gateway: p.gatewayIds.orderId, payment_link_id: p.gatewayIds.plinkId, payment_id: p.gatewayIds.paymentId }),
-};
-
-const ROUTE = new RegExp(`^/api/payments/(${GATEWAYS.join('|')})/(checkout|orders|status)(?:/([A-Za-z0-9_-]{1,100}))?$`);
-
-const STATUS_OF: Record<string, number> = {
-  invalid_input: 400, not_found: 404, conflict: 409, unauthorized: 401, forbidden: 403, locked: 423, gateway_auth: 502,
-  gateway_declined: 402, gateway_invalid: 400, gateway_unreachable: 503, unavailable: 503, internal: 500, db_from_future: 503,
-};
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  });
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const text = (await readBody(req, maxBytes)).toString('utf8');
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
-  }
-}
-
-const str = (v: unknown, field: string, max: number, required = false): string | undefined => {
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new HttpError(400, 'invalid_input', `${field} is required.`, field);
-    return undefined;
-  }
-  if (typeof v === 'number' && Number.isFinite(v) && field === 'order_id') return String(v);
-  if (typeof v !== 'string') throw new HttpError(400, 'invalid_input', `${field} must be a string.`, field);
-  if (v.length > max) throw new HttpError(400, 'invalid_input', `${field} is longer than ${max} characters.`, field);
-  return v;
-};
-
-function publicPayment(p: Payment) {
-  return {
-    id: p.id,
-    order_id: p.orderRef,
-    status: p.status,
-    display_status: p.displayStatus,
-    amount: p.amountMinor,
-    amount_captured: p.capturedMinor,
-    amount_refunded: p.refundedMinor,
-    currency: p.currency.toLowerCase(),
-    paid_at: p.paidAt === null ? null : Math.floor(p.paidAt / 1000),
-    expires_at: p.expiresAt === null ? null : Math.floor(p.expiresAt / 1000),
-    checkout_url: p.url,
-    failure_reason: p.statusReason,
-    mode: p.mode,
-  };
+  return { route: hit.route, params: (hit.m as RegExpExecArray).slice(1) };
 }
 
 export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<MerchantApiServer> {
   const { log } = opts;
+  const now = opts.now ?? Date.now;
   const limits: HttpLimits = { ...API_LIMITS, ...opts.limits };
-  const throttle = createAuthThrottle({ ...AUTH_THROTTLE, ...opts.throttle }, opts.now ?? Date.now);
+  const throttle = createAuthThrottle({ ...AUTH_THROTTLE, ...opts.throttle }, now);
+  const idempotency = opts.idempotency ? createIdempotency(opts.idempotency, now) : null;
+  const deps: RouteDeps = { services: opts.services, refunds: () => opts.refunds?.() ?? null, accounts: opts.accounts, gateways: opts.gateways, log, now };
+  const routes = merchantRoutes(deps);
   let entry: ForwardedEntry | null = null;
 
-  function accountFor(gateway: Gateway, token: ApiToken, accountId: string | undefined): AccountRow {
-    if (accountId) {
-      const a = opts.accounts.get(accountId);
-      if (!a || a.gateway !== gateway) throw new HttpError(404, 'not_found', `No ${gateway} account ${accountId}.`, 'account_id');
-      if (a.mode !== token.mode) throw new HttpError(403, 'mode_mismatch', `Account ${accountId} is a ${a.mode} account and this token is for ${token.mode} mode.`, 'account_id');
+  function audit(token: ApiToken, method: string, route: Route | null, path: string, a: Answer): void {
+    if (!opts.audit) return;
+    const body = a.body as { id?: unknown; error?: { code?: unknown } } | null;
+    const paymentId = /^\/api\/payments\/(pd_[A-Za-z0-9]+)/.exec(path)?.[1] ?? (typeof body?.id === 'string' && body.id.startsWith('pd_') ? body.id : null);
+    try {
+      recordAudit(opts.audit, {
+        operator: { id: null, name: `API (${token.name})` },
+        action: 'api.called',
+        subject: paymentId ? { type: 'payment', id: paymentId } : { type: 'api_token', id: token.id },
+        details: {
+          tokenName: token.name, tokenId: token.id, method, endpoint: route?.path ?? path, path, status: a.status,
+          ...(body?.error?.code ? { error: body.error.code } : {}), ...(a.replayed ? { replayed: true } : {}),
+        },
+        livemode: token.mode === 'live',
+        at: now(),
+      });
+    } catch (err) {
+      log('error', 'merchant API call could not be audited', { error: err });
+    }
+  }
+
+  /** the route's answer, errors included; only an unexpected failure is thrown */
+  async function answerOf(fn: () => Promise<Answer>): Promise<Answer> {
+    try {
+      return await fn();
+    } catch (err) {
+      const a = errorAnswer(err);
+      if (!a) throw err;
       return a;
     }
-    const list = opts.accounts.list().filter((a) => a.gateway === gateway && a.mode === token.mode && a.secretKeyRef && (!a.sandbox || opts.gateways.sandboxUrl));
-    const pick = list.find((a) => a.verificationStatus === 'verified') ?? list.find((a) => a.verificationStatus !== 'failed');
-    if (!pick) throw new HttpError(409, 'no_account', `No verified ${gatewayLabel(gateway)} account in ${token.mode} mode. Connect one in Paydesk → Settings → Accounts.`);
-    return pick;
   }
 
-  /** The request body as links.create input, parsed with the contract's schema (the same rules as the console's). */
-  function linkInput(b: Record<string, unknown>, gateway: Gateway, kind: LinkKind, token: ApiToken, req: IncomingMessage): { input: LinkCreateParsed; account: AccountRow } {
-    const orderRef = str(b.order_id, 'order_id', 40, true) as string;
-    const currencyRaw = str(b.currency, 'currency', 3, true) as string;
-    const currency = currencyRaw.toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency)) throw new HttpError(400, 'invalid_input', `Unknown currency ${currencyRaw}.`, 'currency');
-    const amount = b.amount;
-    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) {
-      throw new HttpError(400, 'invalid_input', 'amount must be a positive integer in minor units (e.g. 2500 for 25.00).', 'amount');
+  async function call(req: IncomingMessage, token: ApiToken, route: Route, params: string[], path: string): Promise<Answer> {
+    if (route.scope && !hasScope(token, route.scope)) {
+      req.resume();
+      throw new HttpError(403, 'insufficient_scope', `This token may not do this: it needs the ${route.scope} scope. An owner grants it in Paydesk → Settings → Developers.`, 'scope');
     }
-    const expires = b.expires_in_minutes;
-    if (expires !== undefined && (typeof expires !== 'number' || !Number.isSafeInteger(expires) || expires <= 0)) {
-      throw new HttpError(400, 'invalid_input', 'expires_in_minutes must be a positive integer.', 'expires_in_minutes');
+    if (route.method === 'GET') {
+      req.resume();
+      return route.handle({ token, params, body: {}, idempotencyKey: undefined });
     }
-    const account = accountFor(gateway, token, str(b.account_id, 'account_id', 64));
-    const idem = req.headers['idempotency-key'];
-    const requestId = typeof idem === 'string' && idem ? idem : undefined;
-    if (requestId !== undefined && !/^[A-Za-z0-9_-]{8,64}$/.test(requestId)) {
-      throw new HttpError(400, 'invalid_input', 'Idempotency-Key must be 8 to 64 letters, digits, _ or -.', 'Idempotency-Key');
-    }
-    const parsed = LinkCreateInputSchema.safeParse({
-      accountId: account.id,
-      mode: token.mode,
-      kind,
-      amount: toMajorString(amount, currency),
-      currency,
-      orderRef,
-      description: str(b.description, 'description', 250),
-      customerName: str(b.customer_name, 'customer_name', 100),
-      customerEmail: str(b.customer_email, 'customer_email', 254),
-      customerPhone: str(b.customer_phone, 'customer_phone', 30),
-      ...(typeof expires === 'number' ? { expiresInMinutes: expires } : {}),
-      ...(requestId ? { requestId: `api_${token.id}_${requestId}`.slice(0, 64) } : {}),
-    });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const key = typeof issue?.path[0] === 'string' ? issue.path[0] : undefined;
-      throw new HttpError(400, 'invalid_input', issue?.message ?? 'The request is not valid.', key === undefined ? undefined : (API_FIELD[key] ?? key));
-    }
-    return { input: parsed.data, account };
+    const raw = await readBody(req, limits.maxBodyBytes);
+    const key = idempotencyKeyOf(req.headers['idempotency-key']);
+    const run = (): Promise<Answer> => route.handle({ token, params, body: parseJsonBody(raw), idempotencyKey: key });
+    if (key === undefined) return run();
+    if (!idempotency) throw new HttpError(503, 'unavailable', 'Idempotency-Key cannot be honoured on this desk right now. Retry later.');
+    return idempotency.run({ tokenId: token.id, key, method: route.method, path, body: raw }, run);
   }
 
-  async function createLink(gateway: Gateway, kind: LinkKind, req: IncomingMessage, token: ApiToken): Promise<{ payment: Payment; account: AccountRow }> {
-    const body = await readJson(req, limits.maxBodyBytes);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_input', 'The body must be a JSON object.');
-    const { input, account } = linkInput(body as Record<string, unknown>, gateway, kind, token, req);
-    const payment = await opts.services().links.create(input, { createdBy: 'api', operator: { ...API_ACTOR, name: `API (${token.name})` } });
-    return { payment, account };
-  }
-
-  async function status(gateway: Gateway, id: string, token: ApiToken): Promise<Payment> {
-    const s = opts.services();
-    const found = s.queries.list({ search: id, gateway, mode: token.mode, limit: 5 }).rows.find((p) =>
-      p.id === id || p.gatewayIds.sessionId === id || p.gatewayIds.paymentIntentId === id || p.gatewayIds.paymentId === id
-      || p.gatewayIds.orderId === id || p.gatewayIds.plinkId === id || p.gatewayIds.chargeId === id);
-    if (!found) throw new HttpError(404, 'not_found', `No ${gateway} payment ${id} made through Paydesk in ${token.mode} mode.`);
-    // not final yet: ask the gateway now; an unreachable gateway answers with what is known
-    if (['creating', 'open', 'failed', 'authorized', 'partially_paid'].includes(found.status)) {
-      try {
-        if (found.status === 'creating') await s.links.retryPending();
-        await s.sync.syncPayment(found.id);
-      } catch (err) {
-        log('warn', 'status check could not reach the gateway', { id: found.id, error: err instanceof AppError ? err.message : String(err) });
-      }
-    }
-    return s.links.get(found.id);
-  }
-
-  async function route(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '');
-    const m = ROUTE.exec(path);
-    if (!m) throw new HttpError(404, 'not_found', 'No such endpoint.');
-    const gateway = m[1] as Gateway;
-    const action = m[2] as string;
-    const arg = m[3];
-    const create = action === 'status' ? undefined : CREATE_ROUTES[`${gateway}/${action}`];
-    const valid = action === 'status' ? !!arg : !!create && !arg;
-    if (!valid) throw new HttpError(404, 'not_found', 'No such endpoint.');
-    const wantMethod = action === 'status' ? 'GET' : 'POST';
-    if (req.method !== wantMethod) {
+    const method = req.method ?? 'GET';
+    const { route, params } = match(routes, method, path);
+    if (route.scope === null) {
       req.resume();
-      send(res, 405, { error: { code: 'method_not_allowed', message: `Use ${wantMethod}.` } }, { allow: wantMethod });
+      const a = await route.handle({ token: null as never, params, body: {}, idempotencyKey: undefined });
+      send(res, a.status, a.body, a.headers);
       return;
     }
-
-    const auth = req.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ? opts.tokens.verify(bearer) : null;
     if (!token) {
       throttle.failed(client);
       req.resume();
-      send(res, 401, { error: { code: 'unauthorized', message: bearer ? 'This token is not valid (revoked?). Create one in Paydesk → Settings → API.' : 'Send Authorization: Bearer <token>. Create a token in Paydesk → Settings → API.' } }, { 'www-authenticate': 'Bearer realm="paydesk"' });
-      return;
+      throw unauthorized(bearer);
     }
-
-    if (!create) {
-      const p = await status(gateway, arg as string, token);
-      send(res, 200, { ...publicPayment(p), ...STATUS_IDS[gateway](p) });
-      return;
+    let a: Answer;
+    try {
+      a = await answerOf(() => call(req, token, route, params, path));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) a = { status: 413, body: { error: { code: 'payload_too_large', message: err.message } } };
+      else if (req.socket.destroyed) return;
+      else {
+        log('error', 'merchant API request failed', { error: err });
+        a = internalAnswer();
+      }
     }
-    const { payment: p, account } = await createLink(gateway, create.kind, req, token);
-    send(res, 201, { ...publicPayment(p), ...create.created(p, account) });
+    audit(token, method, route, path, a);
+    if (a.status === 413) closeAfterResponse(req, res);
+    send(res, a.status, a.body, { ...a.headers, ...(a.replayed ? { 'idempotent-replayed': 'true' } : {}) });
   }
 
   const server = createServer(serverOptions(limits), (req, res) => {
@@ -310,21 +231,12 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
       send(res, 429, { error: { code: 'rate_limited', message: `Too many failed authentications from this address. Try again in ${seconds} s.` } }, { 'retry-after': String(seconds) });
       return;
     }
-    route(req, res, client).catch((err: unknown) => {
-      if (err instanceof BodyTooLargeError) {
-        closeAfterResponse(req, res);
-        send(res, 413, { error: { code: 'payload_too_large', message: err.message } });
-      } else if (req.socket.destroyed) {
-        // cut off (the body deadline) or gone: nobody to answer
-      } else if (err instanceof HttpError) {
-        send(res, err.status, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
-      } else if (err instanceof AppError) {
-        const field = err.field ? (API_FIELD[err.field] ?? err.field) : undefined;
-        send(res, STATUS_OF[err.code] ?? 500, { error: { code: err.code, message: err.message, ...(field ? { field } : {}) } }, err.code === 'gateway_unreachable' ? { 'retry-after': '60' } : {});
-      } else {
-        log('error', 'merchant API request failed', { error: err });
-        send(res, 500, { error: { code: 'internal', message: 'Something went wrong inside Paydesk. The details are in its log.' } });
-      }
+    handle(req, res, client).catch((err: unknown) => {
+      if (req.socket.destroyed) return;
+      const a = errorAnswer(err);
+      if (!a) log('error', 'merchant API request failed', { error: err });
+      const out = a ?? internalAnswer();
+      send(res, out.status, out.body, out.headers);
     });
   });
 

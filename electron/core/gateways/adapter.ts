@@ -1,6 +1,7 @@
 // The gateway seam. Everything Paydesk does with a gateway goes through one GatewayAdapter per gateway
 // (gateways/<gateway>/index.ts); services see only these interfaces and gateway-neutral facts, never an
 // SDK type and never a gateway's name to branch on. docs/adding-a-gateway.md says how to add one.
+import type { CheckoutPort } from './ports/checkout';
 import type { AppError } from '../../../shared/errors';
 import type { Gateway, GatewayLimits } from '../../../shared/gateways';
 import type { EndpointPort } from './ports/endpoints';
@@ -35,6 +36,8 @@ export interface GatewayClient {
   readonly reports: ReportPort;
   /** null: the gateway has no API to register a webhook URL (Razorpay: the merchant types it in its Dashboard) */
   readonly endpoints: EndpointPort | null;
+  /** null: the gateway has no checkout run on the shop's own page whose return the shop must verify */
+  readonly checkout: CheckoutPort | null;
   /** a read-only call proving the keys work; throws the mapped AppError */
   verifyKeys(): Promise<void>;
 }

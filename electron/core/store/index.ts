@@ -22,6 +22,7 @@ import { reportViewsRepo } from './repos/report-views';
 import { settlementsRepo } from './repos/settlements';
 import { webhookEventsRepo } from './repos/webhook-events';
 import { deliveriesRepo } from './repos/deliveries';
+import { apiIdempotencyRepo } from './repos/api-idempotency';
 import { createDurability, type Durability, type DurabilityOptions } from './durability';
 import { sqliteTransact, type Transact } from './transaction';
 
@@ -49,6 +50,7 @@ export function createRepos(db: Db, now: () => number) {
     ledger: ledgerRepo(db),
     reconciliation: reconciliationRepo(db),
     reportViews: reportViewsRepo(db),
+    apiIdempotency: apiIdempotencyRepo(db),
   };
 }
 

@@ -5,6 +5,7 @@ import type { GatewayAdapter } from '../adapter';
 import { mapRazorpayError } from '../errors';
 import { makeRazorpayClient, verifyRazorpay } from './client';
 import { razorpayKeys } from './keys';
+import { razorpayCheckout } from './checkout';
 import { razorpayLinks } from './links';
 import { razorpayRefunds } from './refunds';
 import { razorpayReports } from './reports';
@@ -26,6 +27,7 @@ export const razorpayAdapter: GatewayAdapter = {
       refunds: razorpayRefunds(client, target),
       reports: razorpayReports(client, target),
       endpoints: null,
+      checkout: razorpayCheckout(target),
       verifyKeys: () => verifyRazorpay(client),
     };
   },

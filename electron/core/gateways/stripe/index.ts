@@ -26,6 +26,8 @@ export const stripeAdapter: GatewayAdapter = {
       refunds: stripeRefunds(client, target),
       reports: stripeReports(client, target),
       endpoints: stripeEndpoints(client, target),
+      // Stripe's hosted pages report back through webhooks; no signature passes through the shop
+      checkout: null,
       verifyKeys: () => verifyStripe(client),
     };
   },

@@ -13,6 +13,7 @@ import { migration as m008 } from './008-pin-failures';
 import { migration as m009 } from './009-webhook-replay-guards';
 import { migration as m010 } from './010-payments-by-url';
 import { migration as m011 } from './011-orders-attempts';
+import { migration as m012 } from './012-api-idempotency';
 
 export type { Migration } from './types';
 
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   m009,
   m010,
   m011,
+  m012,
 ];

@@ -33,6 +33,7 @@ const ACTION_LABEL: Record<string, string> = {
   'backup.made': 'Backup made',
   'backup.passphrase_set': 'Backup passphrase set',
   'backup.restored': 'Backup restored',
+  'api.called': 'API call',
 };
 
 export function actionLabel(a: string): string {
@@ -161,6 +162,8 @@ export function describeAudit(e: AuditEntryDto): string {
       return sentence(webhookSentence(e.action, d));
     case 'mode':
       return 'Switched to live mode.';
+    case 'api':
+      return sentence(`${str(d.method) ?? 'A call to'} ${str(d.endpoint) ?? 'the API'} answered ${num(d.status) ?? '?'}${str(d.tokenName) ? ` for the token ${str(d.tokenName)}` : ''}${d.replayed === true ? ' (a repeat, answered as the first time)' : ''}`);
     default:
       return sentence(actionLabel(e.action));
   }
@@ -173,9 +176,10 @@ const FACT_LABEL: Record<string, string> = {
   preset: 'Preset', from: 'From', to: 'To', fileName: 'File', bom: 'Byte-order mark for Excel', field: 'Field', source: 'Reported by', statusBefore: 'Status before',
   createdBy: 'Made by', name: 'Name', role: 'Role', url: 'Address', provider: 'Provider', state: 'State', problem: 'Problem', endsWith: 'Secret ends in',
   account: 'Account', result: 'Result', domain: 'Reserved domain', authtokenChange: 'ngrok authtoken',
+  tokenName: 'Token', method: 'Method', endpoint: 'Endpoint', path: 'Path', status: 'Answer', replayed: 'Repeated request', error: 'Error',
 };
 /** facts the sentence already says in full, or that are ids better reached through the row's link */
-const HIDDEN = new Set(['currency', 'approvedById']);
+const HIDDEN = new Set(['currency', 'approvedById', 'tokenId']);
 
 const humanise = (key: string): string => {
   const s = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();

@@ -84,16 +84,16 @@ describe('merchant HTTP API', () => {
     expect(byPi.body).toMatchObject({ id: r.body.id, status: 'paid' });
   });
 
-  it('Razorpay orders: order id, checkout URL and key id; the status by payment id', async () => {
+  it('Razorpay orders: the gateway order id under its own name, the checkout URL and key id; the status by payment id', async () => {
     const r = await http(`${base}/api/payments/razorpay/orders`, { method: 'POST', token, body: { order_id: 'ORD-2001', amount: 49900, currency: 'INR' } });
     expect(r.status).toBe(201);
-    expect(r.body.order_id).toMatch(/^order_/);
-    expect(r.body.key_id).toBe(f.sandbox.keys.RAZORPAY_KEY_ID);
-    expect(r.body.checkout_url).toContain(`/rzp/checkout/${r.body.order_id as string}`);
-    expect(r.body.merchant_order_id).toBe('ORD-2001');
-    const pay = await f.sb<{ payment: { id: string } }>('POST', `/__sandbox/razorpay/orders/${r.body.order_id as string}/pay`, {});
-    const byOrder = await http(`${base}/api/payments/razorpay/status/${r.body.order_id as string}`, { token });
-    expect(byOrder.body).toMatchObject({ status: 'paid', payment_id: pay.body.payment.id });
+    expect(r.body.order_id).toBe('ORD-2001');
+    expect(r.body.razorpay_order_id).toMatch(/^order_/);
+    expect(r.body).toMatchObject({ receipt: r.body.id, key_id: f.sandbox.keys.RAZORPAY_KEY_ID, amount: 49900, currency: 'inr' });
+    expect(r.body.checkout_url).toContain(`/rzp/checkout/${r.body.razorpay_order_id as string}`);
+    const pay = await f.sb<{ payment: { id: string } }>('POST', `/__sandbox/razorpay/orders/${r.body.razorpay_order_id as string}/pay`, {});
+    const byOrder = await http(`${base}/api/payments/razorpay/status/${r.body.razorpay_order_id as string}`, { token });
+    expect(byOrder.body).toMatchObject({ order_id: 'ORD-2001', status: 'paid', razorpay_payment_id: pay.body.payment.id });
     const byPay = await http(`${base}/api/payments/razorpay/status/${pay.body.payment.id}`, { token });
     expect(byPay.body).toMatchObject({ id: r.body.id, status: 'paid', amount_captured: 49900 });
   });
@@ -105,16 +105,19 @@ describe('merchant HTTP API', () => {
     const small = await http(`${base}/api/payments/stripe/checkout`, { method: 'POST', token, body: { order_id: 'ORD-3', amount: 10, currency: 'usd' } });
     expect(small.status).toBe(400);
     expect(small.body.error).toMatchObject({ code: 'invalid_input', field: 'amount' });
+    // ORD-1001 was paid above: a new attempt at a paid order is a conflict
     const dup = await http(`${base}/api/payments/stripe/checkout`, { method: 'POST', token, body: { order_id: 'ORD-1001', amount: 2500, currency: 'usd' } });
-    expect(dup.status).toBe(400);
-    expect(dup.body.error).toMatchObject({ field: 'order_id' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error).toMatchObject({ code: 'order_paid', field: 'order_id' });
     const json = await http(`${base}/api/payments/stripe/checkout`, { method: 'POST', token, body: '{nope' });
     expect(json.status).toBe(400);
     const headers = { 'idempotency-key': 'shop-retry-0001' };
     const one = await http(`${base}/api/payments/stripe/checkout`, { method: 'POST', token, headers, body: { order_id: 'ORD-4', amount: 1500, currency: 'eur' } });
     const two = await http(`${base}/api/payments/stripe/checkout`, { method: 'POST', token, headers, body: { order_id: 'ORD-4', amount: 1500, currency: 'eur' } });
     expect(one.status).toBe(201);
-    expect(two.body.id).toBe(one.body.id);
+    expect(two.status).toBe(201);
+    expect(two.headers.get('idempotent-replayed')).toBe('true');
+    expect(two.body).toEqual(one.body);
     const notFound = await http(`${base}/api/payments/stripe/status/pi_doesnotexist`, { token });
     expect(notFound.status).toBe(404);
     const wrongMethod = await http(`${base}/api/payments/stripe/checkout`, { token });
