@@ -3,6 +3,7 @@ import { coreError } from '../core/errors.js';
 import type { RouteRegistrar, SandboxResponse } from '../core/types.js';
 import { controlHandler, ControlInputError, readJson } from '../control.js';
 import type { StripeEngine } from './engine.js';
+import { StripeApiError } from './form.js';
 
 export function registerStripeControl(control: RouteRegistrar, engine: StripeEngine): void {
   const ok = (body: unknown): SandboxResponse => ({ status: 200, body });
@@ -42,9 +43,24 @@ export function registerStripeControl(control: RouteRegistrar, engine: StripeEng
     if (session.status !== 'open') return coreError(409, `Checkout session ${session.id} is ${session.status}, not open`);
     return ok(engine.expireSession(session.id));
   }));
+  /** a manual payout (automatic: false) of `amount` (default: all available) in `currency` (default usd) */
+  const manualPayout = (body: Record<string, unknown>): SandboxResponse => {
+    if (body.amount !== undefined && !(typeof body.amount === 'number' && Number.isSafeInteger(body.amount) && body.amount > 0)) {
+      throw new ControlInputError('amount must be a positive integer in minor units');
+    }
+    const currency = typeof body.currency === 'string' ? body.currency.toLowerCase() : 'usd';
+    try {
+      return ok({ data: [engine.manualPayout({ currency, amount: body.amount as number | undefined })] });
+    } catch (err) {
+      if (err instanceof StripeApiError) return coreError(409, err.message);
+      throw err;
+    }
+  };
   control.on('POST', '/payouts', controlHandler((req) => {
     const body = readJson(req);
     if (body.currency !== undefined && typeof body.currency !== 'string') throw new ControlInputError('currency must be a string');
+    if (body.manual !== undefined && typeof body.manual !== 'boolean') throw new ControlInputError('manual must be true or false');
+    if (body.manual === true) return manualPayout(body);
     const payouts = engine.payout(typeof body.currency === 'string' ? body.currency.toLowerCase() : undefined);
     if (payouts.length === 0) return coreError(409, 'Nothing available to pay out (charges become available after the availability delay; advance the clock)');
     return ok({ data: payouts });

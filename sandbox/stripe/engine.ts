@@ -5,9 +5,10 @@ import type { GatewayModuleContext } from '../core/types.js';
 import { newId } from '../core/ids.js';
 import { invalid, missingResource, StripeApiError } from './form.js';
 import { buildEvent, type EventObject, type SandboxEventType } from './event-objects.js';
-import { buildBalanceTransaction, buildCharge, buildPaymentIntent, buildPayout, buildRefund } from './money-objects.js';
+import { buildBalanceTransaction, buildCharge, buildPaymentIntent, buildRefund } from './money-objects.js';
+import { automaticPayouts, manualPayout } from './payouts.js';
 import { AUTHENTICATION_FAILED, checkCard, type CardOutcome } from './cards.js';
-import { balanceOf, refundAmount, unpaidOutByCurrency } from './ledger.js';
+import { balanceOf, refundAmount } from './ledger.js';
 import { initialStripeState, type StripeState } from './state.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -340,30 +341,14 @@ export class StripeEngine {
 
   // ---- payouts
 
-  /** Pays out everything available (per currency, or one currency) as an automatic payout. */
+  /** Pays out everything available (per currency, or one currency) as automatic payouts. */
   payout(currency?: string): Stripe.Payout[] {
-    const perCurrency = unpaidOutByCurrency(this.state, currency);
-    const payouts: Stripe.Payout[] = [];
-    const now = this.now();
-    for (const [cur, txns] of perCurrency) {
-      const amount = txns.reduce((sum, bt) => sum + bt.net, 0);
-      if (amount <= 0) continue;
-      const payoutId = newId('po', 24);
-      const bt = buildBalanceTransaction({
-        now, availableOn: now, amount: -amount, fee: 0, currency: cur, source: payoutId, type: 'payout', reportingCategory: 'payout', description: 'STRIPE PAYOUT', status: 'available',
-      });
-      const payout = buildPayout({ now, amount, currency: cur, balanceTransaction: bt.id, description: null });
-      payout.id = payoutId;
-      this.state.balanceTransactions[bt.id] = bt;
-      this.state.payouts[payout.id] = payout;
-      for (const txn of txns) this.state.btPayout[txn.id] = payout.id;
-      this.state.btPayout[bt.id] = payout.id;
-      this.emit('payout.created', { ...payout, status: 'pending' });
-      this.emit('payout.paid', payout);
-      payouts.push(payout);
-    }
-    this.touch();
-    return payouts;
+    return automaticPayouts(this, currency);
+  }
+
+  /** A manual payout, as the merchant's `POST /v1/payouts` makes one (automatic: false). */
+  manualPayout(input: Parameters<typeof manualPayout>[1]): Stripe.Payout {
+    return manualPayout(this, input);
   }
 
   // ---- time

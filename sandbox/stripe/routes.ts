@@ -6,8 +6,9 @@ import { z } from 'zod';
 import { randomBase62 } from '../core/ids.js';
 import type { RouteRegistrar } from '../core/types.js';
 import {
-  inRange, listParams, mergeMetadata, missingResource, validate, zBool, zCurrency, zExpand, zMetadata, zPositiveInt, zString, zTimestampRange,
+  inRange, listParams, mergeMetadata, missingResource, StripeApiError, validate, zBool, zCurrency, zExpand, zMetadata, zPositiveInt, zString, zTimestampRange,
 } from './form.js';
+import { MANUAL_PAYOUT_FILTER_MESSAGE } from './payouts.js';
 import { createPipeline, newestFirst, paginate } from './http.js';
 import { buildWebhookEndpoint } from './event-objects.js';
 import { API_VERSION } from './objects.js';
@@ -165,6 +166,7 @@ export function registerStripeRoutes(routes: RouteRegistrar, engine: StripeEngin
       ...listParams, payout: zString.optional(), type: zString.optional(), source: zString.optional(), currency: zCurrency.optional(), created: zTimestampRange.optional(),
     }), params);
     if (p.payout && !st().payouts[p.payout]) throw missingResource('payout', p.payout, 'payout');
+    if (p.payout && !st().payouts[p.payout]?.automatic) throw new StripeApiError(400, 'invalid_request_error', MANUAL_PAYOUT_FILTER_MESSAGE, undefined, 'payout');
     const items = newestFirst(st().balanceTransactions).filter((bt) => (!p.payout || st().btPayout[bt.id] === p.payout)
       && (!p.type || bt.type === p.type) && (!p.source || bt.source === p.source) && (!p.currency || bt.currency === p.currency) && inRange(bt.created, p.created));
     return paginate(items, p, req.path);
@@ -174,6 +176,12 @@ export function registerStripeRoutes(routes: RouteRegistrar, engine: StripeEngin
     const payout = st().payouts[req.params.id ?? ''];
     if (!payout) throw missingResource('payout', req.params.id ?? '', 'payout');
     return payout;
+  }));
+  routes.on('POST', '/v1/payouts', endpoint(({ params }) => {
+    const p = validate(z.strictObject({
+      amount: zPositiveInt, currency: zCurrency, description: zString.optional(), metadata: zMetadata.optional(), statement_descriptor: zString.optional(), expand: zExpand,
+    }), params);
+    return engine.manualPayout({ currency: p.currency, amount: p.amount, description: p.description ?? null, metadata: p.metadata });
   }));
   routes.on('GET', '/v1/payouts', endpoint(({ req, params }) => {
     const p = validate(z.strictObject({ ...listParams, status: zString.optional(), created: zTimestampRange.optional(), arrival_date: zTimestampRange.optional() }), params);

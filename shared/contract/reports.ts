@@ -156,6 +156,10 @@ export const SettlementSummarySchema = z.object({
   matchedCount: z.number().int(),
   /** payments and refunds that are external or flagged (amount/currency mismatch) */
   unmatchedCount: z.number().int(),
+  /** a Stripe manual payout: Stripe does not list its transactions, its items were matched by date */
+  manual: z.boolean(),
+  /** why its items could not be read, or why the match by date is in doubt; null when nothing is wrong */
+  warning: z.string().nullable(),
 });
 export type SettlementSummary = z.infer<typeof SettlementSummarySchema>;
 

@@ -431,6 +431,27 @@ describe('balance, payouts, events', () => {
     expect(stripe.webhooks.constructEvent(hook.received[0]!.body, hook.received[0]!.headers['stripe-signature'] as string, we.secret!).type).toBe('payout.paid');
   });
 
+  it('creates a manual payout (automatic: false) and refuses the payout filter for it, as Stripe does', async () => {
+    await paidSession(sb, stripe, 10_000);
+    sb.clock.advance(2 * DAY + 1000);
+    const tooMuch = await stripe.payouts.create({ amount: 9681, currency: 'usd' }).catch((e: unknown) => e as Stripe.errors.StripeError);
+    expect(tooMuch).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', code: 'balance_insufficient' });
+    const manual = await stripe.payouts.create({ amount: 9680, currency: 'usd' });
+    expect(manual).toMatchObject({ object: 'payout', amount: 9680, currency: 'usd', automatic: false, status: 'paid' });
+    expect((await stripe.balance.retrieve()).available[0]?.amount).toBe(0);
+    const refused = await stripe.balanceTransactions.list({ payout: manual.id }).catch((e: unknown) => e as Stripe.errors.StripeError);
+    expect(refused).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', param: 'payout' });
+    expect((refused as Stripe.errors.StripeError).message).toBe('Balance transaction history can only be filtered on automatic transfers, not manual.');
+    // the control call makes one too, and an automatic payout's filter still works beside it
+    await paidSession(sb, stripe, 5_000);
+    sb.clock.advance(2 * DAY + 1000);
+    const viaControl = await control(sb, '/__sandbox/stripe/payouts', { manual: true, amount: 1000 });
+    expect((viaControl.json.data as Stripe.Payout[])[0]).toMatchObject({ automatic: false, amount: 1000 });
+    const auto = (await control(sb, '/__sandbox/stripe/payouts', {})).json.data as Stripe.Payout[];
+    expect(auto[0]).toMatchObject({ automatic: true, amount: 4825 - 1000 });
+    expect((await stripe.balanceTransactions.list({ payout: auto[0]!.id })).data.map((t) => t.type).sort()).toEqual(['charge', 'payout']);
+  });
+
   it('filters events by type and created, and keeps them 30 days', async () => {
     await paidSession(sb, stripe);
     const all = await stripe.events.list();

@@ -90,7 +90,10 @@ function storeSettlements(d: RefreshDeps, port: ReportPort, account: RefreshAcco
       // a settlement's fees and tax: its own, else those of its items (stored ones when they were itemized before)
       const sums = c ? { fee: items.reduce((n, i) => n + i.fee, 0), tax: items.reduce((n, i) => n + i.tax, 0) } : r.settlements.storedSums(id);
       const currency = st.currency ?? items.find((i) => i.currency)?.currency ?? r.settlements.storedCurrency(account.id, st.gatewayId) ?? port.settlementCurrency;
-      writes += r.settlements.upsert({ ...st, id, accountId: account.id, gateway: account.gateway, livemode: account.livemode, currency, fee: st.fee ?? sums.fee, tax: st.tax ?? sums.tax }, now);
+      writes += r.settlements.upsert({
+        ...st, id, accountId: account.id, gateway: account.gateway, livemode: account.livemode, currency, fee: st.fee ?? sums.fee, tax: st.tax ?? sums.tax,
+        warning: c ? (c.warning ?? null) : undefined,
+      }, now);
     }
     for (const st of settlements) {
       const settlementId = settlementRowId(account.id, st.gatewayId);

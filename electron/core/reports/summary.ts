@@ -47,7 +47,7 @@ function toSettlementSummary(r: SettlementViewRow): SettlementSummary {
   return {
     id: r.id, gateway: r.gateway, accountId: r.account_id, accountLabel: r.label, gatewaySettlementId: r.gateway_settlement_id, currency: r.currency,
     amountMinor: r.amount_minor, feeMinor: r.fee_minor, taxMinor: r.tax_minor, utr: r.utr, arrivalAt: r.arrival_at, createdAt: r.created_at, status: r.status,
-    itemCount: r.item_count, matchedCount: r.matched, unmatchedCount: r.unmatched,
+    itemCount: r.item_count, matchedCount: r.matched, unmatchedCount: r.unmatched, manual: r.manual === 1, warning: r.warning,
   };
 }
 

@@ -75,6 +75,11 @@ export interface GatewaySettlement {
   status: string;
   createdAt: number;
   arrivalAt: number | null;
+  /**
+   * true: the gateway does not say which transactions this settlement paid out (a Stripe manual payout), so
+   * its items were matched by date; shown as such. Absent: false.
+   */
+  manual?: boolean;
 }
 
 export interface SettlementItem {
@@ -94,6 +99,8 @@ export interface SettlementItem {
 export interface SettlementContents {
   entries: LedgerEntry[];
   items: SettlementItem[];
+  /** why the items could not be read (then there are none; asked again next refresh); absent when they were */
+  warning?: string;
 }
 
 /** The local ids of a payment the gateway may know it by. */
@@ -120,7 +127,7 @@ export interface ReportPort {
   activitySince(cursorS: number, nowS: number): Promise<Activity>;
   /** settlements / payouts created in [fromS, toS] */
   settlementsSince(fromS: number, toS: number): Promise<GatewaySettlement[]>;
-  /** the items of these settlements, by gateway settlement id */
+  /** the items of these settlements, by gateway settlement id; one that cannot be read gets a `warning`, never fails the others */
   settlementContents(settlements: readonly GatewaySettlement[]): Promise<Map<string, SettlementContents>>;
   /** the checkout that made a payment the ledger names only by its intent; sessionId '' when there is none */
   checkoutOf(paymentIntentId: string): Promise<{ sessionId: string; ref: string | null }>;

@@ -3,8 +3,9 @@
 import type Stripe from 'stripe';
 import type { AccountTarget } from '../adapter';
 import { mapStripeError } from '../errors';
-import type { LedgerEntry, PaymentAtGateway, ReportPort, SettlementContents } from '../ports/reports';
+import type { GatewaySettlement, LedgerEntry, PaymentAtGateway, ReportPort, SettlementContents } from '../ports/reports';
 import { int, itemsOf, ledgerEntryOf, str } from './reports-ledger';
+import { manualPayoutEntries, payoutTransactions, returnedToBalance } from './reports-manual';
 
 async function list<T>(items: AsyncIterable<T>, max = 1_000_000): Promise<T[]> {
   const out: T[] = [];
@@ -40,6 +41,19 @@ export function stripeReports(client: Stripe, _target: AccountTarget): ReportPor
     return { known: true, bt: (pi.latest_charge as Stripe.Charge | null)?.balance_transaction ?? null };
   }
 
+  /** a payout's entries and items: listed by Stripe for an automatic payout, matched by date for a manual one */
+  async function contentsOf(po: GatewaySettlement, claimed: Set<string>): Promise<SettlementContents> {
+    if (!po.manual) {
+      const entries = (await payoutTransactions(client, po.gatewayId)).map((bt) => ledgerEntryOf(bt, po.gatewayId));
+      for (const e of entries) claimed.add(e.id);
+      return { entries, items: itemsOf(entries) };
+    }
+    if (returnedToBalance(po.status)) return { entries: [], items: [] };
+    const { entries, warning } = await manualPayoutEntries(client, po, claimed);
+    for (const e of entries) claimed.add(e.id);
+    return { entries, items: itemsOf(entries), ...(warning ? { warning } : {}) };
+  }
+
   return {
     cursorNames: { activity: 'stripe.bt', settlements: 'stripe.payout' },
     // never needed: a payout always states its currency
@@ -55,14 +69,22 @@ export function stripeReports(client: Stripe, _target: AccountTarget): ReportPor
       return payouts.map((po) => ({
         gatewayId: po.id, currency: String(po.currency).toUpperCase(), amount: int(po.amount), fee: null, tax: null, utr: null,
         status: String(po.status), createdAt: int(po.created) * 1000, arrivalAt: po.arrival_date ? int(po.arrival_date) * 1000 : null,
+        // Stripe lists the transactions of automatic payouts only; a manual one's are matched by date
+        manual: po.automatic === false,
       }));
     },
     async settlementContents(settlements) {
       const out = new Map<string, SettlementContents>();
-      for (const po of settlements) {
-        const txns = await list(client.balanceTransactions.list({ payout: po.gatewayId, limit: 100, expand: ['data.source'] }));
-        const entries = txns.map((bt) => ledgerEntryOf(bt, po.gatewayId));
-        out.set(po.gatewayId, { entries, items: itemsOf(entries) });
+      // automatic ones first: the transactions they took are not a manual payout's; manual ones oldest first
+      const ordered = [...settlements].sort((a, b) => Number(a.manual ?? false) - Number(b.manual ?? false) || a.createdAt - b.createdAt);
+      const claimed = new Set<string>();
+      for (const po of ordered) {
+        try {
+          out.set(po.gatewayId, await contentsOf(po, claimed));
+        } catch (err) {
+          // one payout that cannot be read must not keep the others from being stored
+          out.set(po.gatewayId, { entries: [], items: [], warning: `Couldn’t read this payout’s transactions: ${mapStripeError(err).message}` });
+        }
       }
       return out;
     },

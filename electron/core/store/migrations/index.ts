@@ -14,6 +14,7 @@ import { migration as m009 } from './009-webhook-replay-guards';
 import { migration as m010 } from './010-payments-by-url';
 import { migration as m011 } from './011-orders-attempts';
 import { migration as m012 } from './012-api-idempotency';
+import { migration as m013 } from './013-manual-payouts';
 
 export type { Migration } from './types';
 
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   m010,
   m011,
   m012,
+  m013,
 ];

@@ -88,11 +88,11 @@ SELECT s.currency, coalesce(si.created_at, s.created_at), 0, 0, CASE WHEN si.kin
 export interface SettlementViewRow {
   id: string; gateway: Gateway; account_id: string; label: string; mode: 'test' | 'live'; gateway_settlement_id: string; currency: string;
   amount_minor: number; fee_minor: number; tax_minor: number; utr: string | null; arrival_at: number | null; created_at: number; status: string;
-  item_count: number; matched: number; unmatched: number;
+  item_count: number; matched: number; unmatched: number; manual: 0 | 1; warning: string | null;
 }
 
 const SETTLEMENT_COLUMNS = `s.id, s.gateway, s.account_id, a.label, a.mode, s.gateway_settlement_id, s.currency, s.amount_minor, s.fee_minor, s.tax_minor,
-  s.utr, s.arrival_at, s.created_at, s.status,
+  s.utr, s.arrival_at, s.created_at, s.status, s.manual, s.warning,
   (SELECT count(*) FROM settlement_items si WHERE si.settlement_id = s.id) AS item_count,
   (SELECT count(*) FROM settlement_items si WHERE si.settlement_id = s.id
      AND ((si.kind = 'payment' AND si.payment_id IS NOT NULL) OR (si.kind = 'refund' AND si.refund_id IS NOT NULL))

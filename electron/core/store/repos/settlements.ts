@@ -12,6 +12,8 @@ export interface SettlementUpsert extends Omit<GatewaySettlement, 'currency' | '
   currency: string;
   fee: number;
   tax: number;
+  /** why its items could not be read, null once they were; undefined: its items were not asked for, keep what is stored */
+  warning?: string | null;
 }
 
 export interface ItemInsert {
@@ -30,14 +32,16 @@ const LOOKUP_COLUMNS: readonly PaymentRefColumn[] = ['id', 'charge_id', 'payment
 
 export function settlementsRepo(db: Db) {
   const upsertStmt = db.prepare(`INSERT INTO settlements
-      (id, account_id, gateway, livemode, gateway_settlement_id, currency, amount_minor, fee_minor, tax_minor, utr, status, created_at, arrival_at, fetched_at)
-    VALUES (@id, @accountId, @gateway, @livemode, @gatewayId, @currency, @amount, @fee, @tax, @utr, @status, @createdAt, @arrivalAt, @now)
+      (id, account_id, gateway, livemode, gateway_settlement_id, currency, amount_minor, fee_minor, tax_minor, utr, status, created_at, arrival_at, fetched_at, manual, warning)
+    VALUES (@id, @accountId, @gateway, @livemode, @gatewayId, @currency, @amount, @fee, @tax, @utr, @status, @createdAt, @arrivalAt, @now, @manual, @warning)
     ON CONFLICT (account_id, gateway_settlement_id) DO UPDATE SET
       amount_minor = excluded.amount_minor, fee_minor = excluded.fee_minor, tax_minor = excluded.tax_minor, utr = excluded.utr,
-      status = excluded.status, arrival_at = excluded.arrival_at, currency = excluded.currency, fetched_at = excluded.fetched_at
+      status = excluded.status, arrival_at = excluded.arrival_at, currency = excluded.currency, fetched_at = excluded.fetched_at,
+      manual = excluded.manual, warning = CASE WHEN @setWarning = 1 THEN excluded.warning ELSE settlements.warning END
     WHERE settlements.amount_minor IS NOT excluded.amount_minor OR settlements.fee_minor IS NOT excluded.fee_minor
        OR settlements.tax_minor IS NOT excluded.tax_minor OR settlements.utr IS NOT excluded.utr OR settlements.status IS NOT excluded.status
-       OR settlements.arrival_at IS NOT excluded.arrival_at OR settlements.currency IS NOT excluded.currency`);
+       OR settlements.arrival_at IS NOT excluded.arrival_at OR settlements.currency IS NOT excluded.currency OR settlements.manual IS NOT excluded.manual
+       OR (@setWarning = 1 AND settlements.warning IS NOT excluded.warning)`);
   const insertItemStmt = db.prepare(`INSERT INTO settlement_items
       (settlement_id, kind, payment_id, refund_id, gateway_txn_id, amount_minor, fee_minor, tax_minor, net_minor, created_at)
     VALUES (@settlementId, @kind, @paymentId, NULL, @txn, @amount, @fee, @tax, @net, @createdAt)
@@ -63,6 +67,7 @@ export function settlementsRepo(db: Db) {
       return upsertStmt.run({
         id: s.id, accountId: s.accountId, gateway: s.gateway, livemode: s.livemode ? 1 : 0, gatewayId: s.gatewayId, currency: s.currency, amount: s.amount,
         fee: s.fee, tax: s.tax, utr: s.utr, status: s.status, createdAt: s.createdAt, arrivalAt: s.arrivalAt, now,
+        manual: s.manual ? 1 : 0, warning: s.warning ?? null, setWarning: s.warning === undefined ? 0 : 1,
       }).changes;
     },
     /** adds an item unless the settlement has it already; returns 1 when added */

@@ -63,6 +63,16 @@ export function SettlementsCard({ settlements }: { settlements: SettlementSummar
                     {s.unmatchedCount} unmatched
                   </StatusChip>
                 )}
+                {s.manual && (
+                  <StatusChip dot={false} title={`Manual payout: matched by date. ${MANUAL_NOTE}`}>
+                    Manual
+                  </StatusChip>
+                )}
+                {s.warning && (
+                  <StatusChip tone="warning" dot={false} title={s.warning}>
+                    Needs a look
+                  </StatusChip>
+                )}
               </span>
               <span role="cell">
                 <SettlementStatusChip status={s.status} />
@@ -75,6 +85,10 @@ export function SettlementsCard({ settlements }: { settlements: SettlementSummar
     </Card>
   );
 }
+
+/** why a manual payout's items are a match by date (see gateways/stripe/reports-manual.ts) */
+const MANUAL_NOTE =
+  'Stripe lists the transactions of automatic payouts only. For this manual payout, Paydesk took the transactions that became available since the previous payout.';
 
 /** Stripe pays out and dates the arrival in the bank; Razorpay settles and dates the processing. */
 const PAYOUT_WORDS: Record<Gateway, { noun: string; arrival: string }> = {
@@ -96,6 +110,16 @@ function SettlementDrawer({ id, onClose }: { id: string | null; onClose(): void 
       {!s && !q.error && <div className="skeleton" aria-busy="true" />}
       {s && q.data && (
         <div className="stack">
+          {s.warning && (
+            <Banner tone="warning" title="Check this payout">
+              {s.warning}
+            </Banner>
+          )}
+          {s.manual && (
+            <p className="small">
+              <strong>Manual payout: matched by date.</strong> <span className="muted">{MANUAL_NOTE}</span>
+            </p>
+          )}
           <dl className="facts">
             <div>
               <dt>To your bank</dt>
