@@ -104,10 +104,14 @@ export function createLinksService(d: LinksDeps) {
     }
   }
 
-  function validate(input: LinkCreateParsed): ValidatedLink & { reusable: boolean } {
+  function validate(input: LinkCreateParsed, createdBy: CreateOptions['createdBy'] = 'console'): ValidatedLink & { reusable: boolean } {
     const account = usableAccount(d.accounts.get(input.accountId), input.mode);
     const port = linkPortOf(account);
     const v = validateLink(input, account, port, clock.now(), d.shopPlace?.() ?? {});
+    // from the console a link is for sharing; the shop's own website may take one that opens Checkout itself
+    if (createdBy === 'console' && !port.hasPayPage(v.kind)) {
+      throw invalid('kind', `${gatewayLabel(account.gateway)} gives this kind of link no page to share: your website opens its checkout for it, through the API. To ask a customer for money from here, make a payment link.`);
+    }
     requireReturnPage(port.needsReturnPage(v.kind), input, d.returnBase?.(account) ?? null, gatewayLabel(account.gateway));
     return { ...v, reusable: port.reusable(v.kind) };
   }
@@ -147,7 +151,7 @@ export function createLinksService(d: LinksDeps) {
     const key = idempotencyKeyFor(input);
     const prior = paymentLinks.byIdempotencyKey(key);
     if (prior) return { row: prior, existing: true };
-    const v = validate(input);
+    const v = validate(input, opts.createdBy);
     try {
       return { row: must(insertIntent(v, input, key, opts)), existing: false };
     } catch (err) {

@@ -114,6 +114,8 @@ export function razorpayLinks(client: Razorpay, target: AccountTarget): LinkPort
     // a Razorpay Payment Link or Order is paid once
     reusable: () => false,
     needsReturnPage: () => false,
+    // the embedded sandbox serves the page Checkout.js would show; the real Razorpay serves none for an order
+    hasPayPage: (kind) => kind !== 'razorpay_order' || !!target.baseUrl,
     expiryFor: razorpayExpiryFor,
     create: (req, opts) => create(req, opts.fresh),
     async cancel(link: LinkHandle) {

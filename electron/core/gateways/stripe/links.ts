@@ -44,6 +44,7 @@ export function stripeLinks(client: Stripe, _target: AccountTarget): LinkPort {
     reusable: (kind) => kind === 'stripe_payment_link',
     // a hosted session without success_url is refused (parameter_missing); a Payment Link shows Stripe's own page
     needsReturnPage: (kind) => kind === 'stripe_checkout',
+    hasPayPage: () => true,
     expiryFor: stripeExpiryFor,
     async create(req) {
       const currency = req.currency.toLowerCase();
