@@ -49,10 +49,10 @@ export function fill(dataDir: string, rows = ROWS): void {
   const r = rng(42);
   const insAccount = db.prepare(`INSERT INTO accounts (id, gateway, mode, livemode, label, sandbox, verification_status, created_at, updated_at)
     VALUES (?, ?, 'test', 0, ?, 0, 'unverified', ?, ?)`);
-  const ins = db.prepare(`INSERT INTO payments (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, description,
+  const ins = db.prepare(`INSERT INTO payments (id, account_id, gateway, livemode, kind, order_ref, gateway_ref, amount_minor, currency, description,
       customer_name, customer_email, customer_phone, notes, status, status_reason, refund_state, idempotency_key,
       session_id, plink_id, gateway_payment_id, url, expires_at, paid_at, captured_minor, created_by, created_at, updated_at)
-    VALUES (@id, @account, @gateway, 0, @kind, @orderRef, @amount, @currency, @description, @name, @email, @phone, '{}', @status, @reason, 'none', @key,
+    VALUES (@id, @account, @gateway, 0, @kind, @orderRef, @orderRef, @amount, @currency, @description, @name, @email, @phone, '{}', @status, @reason, 'none', @key,
       @sessionId, @plinkId, @paymentId, @url, @expiresAt, @paidAt, @captured, 'console', @createdAt, @createdAt)`);
   const pick = (): string => {
     let x = r() * 100;

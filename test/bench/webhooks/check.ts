@@ -11,8 +11,8 @@ export function seedPool(dbFile: string, perGateway: number): void {
   const db = openFixtureDb(dbFile);
   db.pragma('synchronous = OFF');
   const seed = db.prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < @count)
-    INSERT INTO payments (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, idempotency_key, status, created_at, updated_at)
-    SELECT @prefix || i, @account, @gateway, 0, @kind, 'ORD-' || @prefix || i, @amount, @currency, 'idem_' || @prefix || i, 'open', 1 + i, 1 + i FROM n`);
+    INSERT INTO payments (id, account_id, gateway, livemode, kind, order_ref, gateway_ref, amount_minor, currency, idempotency_key, status, created_at, updated_at)
+    SELECT @prefix || i, @account, @gateway, 0, @kind, 'ORD-' || @prefix || i, 'ORD-' || @prefix || i, @amount, @currency, 'idem_' || @prefix || i, 'open', 1 + i, 1 + i FROM n`);
   db.transaction(() => {
     seed.run({ count: perGateway, prefix: 'pd_s', account: STRIPE_ACCOUNT, gateway: 'stripe', kind: 'stripe_checkout', amount: AMOUNT, currency: 'USD' });
     seed.run({ count: perGateway, prefix: 'pd_r', account: RAZORPAY_ACCOUNT, gateway: 'razorpay', kind: 'razorpay_order', amount: AMOUNT, currency: 'INR' });
