@@ -1,5 +1,5 @@
 // Settings → Developers in Chromium against browser mode: the owner switches the merchant API on, creates a
-// token (refunds unticked unless asked for), copies the seed's curl and the test sends exactly that request
+// token (refunds unticked unless asked for), copies the integration document's curl and the test sends exactly that request
 // to the local API: 201 with a checkout_url; after Revoke the same request is refused (401). A staff member
 // never sees the panel. Screenshots: light, dark, and at 1024×700.
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
-// The merchant API's one error shape, `{ error: { code, message, field? } }`, and its statuses (the seed's
-// troubleshooting table):
+// The merchant API's one error shape, `{ error: { code, message, field? } }`, and its statuses (the integration
+// document's troubleshooting table):
 //   400 bad input, with `field` (the API's own field name; `account_id` when no account can take the call)
 //   401 missing or bad token                 402 card declined
 //   403 the gateway refused the account's key, wrong mode, or a scope the token lacks (insufficient_scope)

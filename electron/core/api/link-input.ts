@@ -1,4 +1,4 @@
-// A create request's body as links.create input: the seed's fields (order_id, amount in minor units,
+// A create request's body as links.create input: the integration document's fields (order_id, amount in minor units,
 // currency) and the optional ones, checked with the console's own schema so both refuse the same things,
 // and the account that will take it.
 import { LinkCreateInputSchema, type ApiToken } from '../../../shared/contract';

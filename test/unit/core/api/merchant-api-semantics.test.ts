@@ -1,4 +1,4 @@
-// The merchant API's semantics against the real sandbox over real HTTP: the seed's curl verbatim, attempts
+// The merchant API's semantics against the real sandbox over real HTTP: the integration document's curl verbatim, attempts
 // (an open attempt is returned again, a new one after expiry), Idempotency-Key replay and conflict, each
 // row of the error table, a payment by its Paydesk id, refunds with and without the scope, a stale status
 // when the gateway cannot be asked, and every call in the audit log.
@@ -36,8 +36,8 @@ afterAll(async () => {
   await f?.close();
 });
 
-describe('merchant API: the seed and attempts', () => {
-  it("the seed's curl body verbatim answers 201 with a checkout_url", async () => {
+describe('merchant API: the integration document and attempts', () => {
+  it("the integration document's curl body verbatim answers 201 with a checkout_url", async () => {
     const r = await checkout('{"order_id":"ORD123","amount":5000,"currency":"usd"}');
     expect(r.status).toBe(201);
     expect(r.body.checkout_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_test_/);

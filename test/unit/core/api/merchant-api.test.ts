@@ -1,4 +1,4 @@
-// The merchant HTTP API: off by default, bearer tokens (shown once, stored hashed, revocable), the seed's
+// The merchant HTTP API: off by default, bearer tokens (shown once, stored hashed, revocable), the integration document's
 // curl request verbatim, links made through it visible in the console, status checks that ask the gateway.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('merchant HTTP API', () => {
     expect(stored.value).not.toContain(token);
   });
 
-  it("the seed's curl request creates a Stripe checkout that the console lists", async () => {
+  it("the integration document's curl request creates a Stripe checkout that the console lists", async () => {
     // curl -X POST http://localhost:<port>/api/payments/stripe/checkout -H 'Authorization: Bearer <token>'
     //   -H 'Content-Type: application/json' -d '{"order_id":"ORD-1001","amount":2500,"currency":"usd"}'
     const r = await http(`${base}/api/payments/stripe/checkout`, { method: 'POST', token, body: '{"order_id":"ORD-1001","amount":2500,"currency":"usd"}' });
