@@ -4,7 +4,7 @@
 // whose items cannot be read is stored with a warning and does not fail the others.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
+import type { RunningSandbox } from '../../../../sandbox/index';
 import type { PaydeskCore } from '../../../../electron/core/index';
 import { makeStripeClient } from '../../../../electron/core/gateways/stripe/client';
 import { stripeReports } from '../../../../electron/core/gateways/stripe/reports';
@@ -14,7 +14,6 @@ import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status'
 import type { MethodName, SettlementSummary } from '../../../../shared/contract';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
-const ctx = { transport: 'ipc' as const };
 const DAY_MS = 86_400_000;
 
 let fixture: CoreFixture;
@@ -28,17 +27,9 @@ let seq = 0;
 const newId = (p: string) => `${p}_${Date.now().toString(36)}${(seq++).toString(36)}`;
 const stripeSdk = () => makeStripeClient(sandbox.keys.STRIPE_SECRET_KEY, { baseUrl: sandbox.url });
 
-async function call<T = unknown>(method: MethodName, input: unknown): Promise<T> {
-  const r = await core.callUnknown(method, input, ctx);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const call = <T = unknown>(method: MethodName, input: unknown): Promise<T> => fixture.call<T>(method, input);
 
-async function control<T = unknown>(path: string, body: unknown = {}, method: 'POST' | 'GET' | 'DELETE' = 'POST'): Promise<T> {
-  const res = await sandboxControl(sandbox.url, sandbox.controlToken).request<T>(method, `/__sandbox${path}`, method === 'POST' ? body : undefined);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const control = <T = unknown>(path: string, body: unknown = {}, method: 'POST' | 'GET' | 'DELETE' = 'POST'): Promise<T> => fixture.control<T>(path, body, method);
 
 async function advance(days: number, seconds = days * 86_400): Promise<void> {
   await control('/clock/advance', { seconds });

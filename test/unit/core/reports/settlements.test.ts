@@ -2,7 +2,7 @@
 // Checkout Session and a Razorpay Payment Link, refund part of each, pay out / settle through the
 // sandbox control API, refresh, and check fees, matching, flags and idempotency in the real SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxControl, type RunningSandbox } from '../../../../sandbox/index';
+import type { RunningSandbox } from '../../../../sandbox/index';
 import type { PaydeskCore } from '../../../../electron/core/index';
 import type { CoreEvent } from '../../../../electron/core/types';
 import { makeRazorpayClient } from '../../../../electron/core/gateways/razorpay/client';
@@ -12,7 +12,6 @@ import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status'
 import type { MethodName } from '../../../../shared/contract';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
-const ctx = { transport: 'ipc' as const };
 const DAY_MS = 86_400_000;
 
 let fixture: CoreFixture;
@@ -26,18 +25,9 @@ let razorpayAccount: string;
 let clockOffset = 0;
 const events: CoreEvent[] = [];
 
-async function call<T = unknown>(method: MethodName, input: unknown): Promise<T> {
-  const r = await core.callUnknown(method, input, ctx);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const call = <T = unknown>(method: MethodName, input: unknown): Promise<T> => fixture.call<T>(method, input);
 
-/** the sandbox's control API, with its token; throws on a non-2xx answer */
-async function control<T = unknown>(path: string, body: unknown = {}, method: 'POST' | 'GET' | 'DELETE' = 'POST'): Promise<T> {
-  const res = await sandboxControl(sandbox.url, sandbox.controlToken).request<T>(method, `/__sandbox${path}`, method === 'POST' ? body : undefined);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const control = <T = unknown>(path: string, body: unknown = {}, method: 'POST' | 'GET' | 'DELETE' = 'POST'): Promise<T> => fixture.control<T>(path, body, method);
 
 async function advance(days: number): Promise<void> {
   await control('/clock/advance', { seconds: days * 86_400 });
