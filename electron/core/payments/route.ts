@@ -86,7 +86,8 @@ export function materialize(d: RouteDeps, plan: readonly Planned[], customer: Cu
   for (const p of plan) {
     if (p.kind === 'fold') {
       out.push({ fold: p.fold, ids: p.ids });
-      if (customer && p.fold.row.reusable !== 1) d.orders.fillCustomer(p.fold.row.id, customer.name, customer.email, customer.phone);
+      // the payer comes with the facts that change the payment (its capture); a repeat writes nothing
+      if (customer && p.fold.changed && p.fold.row.reusable !== 1) d.orders.fillCustomer(p.fold.row.id, customer.name, customer.email, customer.phone);
       continue;
     }
     const link = d.payments.byId(p.linkId);

@@ -63,7 +63,8 @@ export function createApplier(d: ApplierDeps) {
     }
     const opts = { source: 'webhook' as const, gatewayType: item.type, now: at };
     const plan = planFacts(d, row, n.events, n.ref.ids, opts);
-    const id = store(target, item.accountId, at, planChanges(plan) ? 'changed' : 'unchanged', row.id);
+    const result = planChanges(plan) ? 'changed' : 'unchanged';
+    const id = store(target, item.accountId, at, result, row.id);
     if (id === null) return null;
     const learned = learnsIds(row, n.ref.ids);
     const folds = materialize(d, plan, n.customer, opts);
@@ -74,7 +75,7 @@ export function createApplier(d: ApplierDeps) {
     }
     // an event about one payment of a reusable link belongs to that payment's record, not the link's
     const own = folds.find((f) => f.fold.row.parent_id !== null)?.fold.row.id;
-    if (own) events.markApplied(id, at, planChanges(plan) ? 'changed' : 'unchanged', own);
+    if (own) events.markApplied(id, at, result, own);
     stats.applied++;
     if (learned && retryUnmatched) retryUnmatchedFor(item.accountId, id, changes, at);
     return id;
