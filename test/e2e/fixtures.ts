@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { sandboxControl, type SandboxControl } from '../../sandbox/client';
 import { BUILT_HOST, ensureBuilt } from './ensure-built';
 import { TOKEN_HEADER, TOKEN_STORAGE_KEY } from '../../shared/browser-auth';
@@ -261,6 +262,38 @@ export async function pageRpc<T>(page: Page, method: string, input: unknown): Pr
   );
   if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
   return env.value as T;
+}
+
+/** Calls the console's RPC from the test itself, as the page would (the launch token in the header, same origin). */
+export async function hostRpc<T>(host: Host, method: string, input: unknown): Promise<T> {
+  const token = new URL(host.url).searchParams.get('token') ?? '';
+  const res = await fetch(`${host.origin}/rpc/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token, origin: host.origin },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
+  return body.value;
+}
+
+/** One host and one browser for the whole test file: started before its tests, stopped after them. */
+export function useHostAndBrowser(opts: HostOptions = {}): { readonly host: Host; readonly browser: Browser } {
+  let host: Host | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    host = await startHost(opts);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+  return {
+    get host() { if (!host) throw new Error('e2e: the host is not started yet'); return host; },
+    get browser() { if (!browser) throw new Error('e2e: the browser is not started yet'); return browser; },
+  };
 }
 
 /** POSTs to the embedded sandbox's control API (`path` starts with /__sandbox/) and returns the parsed answer. */

@@ -3,28 +3,15 @@
 // accepted and shown back as ₹1,00,000.50, one error per bad field with the focus on the first, length limits
 // shown as you type with a 10,000-character paste cut before submit, a phone number stored in one form, and the
 // way to an order's open link when its reference is refused. Screenshots: SHOTS_DIR/new-link-*-{light,dark}.png.
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openConsole, pageRpc, sandboxAccountIds, SHOTS_DIR, shotsLightDark, startHost, type ConsolePage, type Host } from './fixtures';
+import { expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { openConsole, pageRpc, sandboxAccountIds, shotsLightDark, useHostAndBrowser, type ConsolePage } from './fixtures';
 
 const UI_TIMEOUT = 15_000;
-let host: Host;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  host = await startHost();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const env = useHostAndBrowser();
 
 async function openForm(account: 'Sandbox Stripe' | 'Sandbox Razorpay'): Promise<{ c: ConsolePage; form: Locator }> {
-  const c = await openConsole(browser, host, { path: '#/new-link', viewport: { width: 1280, height: 1000 } });
+  const c = await openConsole(env.browser, env.host, { path: '#/new-link', viewport: { width: 1280, height: 1000 } });
   const form = c.page.getByRole('form', { name: 'New payment link' });
   await form.waitFor({ timeout: UI_TIMEOUT });
   await form.locator('label.account-option', { hasText: account }).click();

@@ -3,46 +3,23 @@
 // second tab (Stripe 4242 paid, 0002 declined with its reason; Razorpay UPI success@razorpay), expire one with
 // the sandbox clock, refuse a forged webhook, and catch up a payment whose webhooks were lost by the sync that
 // runs when Paydesk starts again. Screenshots of the screens (light and dark) land in SHOTS_DIR as pl-*.png.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Payment, PaymentDetail } from '../../shared/contract';
-import { launchBrowser, openConsole, sandboxControlOf, SHOTS_DIR, startHost, type ConsolePage, type Host } from './fixtures';
+import { hostRpc, openConsole, sandboxControlOf, SHOTS_DIR, useHostAndBrowser, type ConsolePage } from './fixtures';
 
 const UI_TIMEOUT = 15_000;
-let host: Host;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  host = await startHost();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const env = useHostAndBrowser();
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS_DIR, `pl-${name}.png`) });
 
 /** A call to the console's RPC, as the page makes it (token header, same origin). */
-async function rpc<T>(method: string, input: unknown): Promise<T> {
-  const token = new URL(host.url).searchParams.get('token') ?? '';
-  const res = await fetch(`${host.origin}/rpc/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-paydesk-token': token, origin: host.origin },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.value;
-}
+const rpc = <T>(method: string, input: unknown): Promise<T> => hostRpc<T>(env.host, method, input);
 
 /** The sandbox's control API: GET without a body, else POST. */
 async function sandbox<T = unknown>(path: string, body?: unknown): Promise<T> {
-  const control = sandboxControlOf(host);
+  const control = sandboxControlOf(env.host);
   const res = body === undefined ? await control.get<T>(path) : await control.post<T>(path, body);
   if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -93,7 +70,7 @@ async function openDrawer(c: ConsolePage, id: string) {
 const chipOf = (scope: ReturnType<Page['locator']>) => scope.locator('[data-testid=payment-status] .chip, [data-testid=link-status] .chip').first();
 
 it('creates a Stripe link in the console, pays it with 4242 in a second tab, and sees Paid without a reload', async () => {
-  const c = await openConsole(browser, host, { path: '#/new-link' });
+  const c = await openConsole(env.browser, env.host, { path: '#/new-link' });
   try {
     const { page } = c;
     const form = await fillNewLink(page, { account: 'Sandbox Stripe', amount: '1,234.50', orderRef: 'E2E-STRIPE-1', email: 'asha@example.com' });
@@ -135,7 +112,7 @@ it('creates a Stripe link in the console, pays it with 4242 in a second tab, and
 
 it('shows a declined card (0002) as Open with a failed attempt and the reason, live in the payment drawer', async () => {
   const p = await createLink('stripe', 'E2E-DECLINE-1');
-  const c = await openConsole(browser, host, { path: '#/payments' });
+  const c = await openConsole(env.browser, env.host, { path: '#/payments' });
   try {
     const drawer = await openDrawer(c, p.id);
     await expect(chipOf(drawer).textContent()).resolves.toBe('Open');
@@ -160,7 +137,7 @@ it('shows a declined card (0002) as Open with a failed attempt and the reason, l
 });
 
 it('creates a Razorpay link in the console and sees it Paid after UPI success@razorpay on the hosted page (dark theme)', async () => {
-  const c = await openConsole(browser, host, { path: '#/new-link', colorScheme: 'dark' });
+  const c = await openConsole(env.browser, env.host, { path: '#/new-link', colorScheme: 'dark' });
   try {
     const { page } = c;
     const form = await fillNewLink(page, { account: 'Sandbox Razorpay', amount: '1,499', orderRef: 'E2E-RZP-1', email: 'ravi@example.com' });
@@ -208,7 +185,7 @@ it('refuses a forged webhook (400) and leaves the status unchanged', async () =>
 
 it('asks before cancelling a link, with a way out that says what it keeps; cancelling closes it', async () => {
   const p = await createLink('stripe', 'E2E-CANCEL-1');
-  const c = await openConsole(browser, host, { path: '#/payments' });
+  const c = await openConsole(env.browser, env.host, { path: '#/payments' });
   try {
     const drawer = await openDrawer(c, p.id);
     await drawer.getByRole('button', { name: 'Cancel link' }).click();
@@ -232,7 +209,7 @@ it('asks before cancelling a link, with a way out that says what it keeps; cance
 
 it('shows Expired when the sandbox clock passes the link’s expiry', async () => {
   const p = await createLink('stripe', 'E2E-EXPIRE-1', { expiresInMinutes: 30 });
-  const c = await openConsole(browser, host, { path: '#/payments', colorScheme: 'dark' });
+  const c = await openConsole(env.browser, env.host, { path: '#/payments', colorScheme: 'dark' });
   try {
     await c.page.locator('.pay-row').first().waitFor({ timeout: UI_TIMEOUT });
     await shot(c.page, 'payments-dark');
@@ -264,8 +241,8 @@ it('catches up a payment whose webhooks were lost, by the sync when Paydesk star
   }, { timeout: UI_TIMEOUT }).toBe(true);
   expect((await rpc<PaymentDetail>('payments.get', { id: p.id })).payment.status).toBe('open');
 
-  await host.restart();
-  const c = await openConsole(browser, host, { path: '#/payments' });
+  await env.host.restart();
+  const c = await openConsole(env.browser, env.host, { path: '#/payments' });
   try {
     const drawer = await openDrawer(c, p.id);
     await chipOf(drawer).getByText('Paid', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
@@ -280,7 +257,7 @@ it('catches up a payment whose webhooks were lost, by the sync when Paydesk star
   } finally {
     await c.context.close();
   }
-  const d = await openConsole(browser, host, { path: '#/overview', colorScheme: 'dark' });
+  const d = await openConsole(env.browser, env.host, { path: '#/overview', colorScheme: 'dark' });
   try {
     await d.page.locator('.ov-stat').first().waitFor({ timeout: UI_TIMEOUT });
     await shot(d.page, 'overview-dark');

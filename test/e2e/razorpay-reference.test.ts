@@ -1,44 +1,20 @@
 // The customer sees the shop's order reference on Razorpay's hosted pages, never Paydesk's internal id: a
 // Razorpay Payment Link created in the console (browser mode + the embedded Paydesk Sandbox, Chromium), its
 // hosted page opened in a second tab; and an Order's checkout page. Screenshot: rzp-hosted-reference.png.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Payment } from '../../shared/contract';
-import { launchBrowser, openConsole, SHOTS_DIR, startHost, type Host } from './fixtures';
+import { hostRpc, openConsole, SHOTS_DIR, useHostAndBrowser } from './fixtures';
 
 const UI_TIMEOUT = 15_000;
-let host: Host;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  host = await startHost();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const env = useHostAndBrowser();
 
 /** A call to the console's RPC, as the page makes it (token header, same origin). */
-async function rpc<T>(method: string, input: unknown): Promise<T> {
-  const token = new URL(host.url).searchParams.get('token') ?? '';
-  const res = await fetch(`${host.origin}/rpc/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-paydesk-token': token, origin: host.origin },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.value;
-}
+const rpc = <T>(method: string, input: unknown): Promise<T> => hostRpc<T>(env.host, method, input);
 
 it('a Razorpay link made in the console shows the order reference on its hosted page, not the Paydesk id', async () => {
   const orderRef = `ORD-${Date.now().toString(36).toUpperCase()}`;
-  const c = await openConsole(browser, host, { path: '#/new-link' });
+  const c = await openConsole(env.browser, env.host, { path: '#/new-link' });
   try {
     const { page } = c;
     const form = page.getByRole('form', { name: 'New payment link' });
@@ -76,7 +52,7 @@ it("a Razorpay Order's checkout page shows the order reference as its receipt, n
   const accountId = accounts.find((a) => a.gateway === 'razorpay' && a.mode === 'test')!.id;
   const orderRef = `ORD-${Date.now().toString(36).toUpperCase()}-O`;
   const p = await rpc<Payment>('links.create', { accountId, mode: 'test', kind: 'order', amount: '250.00', currency: 'INR', orderRef });
-  const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
+  const page = await env.browser.newPage({ viewport: { width: 800, height: 900 } });
   try {
     await page.goto(p.url!);
     await expect(page.locator('.desc').first().textContent()).resolves.toBe(`Order ${orderRef}`);
