@@ -1,6 +1,7 @@
 // A stored payment row as the contract's Payment, and as what a gateway port is asked to make or cancel.
 import { randomBytes } from 'node:crypto';
-import type { LinkState, Payment } from '../../../shared/contract';
+import type { Payment } from '../../../shared/contract';
+import { linkStateFor, type LinkState } from '../../../shared/link-state';
 import type { LinkHandle, LinkRequest } from '../gateways/ports/links';
 import type { PaymentRow } from '../store/repos/payments';
 
@@ -25,24 +26,9 @@ export function notesOfRow(row: Pick<PaymentRow, 'notes'>): Record<string, strin
   return notes;
 }
 
-/**
- * The link's own state, apart from its payments: a single-use link that took money is `used` (it cannot be
- * paid again); a declined try leaves it open. A payment under a reusable link has none.
- */
-export function linkStateOf(row: Pick<PaymentRow, 'parent_id' | 'reusable' | 'status'>): LinkState | null {
-  if (row.parent_id !== null) return null;
-  switch (row.status) {
-    case 'creating':
-    case 'expired':
-    case 'cancelled':
-      return row.status;
-    case 'open':
-    case 'failed':
-      return 'open';
-    default:
-      return row.reusable === 1 ? 'open' : 'used';
-  }
-}
+/** The link's own state (shared/link-state.ts) of a stored row. */
+export const linkStateOf = (row: Pick<PaymentRow, 'parent_id' | 'reusable' | 'status'>): LinkState | null =>
+  linkStateFor(row.status, { reusable: row.reusable === 1, underLink: row.parent_id !== null });
 
 /** Payment row -> the contract's Payment. */
 export function paymentOfRow(row: PaymentRow, pendingReason: string | null = null): Payment {

@@ -20,7 +20,7 @@ describe('merchantStatus', () => {
     const s = merchantStatus(pay({ status: 'failed', displayStatus: 'failed', failedAttempts: 1, statusReason: 'generic_decline: Your card was declined.' }));
     expect(s).toMatchObject({ label: 'Open', tone: 'info', note: '1 failed attempt' });
   });
-  it('counts at least one failed attempt while core does not send the count yet', () => {
+  it('counts at least one failed attempt while the last attempt failed', () => {
     expect(failedAttemptsOf(pay({ status: 'failed', displayStatus: 'failed', failedAttempts: 0 }))).toBe(1);
     expect(merchantStatus(pay({ status: 'failed', displayStatus: 'failed', failedAttempts: 2 })).note).toBe('2 failed attempts');
   });

@@ -1,5 +1,6 @@
 // Words, chips and small helpers for payments, shared by the Payments, New link and Overview screens.
 import type { Account, DisplayStatusValue, LinkState, Mode, Payment, PaymentKind } from '../../../../shared/contract';
+import { linkStateFor } from '../../../../shared/link-state';
 import { declineText } from '../../../../shared/declines';
 import type { PaymentStatus } from '../../../../shared/status';
 import { StatusChip, type ChipTone } from '../../components';
@@ -45,27 +46,15 @@ export const STATUS_HELP: Readonly<Record<DisplayStatusValue, string>> = {
   refunded: 'Paid, and refunded in full.',
 };
 
-/** The link's own state: core's linkState, else (a row from before it was sent) derived from the status. */
+/** The link's own state: core's linkState, else (a row from before it was sent) derived as core does. */
 export function linkStateOf(p: Payment): LinkState | null {
   if (p.linkId) return null;
-  if (p.linkState !== undefined && p.linkState !== null) return p.linkState;
-  switch (p.status) {
-    case 'creating':
-    case 'expired':
-    case 'cancelled':
-      return p.status;
-    case 'open':
-    case 'failed':
-      return 'open';
-    default:
-      return p.reusable ? 'open' : 'used';
-  }
+  return p.linkState ?? linkStateFor(p.status, { reusable: p.reusable, underLink: false });
 }
 
 /** Failed attempts: core's count, and at least one while the last attempt failed. */
 export function failedAttemptsOf(p: Payment): number {
-  const n = typeof p.failedAttempts === 'number' ? p.failedAttempts : 0;
-  return p.status === 'failed' ? Math.max(1, n) : n;
+  return p.status === 'failed' ? Math.max(1, p.failedAttempts) : p.failedAttempts;
 }
 
 export const attemptsText = (n: number): string => `${n} failed ${n === 1 ? 'attempt' : 'attempts'}`;
