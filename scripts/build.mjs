@@ -5,6 +5,7 @@
 //   esbuild electron/preload.ts             (ONE file, browser) -> dist/electron/preload.cjs
 //   esbuild electron/browser-host/cli.ts    (node, cjs)         -> dist/electron/browser-host.cjs
 //   esbuild electron/core/reports/export-worker.ts (node, cjs)  -> dist/electron/export-worker.cjs
+//   esbuild electron/core/store/pg/worker.ts (node, cjs)        -> dist/electron/pg-worker.cjs
 //   build/icon.png                                              -> dist/electron/icon.png (window + tray)
 // Package dependencies stay external (node_modules ships with the app; better-sqlite3 is native), except
 // ESM-only packages (e.g. env-paths 4), which a CommonJS bundle cannot require(), and zod (loaded by every
@@ -113,6 +114,12 @@ const allSteps = [
     id: 'export-worker',
     name: 'export worker (-> dist/electron/export-worker.cjs)',
     run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/core/reports/export-worker.ts'], outfile: 'dist/electron/export-worker.cjs', target: 'node20' }),
+  },
+  {
+    // the PostgreSQL connection's worker thread (electron/core/store/pg/sync-client.ts looks for it next to the bundle)
+    id: 'pg-worker',
+    name: 'PostgreSQL worker (-> dist/electron/pg-worker.cjs)',
+    run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/core/store/pg/worker.ts'], outfile: 'dist/electron/pg-worker.cjs', target: 'node20' }),
   },
   {
     id: 'icon',

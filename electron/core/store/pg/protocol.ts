@@ -1,0 +1,32 @@
+// What the main thread and the PostgreSQL worker (worker.ts) say to each other. Errors travel as values, not
+// throws, so their SQLSTATE code and constraint survive the thread boundary.
+
+export interface PgConnectOptions {
+  /** postgres://user@host:port/db; the password comes from PGPASSWORD / ~/.pgpass or `password` */
+  url: string;
+  password?: string;
+  /** a statement running longer is cancelled (ms) */
+  statementTimeoutMs: number;
+  /** waiting longer for a row lock held by another desk fails the statement (ms) */
+  lockTimeoutMs: number;
+  /** giving up on connecting (ms) */
+  connectTimeoutMs: number;
+  /** shown in pg_stat_activity: which desk holds a connection */
+  applicationName: string;
+}
+
+export type PgRequest =
+  | { op: 'connect'; conn: number; options: PgConnectOptions }
+  | { op: 'query'; conn: number; sql: string; params: readonly unknown[] }
+  | { op: 'close'; conn: number };
+
+export interface PgFailure {
+  /** SQLSTATE ('23505' unique violation, '55P03' lock not available, …) or a Node code ('ECONNREFUSED') */
+  code: string | null;
+  message: string;
+  constraint: string | null;
+}
+
+export type PgResponse =
+  | { ok: true; rows: Record<string, unknown>[]; rowCount: number }
+  | { ok: false; error: PgFailure };

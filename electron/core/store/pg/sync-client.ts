@@ -1,0 +1,114 @@
+// A synchronous PostgreSQL client for core: each call waits for the worker thread (worker.ts) that owns the
+// connection, through synckit (Atomics.wait on a shared buffer, then the answer read off a message port).
+// Repositories and the one transaction seam then look the same on both engines; a statement on a LAN
+// server costs the desk a fraction of a millisecond of its event loop, and lock_timeout / statement_timeout
+// bound the worst case (a row lock another desk holds, a server that stopped answering).
+//
+// One worker per process serves every connection of it: a desk is one process. Two cores in one process
+// (tests) must not wait on each other's row locks: the worker answers one request at a time.
+//
+// The worker entry: `pg-worker.cjs` next to the running bundle (the build emits it), else `worker.dev.mjs`,
+// which loads the TypeScript source through tsx (tests, development).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSyncFn } from 'synckit';
+import type { PgConnectOptions, PgFailure, PgRequest, PgResponse } from './protocol';
+
+export class PgError extends Error {
+  readonly code: string | null;
+  readonly constraint: string | null;
+  constructor(f: PgFailure) {
+    super(f.message);
+    this.name = 'PgError';
+    this.code = f.code;
+    this.constraint = f.constraint;
+  }
+}
+
+export interface PgResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface PgSync {
+  /** one statement with $1… parameters */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): PgResult<R>;
+  /** runs `fn` in one transaction; nested calls are savepoints. `fn` must be synchronous. */
+  transaction<T>(fn: () => T): T;
+  readonly inTransaction: boolean;
+  close(): void;
+}
+
+export const PG_DEFAULTS: Omit<PgConnectOptions, 'url'> = {
+  // a desk's statements are small; one running this long is stuck, and the desk must say so
+  statementTimeoutMs: 15_000,
+  // a refund waiting on another desk's refund of the same payment: that one takes a gateway call at most
+  lockTimeoutMs: 10_000,
+  connectTimeoutMs: 5_000,
+  applicationName: 'paydesk',
+};
+
+let call: ((req: PgRequest) => PgResponse) | null = null;
+let nextConn = 1;
+
+function workerEntry(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const bundled = path.join(here, 'pg-worker.cjs');
+  return existsSync(bundled) ? bundled : path.join(here, 'worker.dev.mjs');
+}
+
+function send(req: PgRequest): PgResponse {
+  // the wait is bounded by the statement timeout plus a margin for connecting
+  call ??= createSyncFn<(r: PgRequest) => Promise<PgResponse>>(workerEntry(), { execArgv: [], timeout: 60_000 });
+  return call(req);
+}
+
+function unwrap(r: PgResponse): PgResult<Record<string, unknown>> {
+  if (!r.ok) throw new PgError(r.error);
+  return r;
+}
+
+export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgConnectOptions>): PgSync {
+  const conn = nextConn++;
+  unwrap(send({ op: 'connect', conn, options: { ...PG_DEFAULTS, ...options } }));
+  let depth = 0;
+  let closed = false;
+  const query = <R>(sql: string, params: readonly unknown[] = []): PgResult<R> => {
+    if (closed) throw new PgError({ code: '08003', message: 'The connection to PostgreSQL is closed.', constraint: null });
+    return unwrap(send({ op: 'query', conn, sql, params })) as PgResult<R>;
+  };
+  return {
+    query,
+    transaction<T>(fn: () => T): T {
+      const savepoint = depth > 0 ? `sp_${depth}` : null;
+      query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN');
+      depth++;
+      let out: T;
+      try {
+        out = fn();
+        if ((out as { then?: unknown } | null)?.then) throw new TypeError('A transaction function must be synchronous.');
+      } catch (err) {
+        depth--;
+        try {
+          query(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+        } catch {
+          // the connection is gone: the server has rolled back already
+        }
+        throw err;
+      }
+      depth--;
+      // a COMMIT that fails (the connection dropped, a deferred constraint) has ended the transaction anyway
+      query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+      return out;
+    },
+    get inTransaction() {
+      return depth > 0;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      send({ op: 'close', conn });
+    },
+  };
+}

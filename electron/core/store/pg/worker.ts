@@ -1,0 +1,63 @@
+// The PostgreSQL worker: owns the connections (node-postgres) and answers one request at a time for the main
+// thread, which waits for each answer (sync-client.ts), so core's repositories stay synchronous on both
+// engines. A request never throws here: failures go back as values (protocol.ts).
+import pg from 'pg';
+import { runAsWorker } from 'synckit';
+import type { PgConnectOptions, PgFailure, PgRequest, PgResponse } from './protocol';
+
+// Money and counts are integers; node-postgres gives int8 and numeric as strings so as not to lose precision.
+// Every value Paydesk stores fits a double exactly (minor units far below 2^53): refuse anything that does not.
+const toSafeInteger = (text: string): number | string => {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
+};
+pg.types.setTypeParser(pg.types.builtins.INT8, toSafeInteger);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text: string) => (/^-?\d+$/.test(text) ? toSafeInteger(text) : text));
+
+const clients = new Map<number, pg.Client>();
+
+function failure(err: unknown): PgFailure {
+  const e = err as { code?: unknown; message?: unknown; constraint?: unknown };
+  return {
+    code: typeof e?.code === 'string' ? e.code : null,
+    message: typeof e?.message === 'string' ? e.message : String(err),
+    constraint: typeof e?.constraint === 'string' ? e.constraint : null,
+  };
+}
+
+async function connect(conn: number, o: PgConnectOptions): Promise<void> {
+  const client = new pg.Client({
+    connectionString: o.url,
+    ...(o.password !== undefined ? { password: o.password } : {}),
+    statement_timeout: o.statementTimeoutMs,
+    lock_timeout: o.lockTimeoutMs,
+    connectionTimeoutMillis: o.connectTimeoutMs,
+    application_name: o.applicationName,
+  });
+  // a connection lost between requests is reported by the next query; an unhandled 'error' would end the worker
+  client.on('error', () => clients.delete(conn));
+  await client.connect();
+  clients.set(conn, client);
+}
+
+async function handle(req: PgRequest): Promise<PgResponse> {
+  try {
+    if (req.op === 'connect') {
+      await connect(req.conn, req.options);
+      return { ok: true, rows: [], rowCount: 0 };
+    }
+    const client = clients.get(req.conn);
+    if (req.op === 'close') {
+      clients.delete(req.conn);
+      await client?.end();
+      return { ok: true, rows: [], rowCount: 0 };
+    }
+    if (!client) return { ok: false, error: { code: '08003', message: 'The connection to PostgreSQL is closed.', constraint: null } };
+    const r = await client.query({ text: req.sql, values: req.params as unknown[] });
+    return { ok: true, rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? 0 };
+  } catch (err) {
+    return { ok: false, error: failure(err) };
+  }
+}
+
+runAsWorker(handle);

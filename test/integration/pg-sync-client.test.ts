@@ -1,0 +1,99 @@
+// The synchronous PostgreSQL client core's repositories will use on the team engine, against a real server
+// (a throwaway cluster, test/fixtures/postgres.ts): statements with better-sqlite3's placeholders and
+// shapes, integers as numbers, transactions and savepoints that commit or roll back whole, errors with their
+// SQLSTATE, and a row lock held by another connection that fails at lock_timeout instead of hanging.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPgSync, PgError, type PgSync } from '../../electron/core/store/pg/sync-client';
+import { pgStatement, toPgPlaceholders } from '../../electron/core/store/pg/statement';
+import { startPgCluster, type PgCluster } from '../fixtures/postgres';
+
+let cluster: PgCluster;
+let url = '';
+let db: PgSync;
+
+beforeAll(async () => {
+  cluster = await startPgCluster();
+  url = await cluster.createDatabase('paydesk_sync');
+  db = openPgSync({ url, applicationName: 'paydesk-test' });
+  db.query('CREATE TABLE payments (id text PRIMARY KEY, amount_minor bigint NOT NULL CHECK (amount_minor > 0), note text)');
+}, 60_000);
+afterAll(() => {
+  db?.close();
+  cluster?.stop();
+});
+
+describe('placeholders', () => {
+  it('rewrites ? and @name outside literals, identifiers and comments, one $n per name', () => {
+    expect(toPgPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c = @c -- ?\n AND d = @c AND e::text = ?")).toEqual({
+      text: "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2 -- ?\n AND d = $2 AND e::text = $3",
+      sources: [0, 'c', 1],
+    });
+    expect(toPgPlaceholders(`SELECT "we@ird" FROM t WHERE tags @> ? /* @x */`).text).toBe(`SELECT "we@ird" FROM t WHERE tags @> $1 /* @x */`);
+  });
+});
+
+describe('the synchronous PostgreSQL client', () => {
+  it('runs statements in better-sqlite3 shapes, with integers as numbers', () => {
+    const insert = pgStatement(db, 'INSERT INTO payments (id, amount_minor, note) VALUES (@id, @amount, @note)');
+    expect(insert.run({ id: 'pd_1', amount: 2500, note: null })).toEqual({ changes: 1 });
+    pgStatement(db, 'INSERT INTO payments (id, amount_minor) VALUES (?, ?)').run('pd_2', 9_007_199_254_740_991);
+    expect(pgStatement(db, 'SELECT id, amount_minor FROM payments WHERE id = ?').get('pd_1')).toEqual({ id: 'pd_1', amount_minor: 2500 });
+    expect(pgStatement(db, 'SELECT id FROM payments WHERE id = ?').get('pd_none')).toBeUndefined();
+    expect(pgStatement(db, 'SELECT sum(amount_minor) FROM payments WHERE id = ?').pluck().get('pd_1')).toBe(2500);
+    expect(pgStatement(db, 'SELECT count(*) FROM payments').pluck().get()).toBe(2);
+    expect(pgStatement(db, 'SELECT amount_minor FROM payments ORDER BY id').pluck().all()).toEqual([2500, 9_007_199_254_740_991]);
+    expect(() => pgStatement(db, 'SELECT * FROM payments WHERE id = @id').get({})).toThrow(/@id/);
+  });
+
+  it('commits a transaction whole, rolls it back whole on a throw, and nests as savepoints', () => {
+    db.transaction(() => {
+      db.query("INSERT INTO payments (id, amount_minor) VALUES ('pd_t1', 100)");
+      expect(db.inTransaction).toBe(true);
+      expect(() => db.transaction(() => {
+        db.query("INSERT INTO payments (id, amount_minor) VALUES ('pd_t2', 100)");
+        throw new Error('inner fails');
+      })).toThrow('inner fails');
+    });
+    expect(db.inTransaction).toBe(false);
+    const ids = (): unknown[] => pgStatement(db, "SELECT id FROM payments WHERE id LIKE 'pd_t%' ORDER BY id").pluck().all();
+    expect(ids()).toEqual(['pd_t1']);
+    expect(() => db.transaction(() => {
+      db.query("INSERT INTO payments (id, amount_minor) VALUES ('pd_t3', 100)");
+      db.query("INSERT INTO payments (id, amount_minor) VALUES ('pd_t4', -1)");
+    })).toThrow(PgError);
+    expect(ids()).toEqual(['pd_t1']);
+  });
+
+  it('reports errors with their SQLSTATE and constraint', () => {
+    try {
+      db.query("INSERT INTO payments (id, amount_minor) VALUES ('pd_1', 1)");
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(PgError);
+      expect(err).toMatchObject({ code: '23505', constraint: 'payments_pkey' });
+    }
+  });
+
+  it("a row another connection holds locked fails at lock_timeout, and the row is free once that transaction ends", async () => {
+    // the other desk holds its lock through node-postgres directly: this process's worker answers one request at a time
+    const pgMod = await import('pg');
+    const other = new pgMod.default.Client({ connectionString: url });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query("SELECT * FROM payments WHERE id = 'pd_1' FOR UPDATE");
+    const waiting = openPgSync({ url, lockTimeoutMs: 300 });
+    const t0 = Date.now();
+    expect(() => waiting.transaction(() => waiting.query("SELECT * FROM payments WHERE id = 'pd_1' FOR UPDATE"))).toThrow(expect.objectContaining({ code: '55P03' }));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    await other.query('COMMIT');
+    await other.end();
+    expect(waiting.transaction(() => waiting.query("SELECT id FROM payments WHERE id = 'pd_1' FOR UPDATE").rows)).toEqual([{ id: 'pd_1' }]);
+    waiting.close();
+  });
+
+  it('says the server is unreachable in words, quickly', () => {
+    const t0 = Date.now();
+    expect(() => openPgSync({ url: `postgres://postgres@127.0.0.1:${cluster.port + 1}/none`, connectTimeoutMs: 2000 })).toThrow(expect.objectContaining({ code: 'ECONNREFUSED' }));
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
