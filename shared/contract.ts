@@ -13,6 +13,7 @@ import { reportsMethods, reportsEvents } from './contract/reports';
 import { webhooksMethods, webhooksEvents } from './contract/webhooks';
 import { operatorsMethods, operatorsEvents } from './contract/operators';
 import { backupMethods, backupEvents } from './contract/backup';
+import { callbacksMethods, callbacksEvents } from './contract/callbacks';
 
 export * from './contract/define';
 export * from './contract/system';
@@ -25,6 +26,7 @@ export * from './contract/reports';
 export * from './contract/webhooks';
 export * from './contract/operators';
 export * from './contract/backup';
+export * from './contract/callbacks';
 
 export const methods = {
   ...systemMethods,
@@ -37,6 +39,7 @@ export const methods = {
   ...webhooksMethods,
   ...operatorsMethods,
   ...backupMethods,
+  ...callbacksMethods,
 } satisfies Record<string, MethodDef>;
 
 export const events = {
@@ -50,6 +53,7 @@ export const events = {
   ...webhooksEvents,
   ...operatorsEvents,
   ...backupEvents,
+  ...callbacksEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -7,6 +7,7 @@ import { createAccountsService } from './accounts/service';
 import { createApiService } from './api';
 import { pushAuditEvents } from './audit';
 import { createBackupService } from './backup/service';
+import { createCallbacksService } from './callbacks';
 import type { CoreBase, CoreDeps } from './deps';
 import { createPaymentServices } from './handlers/payments';
 import { paymentAnnouncer } from './payments/announce';
@@ -50,7 +51,18 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const operators = createOperatorsService({ operators: repos.operators, settings: repos.settings, audit: repos.audit, transaction, events, clock, log });
   operators.start();
   stops.push(() => operators.close(), pushAuditEvents(repos.audit, events));
-  const announce = paymentAnnouncer(repos.payments, events, () => operators.atDesk());
+  // callbacks hear of every payment change through the one announcement, after its commit
+  const callbacks = createCallbacksService({
+    repos: { callbacks: repos.callbacks, payments: repos.payments, settings: repos.settings },
+    transaction, vault, clock, log, onChange: () => events.emit('callbacks.changed', {}),
+  });
+  stops.push(() => callbacks.close());
+  const announceScreens = paymentAnnouncer(repos.payments, events, () => operators.atDesk());
+  const announce = (paymentId: string): void => {
+    announceScreens(paymentId);
+    callbacks.noteChange(paymentId);
+  };
+  callbacks.start();
 
   const refunds = createRefundsService({
     repos: { refunds: repos.refunds, payments: repos.payments, accounts: repos.accounts },
@@ -142,7 +154,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const api = createApiService({ ...base, payments, refunds });
   stops.push(() => api.close());
 
-  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, webhookDuplicates, announcePayment: announce };
+  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, callbacks, webhookDuplicates, announcePayment: announce };
   return {
     deps,
     ingest,

@@ -4,6 +4,7 @@ import type { AppInfo } from '../../shared/contract';
 import type { AccountsService } from './accounts/service';
 import type { ApiService } from './api';
 import type { BackupService } from './backup/service';
+import type { CallbacksService } from './callbacks';
 import type { CoreEvents } from './events';
 import type { Gateways } from './gateways';
 import type { PaymentServices } from './handlers/payments';
@@ -56,6 +57,8 @@ export interface CoreDeps extends CoreBase {
   api: ApiService;
   /** pushes payment.changed with the payment as it is now (or null while the desk is locked) */
   announcePayment: AnnouncePayment;
+  /** signed events POSTed to the shop's server */
+  callbacks: CallbacksService;
   /** repeated webhook deliveries acknowledged since start (they leave no row) */
   webhookDuplicates: DuplicateCounter;
 }

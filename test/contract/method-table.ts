@@ -131,6 +131,12 @@ export const METHOD_TABLE: MethodTable = {
   'api.tokens.list': { input: () => ({}) },
   'api.tokens.revoke': { input: async (w) => ({ id: (await w.ok('api.tokens.create', { name: 'Table revoke' })).token.id }) },
 
+  'callbacks.get': { input: () => ({}) },
+  'callbacks.set': { input: () => ({ url: 'https://shop.example.com/paydesk/callbacks' }) },
+  'callbacks.rotateSecret': { input: () => ({}) },
+  'callbacks.deliveries': { input: () => ({ limit: 20 }) },
+  'callbacks.resend': { input: () => ({ id: 'evt_missing' }), expect: 'not_found' },
+
   'settings.externalHosts.get': { input: () => ({}) },
   'settings.externalHosts.set': { input: () => ({ hosts: ['docs.example.com'] }) },
   'settings.sandbox.get': { input: () => ({}) },

@@ -26,6 +26,9 @@ const CASES: [MethodName, Case][] = [
   c('api.tokens.create', { action: 'settings.changed', input: () => ({ name: 'Shop website' }), keep: (v) => { made.token = (v as { token: { id: string } }).token.id; } }),
   c('api.tokens.revoke', { action: 'settings.changed', input: () => ({ id: made.token! }) }),
   c('api.disable', { action: 'settings.changed', input: () => ({}) }),
+  c('callbacks.set', { action: 'settings.changed', input: () => ({ url: 'http://127.0.0.1:9/paydesk-callbacks' }) }),
+  c('callbacks.rotateSecret', { action: 'settings.changed', input: () => ({}) }),
+  c('callbacks.resend', { action: 'settings.changed', input: async () => ({ id: await queuedCallback() }) }),
   c('settings.setRefundPolicy', { action: 'settings.changed', input: () => ({ staffLimits: { INR: 50_000 }, idleMinutes: 15 }) }),
   c('reports.settings.set', { action: 'settings.changed', input: () => ({ timeZone: 'Asia/Kolkata' }) }),
   c('settings.externalHosts.set', { action: 'settings.changed', input: () => ({ hosts: ['docs.example.com'] }) }),
@@ -48,6 +51,13 @@ const CASES: [MethodName, Case][] = [
   c('operators.update', { action: 'operator.changed', input: () => ({ id: made.owner!, name: 'Meera R' }) }),
   c('operators.disable', { action: 'operator.changed', input: () => ({ id: made.staff! }) }),
 ] as [MethodName, Case][];
+
+/** a paid payment's payment.paid event in the outbox (the payment is folded directly, so its change is announced here) */
+async function queuedCallback(): Promise<string> {
+  const { id } = await paidStripePayment(h);
+  h.deps.callbacks.noteChange(id);
+  return h.deps.db.prepare("SELECT id FROM callback_events WHERE payment_id = ? AND type = 'payment.paid'").pluck().get(id) as string;
+}
 
 const auditRows = (action: string): { operator_name: string }[] =>
   h.deps.db.prepare('SELECT operator_name FROM audit_log WHERE action = ? ORDER BY id').all(action) as { operator_name: string }[];

@@ -7,6 +7,7 @@ import { accountHandlers } from './accounts';
 import { apiHandlers } from './api';
 import { auditHandlers } from './audit';
 import { backupHandlers } from './backup';
+import { callbacksHandlers } from './callbacks';
 import { deskHandlers } from './desk';
 import { operatorsHandlers } from './operators';
 import { paymentsHandlers } from './payments';
@@ -30,5 +31,6 @@ export function buildHandlers(d: CoreDeps): AllHandlers {
     ...reportsHandlers(d),
     ...settingsHandlers(d),
     ...backupHandlers(d),
+    ...callbacksHandlers(d),
   };
 }

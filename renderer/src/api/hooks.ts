@@ -45,6 +45,7 @@ export const EVENT_INVALIDATIONS = {
   'desk.changed': ['desk', 'operators'],
   'audit.appended': ['audit'],
   'backup.changed': ['backup'],
+  'callbacks.changed': ['callbacks'],
 } as const satisfies { readonly [E in EventName]: readonly Domain[] };
 
 export const domainOf = (method: unknown): string => (typeof method === 'string' ? (method.split('.')[0] ?? '') : '');

@@ -15,6 +15,7 @@ import { migration as m010 } from './010-payments-by-url';
 import { migration as m011 } from './011-orders-attempts';
 import { migration as m012 } from './012-api-idempotency';
 import { migration as m013 } from './013-manual-payouts';
+import { migration as m014 } from './014-callback-outbox';
 
 export type { Migration } from './types';
 
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   m011,
   m012,
   m013,
+  m014,
 ];

@@ -180,6 +180,7 @@ const FACT_LABEL: Record<string, string> = {
 };
 /** facts the sentence already says in full, or that are ids better reached through the row's link */
 const HIDDEN = new Set(['currency', 'approvedById', 'tokenId']);
+  urlBefore: 'Callback address before', urlAfter: 'Callback address', secretCreated: 'Signing secret made', previousSignsUntil: 'Previous secret signs until', event: 'Callback event',
 
 const humanise = (key: string): string => {
   const s = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();

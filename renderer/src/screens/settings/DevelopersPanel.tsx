@@ -8,6 +8,7 @@ import { useCan } from '../../api/access';
 import { fieldError, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, Card, CheckboxField, ConfirmDialog, Segmented, StatusChip, TextField, toast } from '../../components';
 import { CopyButton } from '../../components/CopyButton';
+import { CallbacksPanel } from './CallbacksPanel';
 import { formatDate, formatRelative } from '../../format/dates';
 
 const SCOPE_TEXT: Record<ApiScope, { label: string; short: string; hint: string }> = {
@@ -26,7 +27,7 @@ export function DevelopersPanel() {
   // hidden, not disabled, for staff: nothing here is theirs to use
   const can = useCan('api.tokens.create');
   if (!can.allowed) return null;
-  return <Developers />;
+  return (<><Developers /><CallbacksPanel /></>);
 }
 
 function Developers() {
