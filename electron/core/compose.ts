@@ -18,6 +18,7 @@ import { createReportsService } from './reports/settlements';
 import { dbPath } from './store/db';
 import { createTunnelService } from './tunnel/service';
 import type { AccountRow } from './store/repos/accounts';
+import { shopReturnOf } from './accounts/return-pages';
 import type { KeyProtector } from './types';
 import { createDuplicateCounter } from './webhooks/deliveries';
 import { createIngest, type Ingest } from './webhooks/ingest';
@@ -95,7 +96,9 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
     const port = base.runtime.webhookListenerPort;
     return tunnel.status().url ?? (account.sandbox && port ? `http://127.0.0.1:${port}` : null);
   };
-  const payments = createPaymentServices(base, { announce, followRefunds, onIdsLearned: (accountId) => ingest.reapplyUnmatched(accountId), returnBase });
+  // ... unless the account has the shop's own pages (Settings → Accounts)
+  const shopReturn = (account: AccountRow) => shopReturnOf(repos.settings, account.id);
+  const payments = createPaymentServices(base, { announce, followRefunds, onIdsLearned: (accountId) => ingest.reapplyUnmatched(accountId), returnBase, shopReturn });
   stops.push(() => payments.sync.stop());
 
   const reports = createReportsService({

@@ -27,6 +27,10 @@ export const AccountSchema = z.object({
     at: z.number().int().nullable(),
     message: z.string().nullable(),
   }),
+  /** "return to shop": where Stripe Checkout sends the customer after paying ({ref}: the order reference); not secret */
+  returnSuccessUrl: z.string().nullable(),
+  /** ... and after leaving without paying; null: the page after paying */
+  returnCancelUrl: z.string().nullable(),
   createdAt: z.number().int(),
 });
 export type Account = z.infer<typeof AccountSchema>;
@@ -50,6 +54,9 @@ export const AccountUpdateSchema = z.object({
   /** replace a secret: a new value; remove it: null; leave it: undefined */
   secretKey: z.string().trim().max(300).nullable().optional(),
   webhookSecret: z.string().trim().max(300).nullable().optional(),
+  /** the shop's return pages (https; {ref} = the order reference): a new address, or null / '' to clear */
+  returnSuccessUrl: z.string().trim().max(500, 'Keep the address under 500 characters').nullable().optional(),
+  returnCancelUrl: z.string().trim().max(500, 'Keep the address under 500 characters').nullable().optional(),
 });
 
 export const accountMethods = {

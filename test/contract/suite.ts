@@ -17,6 +17,7 @@ interface AccountOut {
   secretKey: { configured: boolean; last4: string | null; mode: string | null };
   webhookSecret: { configured: boolean; last4: string | null; mode: string | null };
   verification: { status: string; at: number | null; message: string | null };
+  returnSuccessUrl: string | null; returnCancelUrl: string | null;
   createdAt: number;
 }
 
@@ -182,7 +183,7 @@ export function defineContractSuite(name: string, makeTransport: () => Promise<C
           expect(created.verification.status).toBe('verified');
           expect(created.secretKey).toEqual({ configured: true, last4: keys.STRIPE_SECRET_KEY.slice(-4), mode: 'test' });
           expect(created.webhookSecret).toEqual({ configured: true, last4: WEBHOOK_SECRET.slice(-4), mode: 'test' });
-          expect(Object.keys(created).sort()).toEqual(['createdAt', 'gateway', 'id', 'label', 'mode', 'publicKey', 'sandbox', 'secretKey', 'verification', 'webhookSecret']);
+          expect(Object.keys(created).sort()).toEqual(['createdAt', 'gateway', 'id', 'label', 'mode', 'publicKey', 'returnCancelUrl', 'returnSuccessUrl', 'sandbox', 'secretKey', 'verification', 'webhookSecret']);
           await waitFor(() => (changed.includes(created.id) ? true : undefined), 'account.changed after create');
           expect((await list()).map((a) => a.id)).toContain(created.id);
 

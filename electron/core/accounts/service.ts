@@ -14,6 +14,7 @@ import type { SettingsRepo } from '../store/repos/settings';
 import type { Transact } from '../store/transaction';
 import type { Clock, CoreOptions } from '../types';
 import type { Vault } from '../vault';
+import { changesReturnPages, nextShopReturn, saveShopReturn, shopReturnOf } from './return-pages';
 
 export type AccountUpdate = z.output<typeof AccountUpdateSchema>;
 type SandboxInfo = NonNullable<CoreOptions['sandbox']>;
@@ -54,8 +55,13 @@ export function createAccountsService(d: AccountsServiceDeps) {
     webhookSecret: vault.status(row.webhookSecretRef),
     sandbox: row.sandbox,
     verification: { status: row.verificationStatus, at: row.verifiedAt, message: row.verificationMessage },
+    ...returnPagesOf(row.id),
     createdAt: row.createdAt,
   });
+  const returnPagesOf = (id: string): Pick<Account, 'returnSuccessUrl' | 'returnCancelUrl'> => {
+    const back = shopReturnOf(d.settings, id);
+    return { returnSuccessUrl: back?.success ?? null, returnCancelUrl: back?.cancel ?? null };
+  };
 
   const must = (id: string): AccountRow => {
     const row = repo.get(id);
@@ -156,6 +162,7 @@ export function createAccountsService(d: AccountsServiceDeps) {
       keys.checkPair(publicKey, secret);
 
       const keysChanged = (input.publicKey !== undefined && input.publicKey !== row.publicKey) || input.secretKey !== undefined;
+      const back = changesReturnPages(input) ? nextShopReturn(shopReturnOf(d.settings, row.id), input, row.sandbox) : undefined;
       let v: Verification | null = null;
       if (keysChanged) {
         v = secret
@@ -187,6 +194,7 @@ export function createAccountsService(d: AccountsServiceDeps) {
           patch.verificationMessage = v.message;
         }
         repo.update(row.id, patch, clock.now());
+        if (back !== undefined) saveShopReturn(d.settings, row.id, back);
       });
       gateways.forget(row.id);
       events.emit('account.changed', { id: row.id });
@@ -212,6 +220,7 @@ export function createAccountsService(d: AccountsServiceDeps) {
         if (row.secretKeyRef) vault.remove(row.secretKeyRef);
         if (row.webhookSecretRef) vault.remove(row.webhookSecretRef);
         if (row.builtin) d.settings.set(removedKey(row.builtin), true);
+        saveShopReturn(d.settings, id, null);
       });
       gateways.forget(id);
       d.log('info', `removed account ${id}`);

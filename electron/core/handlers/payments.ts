@@ -8,6 +8,7 @@ import type { FollowRefunds } from '../payments/apply';
 import { createLinksService, type LinksService } from '../payments/links';
 import { readReportsSettings } from '../reports/settings';
 import type { AccountRow } from '../store/repos/accounts';
+import type { ShopReturn } from '../payments/return-urls';
 import { createPaymentQueries, type PaymentQueries } from '../payments/overview';
 import { qrFor } from '../payments/qr';
 import { createSync, type SyncService } from '../payments/sync';
@@ -29,6 +30,8 @@ export interface PaymentServicesOptions {
   onIdsLearned?: (accountId: string) => void;
   /** where Paydesk's return pages are reachable for the account's customers (links.ts) */
   returnBase?: (account: AccountRow) => string | null;
+  /** the account's own "return to shop" pages, preferred to Paydesk's (return-urls.ts) */
+  shopReturn?: (account: AccountRow) => ShopReturn | null;
 }
 
 /** Builds the payment services from core's parts. */
@@ -42,6 +45,7 @@ export function createPaymentServices(d: CoreBase, opts: PaymentServicesOptions)
     audit: (entry) => recordAudit(store.repos.audit, entry),
     ...(opts.onIdsLearned ? { onIdsLearned: opts.onIdsLearned } : {}),
     ...(opts.returnBase ? { returnBase: opts.returnBase } : {}),
+    ...(opts.shopReturn ? { shopReturn: opts.shopReturn } : {}),
   });
   const sync = createSync({
     payments, paymentLinks, orders: store.repos.orders, transaction: store.transaction, accounts: store.repos.accounts, settings: store.repos.settings,

@@ -27,7 +27,7 @@ import type { PaymentRow, PaymentsRepo } from '../store/repos/payments';
 import type { Clock, OperatorRef } from '../types';
 import { applyFacts, type PaymentChange } from './apply';
 import { nextAttempt } from './attempts';
-import { requireReturnPage, returnUrlsFor, type ReturnUrls, type ReturnWish } from './return-urls';
+import { requireReturnPage, returnUrlsFor, type ReturnPlaces, type ReturnUrls, type ReturnWish, type ShopReturn } from './return-urls';
 import type { ShopPlace } from '../../../shared/region';
 import type { OrdersRepo } from '../store/repos/orders';
 import { linkHandleOf, linkRequestOf, newPaymentId, paymentOfRow } from './link-rows';
@@ -43,6 +43,8 @@ export interface LinksDeps {
   orders: OrdersRepo;
   /** where Paydesk's own return pages are reachable for a customer of this account (null: nowhere yet) */
   returnBase?: (account: AccountRow) => string | null;
+  /** the account's own "return to shop" pages (Settings → Accounts), preferred to Paydesk's */
+  shopReturn?: (account: AccountRow) => ShopReturn | null;
   /** where the shop is (its time zone, Settings → Reports): the country of a phone number typed without one */
   shopPlace?: () => ShopPlace;
   transaction: Transact;
@@ -104,6 +106,8 @@ export function createLinksService(d: LinksDeps) {
     }
   }
 
+  const placesOf = (account: AccountRow): ReturnPlaces => ({ shop: d.shopReturn?.(account) ?? null, base: d.returnBase?.(account) ?? null });
+
   function validate(input: LinkCreateParsed, createdBy: CreateOptions['createdBy'] = 'console'): ValidatedLink & { reusable: boolean } {
     const account = usableAccount(d.accounts.get(input.accountId), input.mode);
     const port = linkPortOf(account);
@@ -112,7 +116,7 @@ export function createLinksService(d: LinksDeps) {
     if (createdBy === 'console' && !port.hasPayPage(v.kind)) {
       throw invalid('kind', `${gatewayLabel(account.gateway)} gives this kind of link no page to share: your website opens its checkout for it, through the API. To ask a customer for money from here, make a payment link.`);
     }
-    requireReturnPage(port.needsReturnPage(v.kind), input, d.returnBase?.(account) ?? null, gatewayLabel(account.gateway));
+    requireReturnPage(port.needsReturnPage(v.kind), input, placesOf(account), gatewayLabel(account.gateway));
     return { ...v, reusable: port.reusable(v.kind) };
   }
 
@@ -131,7 +135,7 @@ export function createLinksService(d: LinksDeps) {
     const now = clock.now();
     transaction(() => {
       const attempt = nextAttempt(d.orders, v.account.id, v.orderRef);
-      const detail: IntentDetail = { notify: v.notify, createdBy: opts.createdBy, returnUrls: returnUrlsFor(wish, d.returnBase?.(v.account) ?? null, attempt.gatewayRef) };
+      const detail: IntentDetail = { notify: v.notify, createdBy: opts.createdBy, returnUrls: returnUrlsFor(wish, placesOf(v.account), { order: v.orderRef, attempt: attempt.gatewayRef }) };
       paymentLinks.insertIntent({
         id, accountId: v.account.id, gateway: v.account.gateway, livemode: v.account.livemode, kind: v.kind, orderRef: v.orderRef,
         amountMinor: v.amountMinor, currency: v.currency, description: v.description, customerName: v.customerName,

@@ -43,6 +43,7 @@ describe('audit entries in words', () => {
     expect(describeAudit(entry('operator.added', { name: 'Asha', role: 'owner' }))).toBe('Asha added as an owner.');
     expect(describeAudit(entry('operator.changed', { name: 'Arjun', role: 'staff', changed: ['pin'] }))).toBe('Arjun: PIN changed.');
     expect(describeAudit(entry('account.key_changed', { label: 'Shop', changed: ['secretKey', 'webhookSecret'], removed: ['webhookSecret'] }))).toBe('Shop: secret key changed; webhook secret removed.');
+    expect(describeAudit(entry('account.key_changed', { label: 'Shop', changed: ['returnSuccessUrl', 'returnCancelUrl'], removed: [] }))).toBe('Shop: return page after paying and return page after cancelling changed.');
     expect(describeAudit(entry('link.created', { kind: 'payment_link', amountMinor: 99_900, currency: 'INR', orderRef: 'ORD-2001' }))).toBe('New payment link for ₹999.00, order ORD-2001.');
   });
 

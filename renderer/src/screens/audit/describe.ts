@@ -17,7 +17,7 @@ const ACTION_LABEL: Record<string, string> = {
   'refund.refused': 'Refund refused',
   'payment.captured': 'Payment captured',
   'account.key_added': 'Account connected',
-  'account.key_changed': 'Keys changed',
+  'account.key_changed': 'Account changed',
   'account.key_removed': 'Keys removed',
   'account.verified': 'Keys checked',
   'operator.added': 'Person added',
@@ -62,7 +62,10 @@ function money(d: Details, key = 'amountMinor'): string | null {
   return minor !== null && currency ? displayMoney(minor, currency) : null;
 }
 
-const KEY_WORDS: Record<string, string> = { label: 'name', publicKey: 'public key', secretKey: 'secret key', webhookSecret: 'webhook secret' };
+const KEY_WORDS: Record<string, string> = {
+  label: 'name', publicKey: 'public key', secretKey: 'secret key', webhookSecret: 'webhook secret',
+  returnSuccessUrl: 'return page after paying', returnCancelUrl: 'return page after cancelling',
+};
 const PERSON_WORDS: Record<string, string> = { name: 'name', role: 'role', pin: 'PIN', enabled: 're-enabled', disabled: 'disabled' };
 const PRESET_WORDS: Record<string, string> = { paydesk: 'Paydesk', stripe_balance: 'Stripe balance', razorpay_recon: 'Razorpay recon' };
 const LINK_WORDS: Record<string, string> = { checkout_session: 'Stripe checkout link', payment_link: 'payment link', order: 'Razorpay order' };
@@ -177,10 +180,10 @@ const FACT_LABEL: Record<string, string> = {
   createdBy: 'Made by', name: 'Name', role: 'Role', url: 'Address', provider: 'Provider', state: 'State', problem: 'Problem', endsWith: 'Secret ends in',
   account: 'Account', result: 'Result', domain: 'Reserved domain', authtokenChange: 'ngrok authtoken',
   tokenName: 'Token', method: 'Method', endpoint: 'Endpoint', path: 'Path', status: 'Answer', replayed: 'Repeated request', error: 'Error',
+  urlBefore: 'Callback address before', urlAfter: 'Callback address', secretCreated: 'Signing secret made', previousSignsUntil: 'Previous secret signs until', event: 'Callback event',
 };
 /** facts the sentence already says in full, or that are ids better reached through the row's link */
 const HIDDEN = new Set(['currency', 'approvedById', 'tokenId']);
-  urlBefore: 'Callback address before', urlAfter: 'Callback address', secretCreated: 'Signing secret made', previousSignsUntil: 'Previous secret signs until', event: 'Callback event',
 
 const humanise = (key: string): string => {
   const s = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();

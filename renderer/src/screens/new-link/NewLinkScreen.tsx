@@ -16,6 +16,7 @@ import { GatewayMark, ModeChip } from '../settings/account-labels';
 import { PaidNotifier } from '../payments/notifications';
 import { useCurrentMode } from '../payments/payment-labels';
 import { LinkResult } from './LinkResult';
+import { ReturnPagePrompt } from './ReturnPagePrompt';
 import { LimitedField, OpenOrderLink } from './form-parts';
 import { TEXT_LIMITS, amountRange, checkLinkForm, firstBad, focusField, isFormField, type FieldErrors, type FormField } from './link-form-checks';
 import { EXPIRY_MINUTES, NOTIFY_SENDS, currencyGroups, customExpiryHint, defaultCurrency, expiryOptions, kindOptions, kindWording, type ExpiryChoice } from './link-wording';
@@ -250,6 +251,7 @@ function LinkForm({ accounts, preferred, mode, place, onCreated }: FormProps) {
         error={err('kind')}
       />
 
+      <ReturnPagePrompt account={account} kind={kind} onSaved={() => edited('kind')} />
       <div className="link-amount-row">
         <TextField
           label="Amount"

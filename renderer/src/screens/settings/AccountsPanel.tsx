@@ -85,7 +85,7 @@ export function AccountsPanel() {
         )}
       </Drawer>
 
-      <Drawer open={managed !== null} onClose={() => setManaging(null)} title={managed ? `Manage ${managed.label}` : 'Manage account'} description="Rename the account or replace its keys. Saved secrets are never shown.">
+      <Drawer open={managed !== null} onClose={() => setManaging(null)} title={managed ? `Manage ${managed.label}` : 'Manage account'} description="Rename the account, replace its keys, or set where its customers return to. Saved secrets are never shown.">
         {managed && <ManageAccount account={managed} />}
       </Drawer>
 
@@ -168,6 +168,11 @@ function AccountRow({ account: a, canManage, onManage, onRemove }: { account: Ac
         {v.status === 'failed' && v.message && <p className="account-message tone-danger-text">{v.message}</p>}
         {v.status !== 'failed' && v.message && <p className="account-message muted">{v.message}</p>}
         {verify.error && <p className="account-message tone-danger-text" role="alert">{verify.error.message}</p>}
+        {a.returnSuccessUrl && (
+          <p className="account-message muted truncate" title={`After paying: ${a.returnSuccessUrl}\nAfter cancelling: ${a.returnCancelUrl ?? a.returnSuccessUrl}`}>
+            Customers return to <span className="mono">{a.returnSuccessUrl}</span>
+          </p>
+        )}
       </div>
 
       {canManage && (

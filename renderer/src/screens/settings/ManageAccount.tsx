@@ -1,10 +1,11 @@
-// Rename an account, change its public key, replace or remove a secret. A secret is write-only:
-// the form sends a new value (replace) or null (remove), and shows back only "•••• last4".
+// Rename an account, change its public key, replace or remove a secret, set the shop's return pages. A secret
+// is write-only: the form sends a new value (replace) or null (remove), and shows back only "•••• last4".
 import { useState, type FormEvent } from 'react';
 import type { Account, SecretStatus } from '../../../../shared/contract';
 import { fieldError, useRpcMutation } from '../../api/hooks';
 import { Banner, Button, ConfirmDialog, TextField, toast } from '../../components';
 import { keyLabels, secretText } from './account-labels';
+import { ReturnPagesForm } from './ReturnPagesForm';
 
 export function ManageAccount({ account }: { account: Account }) {
   const labels = keyLabels(account.gateway, account.mode);
@@ -14,6 +15,12 @@ export function ManageAccount({ account }: { account: Account }) {
       <hr className="divider" />
       <SecretEditor account={account} field="secretKey" title={labels.secretKey} hint={labels.secretKeyHint} status={account.secretKey} removable={false} />
       <SecretEditor account={account} field="webhookSecret" title="Webhook signing secret" hint={labels.webhookSecretHint} status={account.webhookSecret} removable />
+      {account.gateway === 'stripe' && (
+        <>
+          <hr className="divider" />
+          <ReturnPagesForm account={account} />
+        </>
+      )}
     </div>
   );
 }
