@@ -23,6 +23,8 @@ import { openVault, type Vault } from './vault';
 import { chooseProtector } from './vault/choose-protector';
 import { startWebhookListener, type WebhookListener } from './webhooks/listener';
 
+import { createPayRoutes } from './webhooks/pay-routes';
+import { payDeps } from './pay/deps';
 export type { Core, CoreOptions, CallContext, KeyProtector, Clock } from './types';
 export type { CoreDeps } from './deps';
 export { APP_VERSION } from './compose';
@@ -221,6 +223,7 @@ async function start(c: Composed, s: StartContext): Promise<WebhookListener | nu
     await d.payments.links.retryPending();
     if (!s.isClosed()) await d.payments.sync.syncAll('start');
   })());
+      pay: createPayRoutes(payDeps(d)),
   // every minute while a link is open (finishing intents left `creating` first)
   d.payments.sync.start();
   s.background.track(d.api.startIfEnabled());

@@ -7,6 +7,7 @@
 
 import type { GatewayModuleContext } from '../core/types';
 import { registerApi } from './api';
+import { registerCheckoutJs } from './checkout-js';
 import { registerControl } from './control';
 import { RazorpayEngine } from './engine';
 import { registerPages } from './pages';
@@ -19,6 +20,7 @@ export function registerRazorpay(ctx: GatewayModuleContext): void {
   const engine = new RazorpayEngine(ctx);
   registerApi(ctx.routes, engine, { id: () => ctx.keys.RAZORPAY_KEY_ID, secret: () => ctx.keys.RAZORPAY_KEY_SECRET });
   registerPages(ctx.routes, engine);
+  registerCheckoutJs(ctx.routes);
   registerControl(ctx.control, engine);
   // link expiry and the 3-day auto-refund of uncaptured payments run when sandbox time moves
   ctx.clock.onAdvance(() => engine.sweep());

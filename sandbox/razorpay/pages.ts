@@ -1,8 +1,12 @@
 // Hosted pages customers see: the payment-link page (short_url), the order checkout page (what a Checkout.js
 // modal would show), the mock bank page and the result pages. Plain HTML forms with inline CSS; no external assets.
+// The order pages also run inside the overlay of the stand-in Checkout.js (checkout-js.ts): opened with
+// ?embed_origin=<the merchant page's origin>, they may be framed by that origin only, and the result page
+// posts the three fields to it instead of showing them.
 
 import { formatMoney } from '../../shared/money';
 import type { RouteRegistrar, SandboxHandler, SandboxRequest, SandboxResponse } from '../core/types';
+import { CHECKOUT_MESSAGE } from './checkout-js';
 import { RazorpayApiError } from './errors';
 import type { Instrument, RazorpayEngine } from './engine';
 import { CARD_HINTS } from './instruments';
@@ -68,9 +72,12 @@ function layout(title: string, inner: string, sub = 'Razorpay test checkout, sim
 <div class="foot">Payments here are simulated by <b>Paydesk Sandbox</b>. No real money moves.</div></div></body></html>`;
 }
 
-const html = (body: string, status = 200): SandboxResponse => ({
+const html = (body: string, status = 200, embedOrigin: string | null = null): SandboxResponse => ({
   status,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' },
+  headers: {
+    'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store',
+    ...(embedOrigin ? { 'content-security-policy': `frame-ancestors ${embedOrigin}` } : { 'x-frame-options': 'DENY' }),
+  },
   body,
 });
 const redirect = (location: string): SandboxResponse => ({ status: 303, headers: { location }, body: '' });
@@ -151,7 +158,7 @@ function linkView(l: RzpPaymentLink): PayView {
   };
 }
 
-function orderView(o: RzpOrder, callbackUrl: string | null): PayView {
+function orderView(o: RzpOrder, query: string): PayView {
   const rows: Array<[string, string]> = [['Order', o.id]];
   if (o.receipt) rows.push(['Receipt', o.receipt]);
   return {
@@ -159,7 +166,7 @@ function orderView(o: RzpOrder, callbackUrl: string | null): PayView {
     currency: o.currency,
     description: `Order ${o.receipt ?? o.id}`,
     rows,
-    action: `/rzp/checkout/${o.id}/pay${callbackUrl ? `?callback_url=${encodeURIComponent(callbackUrl)}` : ''}`,
+    action: `/rzp/checkout/${o.id}/pay${query}`,
   };
 }
 
@@ -180,9 +187,33 @@ function safeCallback(raw: string | null): string | null {
   }
 }
 
+/** An origin exactly as a browser writes it (scheme://host[:port]), else null. */
+function embedOriginOf(req: SandboxRequest): string | null {
+  const raw = req.query.get('embed_origin');
+  if (!raw) return null;
+  try {
+    const u = new URL(raw);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === raw ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The order flow's query (callback_url, embed_origin), carried from page to page. */
 function cbQuery(req: SandboxRequest): string {
+  const q = new URLSearchParams();
   const cb = safeCallback(req.query.get('callback_url'));
-  return cb ? `?callback_url=${encodeURIComponent(cb)}` : '';
+  if (cb) q.set('callback_url', cb);
+  const embed = embedOriginOf(req);
+  if (embed) q.set('embed_origin', embed);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** In the stand-in Checkout's overlay: the result goes to the merchant's page (checkout-js.ts listens). */
+function postToOpener(embed: string, message: Record<string, string>): string {
+  const data = JSON.stringify({ type: CHECKOUT_MESSAGE, ...message }).replace(/</g, '\\u003c');
+  return `<script>window.parent.postMessage(${data}, ${JSON.stringify(embed).replace(/</g, '\\u003c')})</script>`;
 }
 
 export function registerPages(routes: RouteRegistrar, engine: RazorpayEngine): void {
@@ -229,13 +260,12 @@ export function registerPages(routes: RouteRegistrar, engine: RazorpayEngine): v
   // ----- order checkout (what the Checkout.js modal shows) -----
   routes.on('GET', '/rzp/checkout/:id', guard((req) => {
     const o = engine.order(req.params.id ?? '');
-    if (o.status === 'paid') return html(layout(`${MERCHANT_NAME}: checkout`, statusPage('ok', 'This order has been paid', `${money(o.amount, o.currency)} received.`)));
-    const cb = safeCallback(req.query.get('callback_url'));
-    return html(layout(`Pay ${money(o.amount_due, o.currency)} to ${MERCHANT_NAME}`, payForm(orderView(o, cb), req.query.get('error'), 'card')));
+    const embed = embedOriginOf(req);
+    if (o.status === 'paid') return html(layout(`${MERCHANT_NAME}: checkout`, statusPage('ok', 'This order has been paid', `${money(o.amount, o.currency)} received.`)), 200, embed);
+    return html(layout(`Pay ${money(o.amount_due, o.currency)} to ${MERCHANT_NAME}`, payForm(orderView(o, cbQuery(req)), req.query.get('error'), 'card')), 200, embed);
   }));
   routes.on('POST', '/rzp/checkout/:id/pay', guard((req) => {
     const o = engine.order(req.params.id ?? '');
-    const cb = safeCallback(req.query.get('callback_url'));
     const form = parseForm(req);
     const instrument = instrumentOf(form);
     try {
@@ -243,7 +273,7 @@ export function registerPages(routes: RouteRegistrar, engine: RazorpayEngine): v
       return afterAttempt(r.payment, r.needsBank, cbQuery(req));
     } catch (err) {
       if (!(err instanceof RazorpayApiError)) throw err;
-      return html(layout(`Pay ${MERCHANT_NAME}`, payForm(orderView(o, cb), err.error.description, instrument.method)), 400);
+      return html(layout(`Pay ${MERCHANT_NAME}`, payForm(orderView(o, cbQuery(req)), err.error.description, instrument.method)), 400, embedOriginOf(req));
     }
   }));
 
@@ -258,7 +288,7 @@ export function registerPages(routes: RouteRegistrar, engine: RazorpayEngine): v
 <p class="hint" style="margin-top:16px">This is a simulated bank page. Choose how the bank should respond.</p>
 <form method="post" action="/rzp/bank/${esc(p.id)}${esc(q)}"><input type="hidden" name="outcome" value="success"><button type="submit" id="bank-success">Success</button></form>
 <form method="post" action="/rzp/bank/${esc(p.id)}${esc(q)}"><input type="hidden" name="outcome" value="failure"><button type="submit" class="secondary" id="bank-failure">Failure</button></form>`;
-    return html(layout('Bank authentication', inner, 'Mock bank: 3-D Secure'));
+    return html(layout('Bank authentication', inner, 'Mock bank: 3-D Secure'), 200, embedOriginOf(req));
   }));
   routes.on('POST', '/rzp/bank/:id', guard((req) => {
     const p = engine.payment(req.params.id ?? '');
@@ -273,10 +303,12 @@ export function registerPages(routes: RouteRegistrar, engine: RazorpayEngine): v
     const linkId = engine.s.paymentMeta[p.id]?.linkId ?? null;
     const retry = linkId ? `/rzp/l/${linkId}` : `/rzp/checkout/${p.order_id ?? ''}${cbQuery(req)}`;
     if (p.status === 'created') return redirect(`/rzp/bank/${p.id}${cbQuery(req)}`);
+    const embed = linkId ? null : embedOriginOf(req);
     if (p.status === 'failed') {
+      const told = embed ? postToOpener(embed, { status: 'failed', razorpay_payment_id: p.id, description: p.error_description ?? 'Payment failed' }) : '';
       return html(layout('Payment failed', statusPage('bad', 'Payment failed', p.error_description ?? 'The payment could not be completed.',
         `<dl><dt>Payment ID</dt><dd data-field="razorpay_payment_id">${esc(p.id)}</dd><dt>Reason</dt><dd data-field="error_reason">${esc(p.error_reason ?? '')}</dd></dl>
-<a class="btn" id="retry" href="${esc(retry)}">Try again</a>`)));
+<a class="btn" id="retry" href="${esc(retry)}">Try again</a>${told}`)), 200, embed);
     }
     const ret = engine.successReturn(p);
     if (ret.redirect) return redirect(ret.redirect);
@@ -287,6 +319,7 @@ export function registerPages(routes: RouteRegistrar, engine: RazorpayEngine): v
       ? `<form id="cb" method="post" action="${esc(cb)}">${Object.entries(ret.params).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('')}<button type="submit">Return to merchant</button></form><script>document.getElementById('cb').submit()</script>`
       : '';
     const title = p.status === 'authorized' ? 'Payment authorized' : 'Payment successful';
-    return html(layout(title, statusPage('ok', title, `${money(p.amount, p.currency)} paid to ${MERCHANT_NAME}.`, `<dl>${fields}</dl>${post}`)));
+    const told = embed ? postToOpener(embed, { status: 'paid', ...ret.params }) : '';
+    return html(layout(title, statusPage('ok', title, `${money(p.amount, p.currency)} paid to ${MERCHANT_NAME}.`, `<dl>${fields}</dl>${post}${told}`)), 200, embed);
   }));
 }

@@ -186,7 +186,7 @@ export const PaymentSchema = z.object({
   statusReason: z.string().nullable(),
   /** while status is `creating`: why it is not created yet (e.g. the gateway could not be reached; Paydesk retries every minute) */
   pendingReason: z.string().nullable(),
-  /** the link or checkout page the customer pays on; null while creating (and for Razorpay orders on the real gateway: pay through your own Checkout.js) */
+  /** the link or checkout page the customer pays on (a Razorpay order: Paydesk's own pay page, /pay/<id>); null while creating, and for a Razorpay order when Paydesk had no public address */
   url: z.string().nullable(),
   gatewayIds: GatewayIdsSchema,
   expiresAt: z.number().int().nullable(),

@@ -54,7 +54,8 @@ it("a Razorpay Order's checkout page shows the order reference as its receipt, n
   const p = await rpc<Payment>('links.create', { accountId, mode: 'test', kind: 'order', amount: '250.00', currency: 'INR', orderRef });
   const page = await env.browser.newPage({ viewport: { width: 800, height: 900 } });
   try {
-    await page.goto(p.url!);
+    // the sandbox's Checkout page, which Paydesk's pay page (p.url) opens in its overlay
+    await page.goto(`${env.host.sandboxUrl!}/rzp/checkout/${p.gatewayIds.orderId!}`);
     await expect(page.locator('.desc').first().textContent()).resolves.toBe(`Order ${orderRef}`);
     await expect(page.locator('.meta div', { hasText: 'Receipt' }).locator('b').textContent()).resolves.toBe(orderRef);
     expect(await page.locator('body').innerText()).not.toContain(p.id);

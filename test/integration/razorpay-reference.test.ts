@@ -61,9 +61,12 @@ describe('what Razorpay is sent', () => {
     const o = await rzpOrder(p.gatewayIds.orderId!);
     expect(o.receipt).toBe(orderRef);
     expect(o.notes).toMatchObject({ paydesk_id: p.id, order_ref: orderRef });
-    const page = await (await fetch(p.url!)).text();
+    // Checkout's page (the sandbox's, which the pay page opens) shows the reference, not Paydesk's id
+    const page = await (await fetch(`${new URL(f.sandbox.url).origin}/rzp/checkout/${p.gatewayIds.orderId!}`)).text();
     expect(page).toContain(`Order ${orderRef}`);
     expect(page).not.toContain(p.id);
+    // so does Paydesk's pay page the order is shared as
+    expect(await (await fetch(p.url!)).text()).toContain(`<dt>Order</dt><dd>${orderRef}</dd>`);
   });
 
   it('Razorpay refuses a reused reference_id; a reference taken outside Paydesk is refused at the order reference', async () => {

@@ -113,8 +113,8 @@ export function createLinksService(d: LinksDeps) {
     const port = linkPortOf(account);
     const v = validateLink(input, account, port, clock.now(), d.shopPlace?.() ?? {});
     // from the console a link is for sharing; the shop's own website may take one that opens Checkout itself
-    if (createdBy === 'console' && !port.hasPayPage(v.kind)) {
-      throw invalid('kind', `${gatewayLabel(account.gateway)} gives this kind of link no page to share: your website opens its checkout for it, through the API. To ask a customer for money from here, make a payment link.`);
+    if (createdBy === 'console' && !port.hasPayPage(v.kind, d.returnBase?.(account) ?? null)) {
+      throw invalid('kind', `${gatewayLabel(account.gateway)} gives this kind of link no page: it is paid on Paydesk's own pay page, which needs a public address. Start the tunnel (Webhooks), or make a payment link instead.`);
     }
     requireReturnPage(port.needsReturnPage(v.kind), input, placesOf(account), gatewayLabel(account.gateway));
     return { ...v, reusable: port.reusable(v.kind) };
@@ -177,12 +177,19 @@ export function createLinksService(d: LinksDeps) {
     return d.gateways.client(row.account_id).links.cancel(linkHandleOf(row));
   }
 
+  /** Paydesk's own pay page (webhooks/pay-routes.ts) for a link the gateway gives no page: a Razorpay Order */
+  function payPageOf(row: PaymentRow): string | null {
+    const account = d.accounts.get(row.account_id);
+    const base = account ? d.returnBase?.(account) ?? null : null;
+    return base && d.gateways.client(row.account_id).checkout ? `${base}/pay/${row.id}` : null;
+  }
+
   /** Stores what the gateway made and opens the payment (or cancels the new link if the intent was cancelled meanwhile). */
   async function storeResult(id: string, made: LinkMade): Promise<PaymentRow> {
     const now = clock.now();
     const { cancelAfter, change } = transaction(() => {
       const before = must(id);
-      paymentLinks.setGatewayFields(id, made.url, made.expiresAt, now);
+      paymentLinks.setGatewayFields(id, made.url ?? payPageOf(before), made.expiresAt, now);
       return { cancelAfter: before.status === 'cancelled', change: applyLocal(id, [{ type: 'opened', at: now }], now, made.ids) };
     });
     pendingReasons.delete(id);

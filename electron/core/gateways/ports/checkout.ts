@@ -12,7 +12,20 @@ export interface CheckoutReturn {
   signature: string;
 }
 
+/** Where the checkout's script comes from, and what it loads in turn: the pay page's CSP allows exactly these. */
+export interface CheckoutScript {
+  /** the script's URL (Razorpay: https://checkout.razorpay.com/v1/checkout.js) */
+  src: string;
+  /** origins the script, its frames, its requests and its images come from */
+  scriptOrigins: string[];
+  frameOrigins: string[];
+  connectOrigins: string[];
+  imgOrigins: string[];
+}
+
 export interface CheckoutPort {
+  /** the checkout script Paydesk's own pay page (/pay/<id>) loads for this account */
+  script(): CheckoutScript;
   /** true when `signature` is the gateway's over this order and payment, made with this account's key secret */
   verifyReturn(r: CheckoutReturn): boolean;
 }

@@ -58,10 +58,11 @@ export interface LinkPort {
   /** whether a link of `kind` must name the page the customer comes back to (Stripe's hosted Checkout Session) */
   needsReturnPage(kind: PaymentKind): boolean;
   /**
-   * Whether the gateway gives a link of `kind` a page to share with the customer. A Razorpay Order has none
-   * at the real Razorpay: the shop's own website opens Checkout.js for it, through the API.
+   * Whether a link of `kind` has a page to share with the customer. A Razorpay Order has none at Razorpay:
+   * Paydesk's own pay page (/pay/<id> on `payBase`, which opens Checkout.js) is shared instead, so it has one
+   * only when Paydesk has an address the customer can reach (`payBase`; null without one).
    */
-  hasPayPage(kind: PaymentKind): boolean;
+  hasPayPage(kind: PaymentKind, payBase: string | null): boolean;
   /**
    * The expiry to store for a link of `kind` (ms; null: none), from the merchant's wish (`given`, ms, or
    * undefined). Throws invalid_input on `field` when the gateway would refuse it.

@@ -18,11 +18,10 @@ const TRIES = 3;
 /** What the lookup found under the request's reference: ours, nothing, or another payment's (not Paydesk's, or from another data folder). */
 type Found = { made: LinkMade } | { taken: true } | null;
 
-export function razorpayLinks(client: Razorpay, target: AccountTarget): LinkPort {
-  /** The sandbox serves the page Checkout.js would show; with the real Razorpay an order is paid through the merchant's own Checkout.js. */
-  const orderUrl = (orderId: string): string | null => (target.baseUrl ? `${new URL(target.baseUrl).origin}/rzp/checkout/${orderId}` : null);
+export function razorpayLinks(client: Razorpay, _target: AccountTarget): LinkPort {
   const linkMade = (l: RzpLink): LinkMade => ({ ids: { plinkId: l.id }, url: l.short_url, expiresAt: l.expire_by ? l.expire_by * 1000 : null });
-  const orderMade = (o: RzpOrder): LinkMade => ({ ids: { orderId: o.id }, url: orderUrl(o.id), expiresAt: null });
+  // Razorpay gives an order no page: the one shared is Paydesk's pay page (payments/links.ts sets it)
+  const orderMade = (o: RzpOrder): LinkMade => ({ ids: { orderId: o.id }, url: null, expiresAt: null });
 
   async function findBy(req: LinkRequest, reference: string): Promise<Found> {
     if (req.kind === 'razorpay_link') {
@@ -114,8 +113,8 @@ export function razorpayLinks(client: Razorpay, target: AccountTarget): LinkPort
     // a Razorpay Payment Link or Order is paid once
     reusable: () => false,
     needsReturnPage: () => false,
-    // the embedded sandbox serves the page Checkout.js would show; the real Razorpay serves none for an order
-    hasPayPage: (kind) => kind !== 'razorpay_order' || !!target.baseUrl,
+    // an order is paid on Paydesk's pay page, which opens Checkout.js: it needs an address the customer reaches
+    hasPayPage: (kind, payBase) => kind !== 'razorpay_order' || payBase !== null,
     expiryFor: razorpayExpiryFor,
     create: (req, opts) => create(req, opts.fresh),
     async cancel(link: LinkHandle) {

@@ -19,6 +19,7 @@ import { LinkResult } from './LinkResult';
 import { ReturnPagePrompt } from './ReturnPagePrompt';
 import { LimitedField, OpenOrderLink } from './form-parts';
 import { TEXT_LIMITS, amountRange, checkLinkForm, firstBad, focusField, isFormField, type FieldErrors, type FormField } from './link-form-checks';
+import { OrderPagePrompt } from './OrderPagePrompt';
 import { EXPIRY_MINUTES, NOTIFY_SENDS, currencyGroups, customExpiryHint, defaultCurrency, expiryOptions, kindOptions, kindWording, type ExpiryChoice } from './link-wording';
 import '../payments/payments.css';
 import './new-link.css';
@@ -250,8 +251,9 @@ function LinkForm({ accounts, preferred, mode, place, onCreated }: FormProps) {
         hint={kinds.find((k) => k.value === kind)?.hint}
         error={err('kind')}
       />
-
       <ReturnPagePrompt account={account} kind={kind} onSaved={() => edited('kind')} />
+      <OrderPagePrompt account={account} kind={kind} onSwitch={() => { setKind('payment_link'); setExpiry('default'); edited('kind'); }} />
+
       <div className="link-amount-row">
         <TextField
           label="Amount"

@@ -74,7 +74,7 @@ const KIND_WORDING: Record<LinkKind, KindWording> = {
   order: {
     label: () => 'Pay on a checkout page',
     term: () => 'Order',
-    hint: (g) => `One payment for this order through ${gatewayLabel(g)} Checkout, on its page or on your own website. It doesn’t expire.`,
+    hint: (g) => `One payment for this order through ${gatewayLabel(g)} Checkout, on Paydesk’s own pay page (reached through the public address) or on your own website. It doesn’t expire.`,
     expiryChoices: [],
     customHint: (w) => `At least ${span(w.min)} from now.`,
     noExpiry: 'An order doesn’t expire.',

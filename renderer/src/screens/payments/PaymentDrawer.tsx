@@ -171,6 +171,11 @@ export function CancelLinkDialog({ p, open, onDone, cancel }: { p: Payment; open
   );
 }
 
+// A Razorpay Order is shared as Paydesk's own pay page: through the public address, or on this computer for the sandbox
+const payPageNote = (url: string): string => /^http:\/\/127\.0\.0\.1[:/]/.test(url)
+  ? 'Paydesk’s own pay page, which opens Razorpay Checkout. This test address works on this computer only.'
+  : 'Paydesk’s own pay page, which opens Razorpay Checkout, served through your public address. ngrok’s free domains show visitors a warning page first: use a reserved domain or your own URL (Webhooks → Tunnel).';
+
 /** The link's URL, copy, open and a QR code drawn locally by core (links.qr). */
 export function LinkBlock({ p, qrOpen = false }: { p: Payment; qrOpen?: boolean }) {
   const [showQr, setShowQr] = useState(qrOpen);
@@ -202,6 +207,7 @@ export function LinkBlock({ p, qrOpen = false }: { p: Payment; qrOpen?: boolean 
         </a>
       </div>
       {closed ? <p className="muted small">{closed}</p> : p.reusable ? <p className="muted small">Reusable: any number of customers can pay with this link until you cancel it.</p> : null}
+      {!closed && p.kind === 'razorpay_order' && <p className="muted small" data-testid="pay-page-note">{payPageNote(p.url)}</p>}
       {showQr && (
         <div className="pay-qr">
           {qr.data ? <img src={qr.data.dataUrl} alt={`QR code for ${p.url}`} width={168} height={168} /> : qr.error ? <p className="tone-danger-text">{qr.error.message}</p> : <div className="skeleton pay-qr-skeleton" />}

@@ -90,7 +90,7 @@ describe('merchant HTTP API', () => {
     expect(r.body.order_id).toBe('ORD-2001');
     expect(r.body.razorpay_order_id).toMatch(/^order_/);
     expect(r.body).toMatchObject({ receipt: 'ORD-2001', key_id: f.sandbox.keys.RAZORPAY_KEY_ID, amount: 49900, currency: 'inr' });
-    expect(r.body.checkout_url).toContain(`/rzp/checkout/${r.body.razorpay_order_id as string}`);
+    expect(r.body.checkout_url).toMatch(new RegExp(`/pay/${r.body.id as string}$`));
     const pay = await f.sb<{ payment: { id: string } }>('POST', `/__sandbox/razorpay/orders/${r.body.razorpay_order_id as string}/pay`, {});
     const byOrder = await http(`${base}/api/payments/razorpay/status/${r.body.razorpay_order_id as string}`, { token });
     expect(byOrder.body).toMatchObject({ order_id: 'ORD-2001', status: 'paid', razorpay_payment_id: pay.body.payment.id });
