@@ -117,6 +117,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
 
   const tunnel = createTunnelService({
     getListenerPort: () => base.runtime.webhookListenerPort,
+    getListenerSocket: () => base.runtime.webhookListenerSocket,
     vault,
     accounts: () => accounts.list(),
     webhooks: (g) => gateways.adapter(g).webhooks,
@@ -154,7 +155,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   });
   stops.push(() => backup.stop());
 
-  const api = createApiService({ ...base, payments, refunds });
+  const api = createApiService({ ...base, payments, refunds }, () => tunnel.status().url);
   stops.push(() => api.close());
 
   const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, callbacks, webhookDuplicates, announcePayment: announce };

@@ -24,6 +24,8 @@ import type { DuplicateCounter } from './webhooks/deliveries';
 export interface Runtime {
   /** the webhook listener's port; null while it is not running */
   webhookListenerPort: number | null;
+  /** the socket file (or Windows pipe) the listener also accepts the tunnel on; null when there is none */
+  webhookListenerSocket: string | null;
   /** why the webhook listener is not running (e.g. its port is in use), in words for the UI; null while it runs */
   webhookListenerError: string | null;
 }
@@ -55,10 +57,10 @@ export interface CoreDeps extends CoreBase {
   backup: BackupService;
   /** the merchant's HTTP API */
   api: ApiService;
-  /** pushes payment.changed with the payment as it is now (or null while the desk is locked) */
-  announcePayment: AnnouncePayment;
   /** signed events POSTed to the shop's server */
   callbacks: CallbacksService;
+  /** pushes payment.changed with the payment as it is now (or null while the desk is locked) */
+  announcePayment: AnnouncePayment;
   /** repeated webhook deliveries acknowledged since start (they leave no row) */
   webhookDuplicates: DuplicateCounter;
 }

@@ -5,6 +5,7 @@
 // every other method answers with that error.
 import type { AppInfo, MethodName } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import { edgeSocketPath, publicHostOf } from './api/forwarded';
 import { APP_VERSION, composeServices, type Composed } from './compose';
 import type { CoreBase, CoreDeps } from './deps';
 import { createEvents } from './events';
@@ -22,9 +23,9 @@ import type { CallContext, Clock, Core, CoreOptions } from './types';
 import { openVault, type Vault } from './vault';
 import { chooseProtector } from './vault/choose-protector';
 import { startWebhookListener, type WebhookListener } from './webhooks/listener';
-
 import { createPayRoutes } from './webhooks/pay-routes';
 import { payDeps } from './pay/deps';
+
 export type { Core, CoreOptions, CallContext, KeyProtector, Clock } from './types';
 export type { CoreDeps } from './deps';
 export { APP_VERSION } from './compose';
@@ -107,7 +108,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     const gateways = createGateways({ accounts: store.repos.accounts, vault, sandboxUrl: sandbox?.url ?? null, version: APP_VERSION, ...(options.adapters ? { adapters: options.adapters } : {}) });
     const base: CoreBase = {
       options, store, repos: store.repos, vault, events, gateways, clock, log, info,
-      runtime: { webhookListenerPort: null, webhookListenerError: null },
+      runtime: { webhookListenerPort: null, webhookListenerSocket: null, webhookListenerError: null },
     };
     composed = composeServices(base, o.protector, {
       isOpen: () => !closed,
@@ -179,6 +180,16 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   };
 }
 
+/** Where the listener also takes the tunnel's traffic; null (port only) when the data dir allows no socket. */
+function edgeSocketPathOf(d: CoreDeps): string | null {
+  try {
+    return edgeSocketPath(d.options.dataDir);
+  } catch (err) {
+    d.log('warn', 'webhook listener: no socket entry for the tunnel', { error: err instanceof Error ? err.message : String(err) });
+    return null;
+  }
+}
+
 interface StartContext {
   sandbox: CoreOptions['sandbox'] | null;
   control: ReturnType<typeof sandboxControl> | null;
@@ -208,10 +219,15 @@ async function start(c: Composed, s: StartContext): Promise<WebhookListener | nu
     listener = await startWebhookListener({
       port: d.options.webhookPort ?? 0,
       onDelivery: (delivery) => c.ingest.handle(delivery),
+      api: () => d.api.edge(),
+      socketPath: edgeSocketPathOf(d),
       now: d.clock.now,
       onError: (err) => d.log('warn', 'webhook listener error', { error: err.message }),
+      pay: createPayRoutes(payDeps(d)),
+      publicHost: () => publicHostOf(d.tunnel.status().url),
     });
     d.runtime.webhookListenerPort = listener.port;
+    d.runtime.webhookListenerSocket = listener.socketPath;
   } catch (err) {
     const message = err instanceof AppError ? err.message : 'The webhook listener could not start.';
     d.runtime.webhookListenerError = message;
@@ -223,7 +239,6 @@ async function start(c: Composed, s: StartContext): Promise<WebhookListener | nu
     await d.payments.links.retryPending();
     if (!s.isClosed()) await d.payments.sync.syncAll('start');
   })());
-      pay: createPayRoutes(payDeps(d)),
   // every minute while a link is open (finishing intents left `creating` first)
   d.payments.sync.start();
   s.background.track(d.api.startIfEnabled());

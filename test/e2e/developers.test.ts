@@ -163,6 +163,37 @@ it('the owner switches the API on, creates a token, and the copied curl creates 
   expect(cp.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
 });
 
+it('with the public address up, the panel gives the public base, and the copied curl works through it', { timeout: 120_000 }, async () => {
+  await signInAs(OWNER);
+  // the "URL I run myself" pointing at the edge listener on this computer stands in for the tunnel here
+  const edge = (await pageRpc<{ listener: { url: string | null } }>(page, 'webhooks.deliveries', {})).listener.url;
+  expect(edge).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  await pageRpc(page, 'tunnel.start', { provider: 'own', ownUrl: edge });
+  await goSettings();
+  const dev = page.locator('#developers');
+  await expect.poll(() => dev.getByTestId('api-public-url').textContent(), { timeout: 20_000 }).toBe(edge);
+
+  const form = dev.getByRole('form', { name: 'Create an API token' });
+  await form.getByLabel('Name').fill('Shop via tunnel');
+  await form.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await dev.getByTestId('api-token-secret').textContent()) ?? '';
+  expect(secret).toMatch(/^pdk_api_/);
+  await dev.locator('label.segment', { hasText: 'Public' }).click();
+  await expect.poll(() => dev.getByTestId('api-curl').textContent()).toContain(`${edge}/api/payments/stripe/checkout`);
+  await cardShots('developers-public');
+
+  await dev.getByRole('button', { name: 'Copy curl command' }).click();
+  await expect.poll(copiedText).toContain(`${edge}/api/`);
+  const req = parseCurl(await copiedText());
+  const first = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body.replace('ORD123', 'ORD124') });
+  const created = (await first.json()) as { checkout_url?: string; order_id?: string; id?: string };
+  expect(first.status, JSON.stringify(created)).toBe(201);
+  expect(created.order_id).toBe('ORD124');
+  const status = await fetch(`${edge}/api/payments/stripe/status/${created.id ?? ''}`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(status.status).toBe(200);
+  await pageRpc(page, 'tunnel.stop', {});
+});
+
 it('a staff member sees no Developers panel', { timeout: 60_000 }, async () => {
   await signInAs(STAFF);
   await goSettings();

@@ -18,7 +18,10 @@ const RZP_WEBHOOK_SECRET_2 = 'LeakTestRazorpayHookSecretNew8e7f';
 function scanDir(dir: string): { file: string; bytes: Buffer }[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? scanDir(p) : [{ file: p, bytes: readFileSync(p) }];
+    const st = statSync(p);
+    // the edge listener's socket entry is not a file with contents
+    if (st.isDirectory()) return scanDir(p);
+    return st.isFile() ? [{ file: p, bytes: readFileSync(p) }] : [];
   });
 }
 

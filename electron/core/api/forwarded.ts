@@ -1,15 +1,19 @@
-// Telling tunnel traffic from local traffic, for the merchant API's throttle.
+// Telling tunnel traffic from local traffic, for the merchant API's throttle, and the edge's socket entry.
 //
 // Behind a tunnel every request arrives from this computer, so the socket address says nothing about the
 // client; the tunnel tells who it is in X-Forwarded-For. But a loopback port cannot tell the tunnel from any
-// other local program (any user's), and a header is whatever the sender writes. So the API has two doors:
-// - its loopback port, for the shop's own scripts on this computer: counted by socket address, and any
-//   X-Forwarded-For is ignored, so a local program cannot pick its bucket;
-// - the forwarded entry: a Unix domain socket (a named pipe on Windows) in a 0700 directory of the data dir,
-//   the address a tunnel forwards public /api/ traffic to. Only programs of this OS user can open it, and
-//   they can already read the data dir, so their header is believed. ngrok forwards to such a socket
-//   natively (listenAndForward('unix:<path>'); its own listen() helper does exactly this), and so do the
-//   reverse proxies a merchant runs for "a URL I run myself" (nginx, Caddy, cloudflared).
+// other local program (any user's), and a header is whatever the sender writes. So the API is reached three
+// ways (ApiEntry), and the header is believed only where a tunnel is the likely sender:
+// - 'loopback', the API's own port, for the shop's scripts on this computer: counted by socket address, any
+//   X-Forwarded-For ignored, so a local program cannot pick its bucket;
+// - 'edge-socket', the edge listener's Unix domain socket (a named pipe on Windows) in a 0700 directory of
+//   the data dir, where ngrok forwards (listenAndForward('unix:<path>')). Only programs of this OS user can
+//   open it, and they can already read the data dir, so their header is believed;
+// - 'edge', the edge listener's loopback port, where "a URL I run myself" proxies (nginx, Caddy,
+//   cloudflared) forward and the sandbox delivers. The header is believed only for a request addressed to the
+//   public host: a local program could still forge one, but all it gains is its own bucket for guessing
+//   256-bit tokens, and without it every public client would share one bucket, which a stranger could
+//   exhaust to lock the shop out.
 // Of the header only the LAST hop counts: ngrok (and nginx's $proxy_add_x_forwarded_for) append the
 // address they saw to whatever the client sent, so earlier hops are the client's own choice.
 import { createHash } from 'node:crypto';
@@ -18,9 +22,23 @@ import type { IncomingMessage, Server } from 'node:http';
 import { connect, createServer, isIPv4, isIPv6, type Socket } from 'node:net';
 import { join } from 'node:path';
 
+export type ApiEntry = 'loopback' | 'edge' | 'edge-socket';
+
+/** The host (with any port) of a public base URL, as a request to it names it in Host; null for none. */
+export function publicHostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+}
+
 /** The throttle's bucket for a request: `local:<socket address>` or `remote:<forwarded client>`. */
-export function clientKey(req: IncomingMessage, forwarded: boolean): string {
-  if (!forwarded) return `local:${bucketOf(req.socket.remoteAddress ?? '') ?? 'unknown'}`;
+export function clientKey(req: IncomingMessage, entry: ApiEntry, publicHost: string | null = null): string {
+  const proxied = entry === 'edge-socket'
+    || (entry === 'edge' && publicHost !== null && (req.headers.host ?? '').toLowerCase() === publicHost.toLowerCase());
+  if (!proxied || req.headers['x-forwarded-for'] === undefined) return `local:${bucketOf(req.socket.remoteAddress ?? '') ?? 'unknown'}`;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
   const last = hops[hops.length - 1]?.trim() ?? '';
@@ -62,16 +80,16 @@ function ipv6Groups(a: string): string[] {
 }
 
 /**
- * Where the forwarded entry of a data dir lives: `<dataDir>/run/api-forwarded.sock`, its directory created
- * 0700; on Windows a pipe named after the data dir. null when the path is too long for a Unix socket
- * (about 104 bytes on macOS): the API then has no forwarded entry.
+ * Where the edge listener's socket entry of a data dir lives: `<dataDir>/run/edge.sock`, its directory
+ * created 0700; on Windows a pipe named after the data dir. null when the path is too long for a Unix socket
+ * (about 104 bytes on macOS): the tunnel then forwards to the edge's loopback port.
  */
-export function forwardedEntryPath(dataDir: string): string | null {
+export function edgeSocketPath(dataDir: string): string | null {
   if (process.platform === 'win32') {
-    return `\\\\.\\pipe\\paydesk-api-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+    return `\\\\.\\pipe\\paydesk-edge-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
   }
   const dir = join(dataDir, 'run');
-  const path = join(dir, 'api-forwarded.sock');
+  const path = join(dir, 'edge.sock');
   if (Buffer.byteLength(path) > 100) return null;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);

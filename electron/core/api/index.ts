@@ -1,12 +1,13 @@
-// The merchant HTTP API (for the merchant's own shop or scripts): off by default; switched
-// on in Settings (api.enable), served on its own loopback port (never the webhook listener's, which a
-// tunnel exposes), with bearer tokens an owner creates (shown once, stored hashed, revocable). Public traffic
-// reaches it only through its forwarded entry (forwarded.ts), where the tunnel's client address is believed.
+// The merchant HTTP API (for the merchant's own shop or scripts): off by default; switched on in Settings
+// (api.enable), served on its own loopback port for scripts on this computer and, for the shop's website,
+// under /api/ of the edge listener the tunnel exposes (../webhooks/listener.ts), with bearer tokens an owner
+// creates (shown once, stored hashed, revocable).
 import { z } from 'zod';
 import type { ApiStatus } from '../../../shared/contract';
 import { AppError, invalid } from '../../../shared/errors';
 import type { CoreDeps } from '../deps';
-import { forwardedEntryPath } from './forwarded';
+import type { EdgeApi } from '../webhooks/listener';
+import { publicHostOf } from './forwarded';
 import { startMerchantApiServer, type MerchantApiServer } from './server';
 import { createTokenStore, type TokenStore } from './tokens';
 
@@ -19,6 +20,8 @@ export interface ApiService {
   enable(port: number | undefined): Promise<ApiStatus>;
   disable(): Promise<ApiStatus>;
   tokens: TokenStore;
+  /** the handler for /api/ on the edge listener while the API runs, else null */
+  edge(): EdgeApi | null;
   /** on start: serve when switched on */
   startIfEnabled(): Promise<void>;
   close(): Promise<void>;
@@ -27,16 +30,8 @@ export interface ApiService {
 /** What the merchant API needs of core: the payment services it serves, settings, and the listener's port. */
 export type ApiDeps = Pick<CoreDeps, 'options' | 'repos' | 'gateways' | 'runtime' | 'events' | 'clock' | 'log' | 'payments' | 'refunds'>;
 
-function forwardedPathOf(d: ApiDeps): string | null {
-  try {
-    return forwardedEntryPath(d.options.dataDir);
-  } catch (err) {
-    d.log('warn', 'merchant API: no forwarded entry for a tunnel', { error: err instanceof Error ? err.message : String(err) });
-    return null;
-  }
-}
-
-export function createApiService(d: ApiDeps): ApiService {
+/** `publicUrl`: the public address the tunnel serves the edge under, null while there is none. */
+export function createApiService(d: ApiDeps, publicUrl: () => string | null = () => null): ApiService {
   const tokens = createTokenStore(d.repos.settings, () => d.clock.now());
   let server: MerchantApiServer | null = null;
   let error: string | null = null;
@@ -73,15 +68,16 @@ export function createApiService(d: ApiDeps): ApiService {
       refunds: () => d.refunds,
       accounts: d.repos.accounts,
       idempotency: d.repos.apiIdempotency,
+      rate: d.repos.apiRate,
       audit: d.repos.audit,
       now: () => d.clock.now(),
       gateways: d.gateways,
       log: d.log,
       avoidPort: () => d.runtime.webhookListenerPort,
-      forwardedPath: forwardedPathOf(d),
+      publicHost: () => publicHostOf(publicUrl()),
     });
     error = null;
-    d.log('info', `merchant API listening on ${server.url}${server.forwardedPath ? `; a tunnel forwards to ${server.forwardedPath}` : ''}`);
+    d.log('info', `merchant API listening on ${server.url} and under /api/ of the webhook listener`);
   }
 
   async function stop(): Promise<void> {
@@ -93,6 +89,7 @@ export function createApiService(d: ApiDeps): ApiService {
   return {
     tokens,
     status,
+    edge: () => server?.serveEdge ?? null,
     enable: (port) => serial(async () => {
       const wanted = port ?? config().port ?? 0;
       if (wanted !== 0 && wanted < 1024) throw invalid('port', 'Choose a port between 1024 and 65535 (or 0 for any free port).');

@@ -1,4 +1,5 @@
-// The merchant HTTP API server: plain node:http on 127.0.0.1 (and a forwarded entry for a tunnel).
+// The merchant HTTP API server: plain node:http on 127.0.0.1 for the shop's scripts on this computer, and
+// the same routes served through the edge listener (../webhooks/listener.ts) that the tunnel exposes.
 //
 //   POST /api/payments/stripe/checkout        create a Stripe Checkout Session        (payments:create)  routes-stripe.ts
 //   POST /api/payments/razorpay/orders        create a Razorpay order for Checkout.js (payments:create)  routes-razorpay.ts
@@ -14,10 +15,9 @@
 // entry too (link.created, refund.requested), attributed to "API (<token name>)".
 //
 // After repeated failed authentications a client gets 429 with Retry-After (throttle.ts); clients are told
-// apart by socket address on the loopback port and by the tunnel's X-Forwarded-For on the forwarded entry
-// (forwarded.ts). Slow senders, bodies and connections are bounded by ../http-limits.ts.
+// apart by socket address on the loopback port and by the tunnel's X-Forwarded-For on the edge (forwarded.ts
+// says when that header is believed). Slow senders, bodies and connections are bounded by ../http-limits.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { ApiToken } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import openapi from '../../../docs/openapi.json';
@@ -31,7 +31,7 @@ import type { AccountsRepo } from '../store/repos/accounts';
 import type { ApiIdempotencyRepo } from '../store/repos/api-idempotency';
 import type { AuditRepo } from '../store/repos/audit';
 import { errorAnswer, HttpError, internalAnswer, send } from './errors';
-import { clientKey, listenForwardedEntry, type ForwardedEntry } from './forwarded';
+import { clientKey, type ApiEntry } from './forwarded';
 import { createIdempotency, idempotencyKeyOf, type Answer } from './idempotency';
 import { parseJsonBody } from './link-input';
 import type { Route, RouteDeps } from './route-types';
@@ -39,13 +39,13 @@ import { paymentRoutes } from './routes-payments';
 import { razorpayRoutes } from './routes-razorpay';
 import { stripeRoutes } from './routes-stripe';
 import { hasScope, type TokenStore } from './tokens';
-import { AUTH_THROTTLE, createAuthThrottle, type AuthThrottleOptions } from './throttle';
+import { AUTH_THROTTLE, createAuthThrottle, createRequestLimiter, memoryRateCounters, TOKEN_REQUESTS_PER_MINUTE, type AuthThrottleOptions, type RateCounters } from './throttle';
 
 export interface MerchantApiServer {
   port: number;
   url: string;
-  /** where a tunnel forwards public /api/ traffic (forwarded.ts); null when there is none */
-  forwardedPath: string | null;
+  /** answers a request the edge listener received under /api/ (`entry`: through its port or its socket) */
+  serveEdge(req: IncomingMessage, res: ServerResponse, entry: Exclude<ApiEntry, 'loopback'>): void;
   close(): Promise<void>;
 }
 
@@ -64,12 +64,16 @@ export interface MerchantApiOptions {
   log: Log;
   /** a port the API must never take (the webhook listener's) */
   avoidPort: () => number | null;
-  /** the forwarded entry's path (forwardedEntryPath); null or omitted = loopback port only */
-  forwardedPath?: string | null;
+  /** the host name (with any port) the API is served under publicly, e.g. "shop.ngrok.app"; null = none */
+  publicHost?: () => string | null;
   /** default API_LIMITS (tests shorten them) */
   limits?: Partial<HttpLimits>;
   /** default AUTH_THROTTLE */
   throttle?: Partial<AuthThrottleOptions>;
+  /** where the rate limits count (the store in core); default: in this process */
+  rate?: RateCounters;
+  /** default TOKEN_REQUESTS_PER_MINUTE */
+  requestsPerMinute?: number;
   /** the clock of the throttle, the idempotency keys and stale ages; default Date.now */
   now?: () => number;
 }
@@ -125,11 +129,13 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
   const { log } = opts;
   const now = opts.now ?? Date.now;
   const limits: HttpLimits = { ...API_LIMITS, ...opts.limits };
-  const throttle = createAuthThrottle({ ...AUTH_THROTTLE, ...opts.throttle }, now);
+  const throttleOptions = { ...AUTH_THROTTLE, ...opts.throttle };
+  const counters = opts.rate ?? memoryRateCounters(throttleOptions.maxClients);
+  const throttle = createAuthThrottle(throttleOptions, now, counters);
+  const budget = createRequestLimiter(opts.requestsPerMinute ?? TOKEN_REQUESTS_PER_MINUTE, now, counters);
   const idempotency = opts.idempotency ? createIdempotency(opts.idempotency, now) : null;
   const deps: RouteDeps = { services: opts.services, refunds: () => opts.refunds?.() ?? null, accounts: opts.accounts, gateways: opts.gateways, log, now };
   const routes = merchantRoutes(deps);
-  let entry: ForwardedEntry | null = null;
 
   function audit(token: ApiToken, method: string, route: Route | null, path: string, a: Answer): void {
     if (!opts.audit) return;
@@ -164,6 +170,12 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
   }
 
   async function call(req: IncomingMessage, token: ApiToken, route: Route, params: string[], path: string): Promise<Answer> {
+    const waitS = budget.take(token.id);
+    if (waitS > 0) {
+      req.resume();
+      const perMinute = opts.requestsPerMinute ?? TOKEN_REQUESTS_PER_MINUTE;
+      throw new HttpError(429, 'rate_limited', `This token made more than ${perMinute} requests in a minute. Try again in ${waitS} s.`, undefined, { 'retry-after': String(waitS) });
+    }
     if (route.scope && !hasScope(token, route.scope)) {
       req.resume();
       throw new HttpError(403, 'insufficient_scope', `This token may not do this: it needs the ${route.scope} scope. An owner grants it in Paydesk → Settings → Developers.`, 'scope');
@@ -214,16 +226,23 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     send(res, a.status, a.body, { ...a.headers, ...(a.replayed ? { 'idempotent-replayed': 'true' } : {}) });
   }
 
-  const server = createServer(serverOptions(limits), (req, res) => {
-    const forwarded = entry?.isForwarded(req.socket as Socket) ?? false;
-    // DNS rebinding: only our own loopback names. Forwarded requests carry the shop's public host name, and
-    // no web page can reach the forwarded entry (a socket file), so there is nothing to rebind there.
-    if (!forwarded && !LOOPBACK_HOST.test((req.headers.host ?? '').toLowerCase())) {
+  /** the Host header is one of ours: DNS rebinding cannot make a web page's request look like the shop's */
+  function hostAllowed(req: IncomingMessage, entry: ApiEntry): boolean {
+    // no web page can reach a socket file, so there is nothing to rebind there
+    if (entry === 'edge-socket') return true;
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (LOOPBACK_HOST.test(host)) return true;
+    return entry === 'edge' && host !== '' && host === opts.publicHost?.()?.toLowerCase();
+  }
+
+  function serve(req: IncomingMessage, res: ServerResponse, entry: ApiEntry): void {
+    if (!hostAllowed(req, entry)) {
       req.resume();
-      send(res, 421, { error: { code: 'misdirected', message: 'Use http://127.0.0.1:<port> or http://localhost:<port>.' } });
+      const hint = entry === 'edge' ? 'Use the public address Paydesk shows in Settings → Developers.' : 'Use http://127.0.0.1:<port> or http://localhost:<port>.';
+      send(res, 421, { error: { code: 'misdirected', message: `This API does not answer for host ${JSON.stringify(req.headers.host ?? '')}. ${hint}` } });
       return;
     }
-    const client = clientKey(req, forwarded);
+    const client = clientKey(req, entry, opts.publicHost?.() ?? null);
     const waitMs = throttle.blockedFor(client);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
@@ -238,7 +257,9 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
       const out = a ?? internalAnswer();
       send(res, out.status, out.body, out.headers);
     });
-  });
+  }
+
+  const server = createServer(serverOptions(limits), (req, res) => serve(req, res, 'loopback'));
 
   applyLimits(server, limits);
 
@@ -262,27 +283,20 @@ export async function startMerchantApiServer(opts: MerchantApiOptions): Promise<
     throw new AppError('invalid_input', `Port ${port} is the webhook listener's port. Choose another port for the API.`, { field: 'port' });
   }
   server.on('error', (err) => log('error', 'merchant API server error', { error: err }));
-  if (opts.forwardedPath) {
-    // without it the API still serves this computer; only tunnelled traffic has nowhere to go
-    try {
-      entry = await listenForwardedEntry(server, opts.forwardedPath);
-    } catch (err) {
-      log('warn', 'merchant API: no forwarded entry for a tunnel', { error: err instanceof Error ? err.message : String(err) });
-    }
-  }
   let closing: Promise<void> | null = null;
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    forwardedPath: entry?.path ?? null,
+    serveEdge(req, res, entry) {
+      // the edge's own idle timeout suits webhooks; an API call may wait on a gateway for longer
+      req.socket.setTimeout(limits.idleTimeoutMs);
+      serve(req, res, entry);
+    },
     close() {
-      closing ??= Promise.all([
-        entry?.close(),
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-      ]).then(() => undefined);
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       return closing;
     },
   };

@@ -23,6 +23,7 @@ import { settlementsRepo } from './repos/settlements';
 import { webhookEventsRepo } from './repos/webhook-events';
 import { deliveriesRepo } from './repos/deliveries';
 import { apiIdempotencyRepo } from './repos/api-idempotency';
+import { apiRateRepo } from './repos/api-rate';
 import { callbacksRepo } from './repos/callbacks';
 import { createDurability, type Durability, type DurabilityOptions } from './durability';
 import { sqliteTransact, type Transact } from './transaction';
@@ -52,6 +53,7 @@ export function createRepos(db: Db, now: () => number) {
     reconciliation: reconciliationRepo(db),
     reportViews: reportViewsRepo(db),
     apiIdempotency: apiIdempotencyRepo(db),
+    apiRate: apiRateRepo(db),
     callbacks: callbacksRepo(db),
   };
 }

@@ -43,6 +43,8 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BAC
 export interface TunnelManagerOptions {
   /** port of the local webhook listener; null when it is not running */
   getPort: () => number | null;
+  /** the listener's socket entry, which a provider that can should forward to; null or omitted = the port */
+  getSocket?: () => string | null;
   emit?: (event: 'tunnel.changed', payload: TunnelStatus) => void;
   clock?: { now(): number };
   timers?: Timers;
@@ -121,7 +123,7 @@ export function createTunnelManager(opts: TunnelManagerOptions): TunnelManager {
       }, startTimeoutMs);
     });
     try {
-      const started = Promise.resolve().then(() => p.start({ port }, ac.signal));
+      const started = Promise.resolve().then(() => p.start({ port, socketPath: opts.getSocket?.() ?? null }, ac.signal));
       started.catch(() => { /* handled by the race; avoids an unhandled rejection after the deadline */ });
       const { url } = await Promise.race([started, timedOut]);
       return { url };

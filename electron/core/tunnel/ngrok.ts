@@ -1,7 +1,7 @@
 // The ngrok provider, through the official @ngrok/ngrok package (its native binary ships in the
 // registry package; nothing is downloaded at install or run time). One session and one HTTP
-// listener forwarding to the local webhook listener on 127.0.0.1. The authtoken and the optional
-// reserved domain are read from the vault through an injected accessor at every start, and never
+// listener forwarding to the local webhook listener (its socket entry, else its port on 127.0.0.1). The
+// authtoken and the optional reserved domain are read from the vault through an injected accessor at every start, and never
 // logged: ngrok's own auth errors echo the token back, so every message is redacted.
 import { TunnelError, redact, normalizeBaseUrl, type TunnelCloseInfo, type TunnelProvider, type TunnelStartOptions } from './provider';
 
@@ -46,6 +46,18 @@ export interface NgrokProviderOptions {
   /** bound on closing the session (offline, close is an RPC that may hang); default 3000 ms */
   closeTimeoutMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/**
+ * Where ngrok forwards: the listener's socket entry when it has one (so the client address ngrok reports is
+ * believed, ../api/forwarded.ts), else its loopback port.
+ */
+export function forwardTarget(opts: TunnelStartOptions): string {
+  const socket = opts.socketPath;
+  if (!socket) return `http://127.0.0.1:${opts.port}`;
+  // ngrok names a Windows pipe pipe://./<name>, a Unix socket unix:<path>
+  const pipe = /^\\\\\.\\pipe\\(.+)$/.exec(socket);
+  return pipe ? `pipe://./${pipe[1]}` : `unix:${socket}`;
 }
 
 const defaultLoadSdk = async (): Promise<NgrokSdk> => {
@@ -169,7 +181,7 @@ export function createNgrokProvider(opts: NgrokProviderOptions): TunnelProvider 
         s = await builder.connect();
         let ep = s.httpEndpoint().metadata('paydesk webhooks');
         if (domain) ep = ep.domain(domain);
-        l = await ep.listenAndForward(`http://127.0.0.1:${startOpts.port}`);
+        l = await ep.listenAndForward(forwardTarget(startOpts));
         const url = l.url();
         if (!url) throw new TunnelError('unknown', 'ngrok opened the tunnel but gave no URL.');
         return normalizeBaseUrl(url);

@@ -7,6 +7,8 @@ export type TunnelProviderKind = 'ngrok' | 'own';
 export interface TunnelStartOptions {
   /** port of the local webhook listener on 127.0.0.1 */
   port: number;
+  /** the listener's socket file (or Windows pipe), where the client address a tunnel reports is believed */
+  socketPath?: string | null;
 }
 
 export interface TunnelCloseInfo {

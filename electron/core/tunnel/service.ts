@@ -45,6 +45,8 @@ type WebhooksEventName = Extract<EventName, 'tunnel.changed' | 'webhooks.changed
 export interface TunnelServiceDeps {
   /** port of the local webhook listener (electron/core/webhooks/listener.ts); null when not running */
   getListenerPort: () => number | null;
+  /** the listener's socket entry (../api/forwarded.ts), where ngrok forwards when there is one */
+  getListenerSocket?: () => string | null;
   vault: TunnelVault;
   accounts: () => WebhookAccount[] | Promise<WebhookAccount[]>;
   /** the webhook port of a gateway's adapter: how its webhooks are set up */
@@ -130,6 +132,7 @@ export function createTunnelService(d: TunnelServiceDeps): TunnelService {
 
   const manager: TunnelManager = createTunnelManager({
     getPort: d.getListenerPort,
+    getSocket: d.getListenerSocket,
     emit: (name, payload) => d.emit(name, payload),
     clock,
     timers: d.timers,

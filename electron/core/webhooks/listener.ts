@@ -1,17 +1,22 @@
-// The webhook listener: plain node:http on 127.0.0.1. It only routes, bounds and reads the raw body;
-// verification and storage are ingest.ts's job (passed in as onDelivery).
+// The edge listener: plain node:http on 127.0.0.1, and on a socket file (../api/forwarded.ts) where ngrok
+// forwards. It is what the tunnel exposes, so it routes three prefixes and nothing else; the console has its
+// own port and is never reachable here.
 //
 //   POST /webhooks/stripe/<accountId>     POST /webhooks/razorpay/<accountId>
-//   GET  /pay/done, /pay/cancelled        where a hosted checkout sends the customer back (return-pages.ts)
+//   GET  /pay/done, /pay/cancelled        where a hosted checkout sends the customer back
+//   GET  /pay/<id>, POST /pay/<id>/verify a Razorpay Order's pay page and its return (pay-routes.ts)
+//   /api/…                                the merchant API (../api/server.ts), 503 while it is switched off
 //
-// 404 for any other path, 405 (Allow: POST) for another method, 413 beyond maxBodyBytes (reading stops).
-// Slow senders, bodies and connections are bounded by the shared limits of ../http-limits.ts.
+// Webhooks: this file only routes, bounds and reads the raw body; verification and storage are ingest.ts's
+// job (passed in as onDelivery). 405 (Allow: POST) for another method, 413 beyond maxBodyBytes (reading
+// stops), 404 for any other path. Slow senders, bodies and connections are bounded by ../http-limits.ts.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { AppError } from '../../../shared/errors';
 import { GATEWAYS, type Gateway } from '../../../shared/gateways';
+import { clientKey, listenForwardedEntry, type ApiEntry, type ForwardedEntry } from '../api/forwarded';
 import { applyLimits, BodyTooLargeError, closeAfterResponse, readBody, serverOptions, type HttpLimits } from '../http-limits';
-import { RETURN_PATH, sendReturnPage } from './return-pages';
+import { createPayRoutes, type PayRoutes } from './pay-routes';
 
 export interface WebhookDelivery {
   gateway: Gateway;
@@ -55,12 +60,25 @@ export interface WebhookListenerOptions {
   now?: () => number;
   /** called for errors of the listener itself (never with a body or headers) */
   onError?: (err: Error) => void;
+  /** what answers under /pay/ (pay-routes.ts); default: the return pages only */
+  pay?: PayRoutes;
+  /** the merchant API while it is switched on, else null */
+  api?: () => EdgeApi | null;
+  /** a socket file (or Windows pipe) to listen on as well, for the tunnel; null = the port only */
+  socketPath?: string | null;
+  /** the public host (with any port) the tunnel serves the edge under; null while there is none */
+  publicHost?: () => string | null;
 }
+
+/** The merchant API's handler for a request that reached the edge. */
+export type EdgeApi = (req: IncomingMessage, res: ServerResponse, entry: Exclude<ApiEntry, 'loopback'>) => void;
 
 export interface WebhookListener {
   readonly port: number;
   /** http://127.0.0.1:<port> */
   readonly url: string;
+  /** where the socket entry listens; null when there is none */
+  readonly socketPath: string | null;
   urlFor(gateway: Gateway, accountId: string): string;
   close(): Promise<void>;
 }
@@ -93,21 +111,35 @@ async function suggestPort(port: number, host: string): Promise<number | null> {
   return null;
 }
 
+/** Without its socket the edge still serves the port: the tunnel then forwards there. */
+async function listenSocket(server: Server, path: string, onError: ((err: Error) => void) | undefined): Promise<ForwardedEntry | null> {
+  try {
+    return await listenForwardedEntry(server, path);
+  } catch (err) {
+    onError?.(err instanceof Error ? err : new Error(String(err)));
+    return null;
+  }
+}
+
 export async function startWebhookListener(opts: WebhookListenerOptions): Promise<WebhookListener> {
   const host = opts.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new AppError('invalid_input', 'The webhook listener binds 127.0.0.1 only', { field: 'host' });
   const limits: ListenerLimits = { ...DEFAULT_LISTENER_LIMITS, ...opts.limits };
   const now = opts.now ?? Date.now;
+  const pay = opts.pay ?? createPayRoutes();
+  let socketEntry: ForwardedEntry | null = null;
 
   const server: Server = createServer(serverOptions(limits), (req, res) => handle(req, res));
   const limited = applyLimits(server, limits);
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const [path = '/', query = ''] = (req.url ?? '/').split('?');
-    const page = RETURN_PATH.exec(path);
-    if (page && (req.method === 'GET' || req.method === 'HEAD')) {
-      req.resume();
-      sendReturnPage(res, page[1] as string, new URLSearchParams(query), req.method === 'HEAD');
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/pay/')) {
+      pay(req, res, clientKey(req, entryOf(req), opts.publicHost?.() ?? null));
+      return;
+    }
+    if (path === '/api' || path.startsWith('/api/')) {
+      serveApi(req, res);
       return;
     }
     const m = ROUTE.exec(path);
@@ -131,6 +163,18 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
         send(res, 413, { error: 'payload_too_large', limitBytes: limits.maxBodyBytes });
       },
     );
+  }
+
+  const entryOf = (req: IncomingMessage): Exclude<ApiEntry, 'loopback'> => (socketEntry?.isForwarded(req.socket as Socket) ? 'edge-socket' : 'edge');
+
+  function serveApi(req: IncomingMessage, res: ServerResponse): void {
+    const api = opts.api?.() ?? null;
+    if (api) {
+      api(req, res, entryOf(req));
+      return;
+    }
+    req.resume();
+    send(res, 503, { error: { code: 'api_off', message: "The shop's API is switched off. An owner switches it on in Paydesk → Settings → Developers." } });
   }
 
   function deliver(res: ServerResponse, delivery: WebhookDelivery): void {
@@ -186,13 +230,16 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const url = `http://${host}:${port}`;
+  socketEntry = opts.socketPath ? await listenSocket(server, opts.socketPath, opts.onError) : null;
   let closing: Promise<void> | null = null;
   return {
     port,
     url,
+    socketPath: socketEntry?.path ?? null,
     urlFor: (gateway, accountId) => `${url}/webhooks/${gateway}/${encodeURIComponent(accountId)}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        void socketEntry?.close();
         server.close(() => resolve());
         server.closeIdleConnections();
         // in-flight requests get a moment to finish; then everything goes

@@ -16,6 +16,7 @@ import { migration as m011 } from './011-orders-attempts';
 import { migration as m012 } from './012-api-idempotency';
 import { migration as m013 } from './013-manual-payouts';
 import { migration as m014 } from './014-callback-outbox';
+import { migration as m015 } from './015-api-rate';
 
 export type { Migration } from './types';
 
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   m012,
   m013,
   m014,
+  m015,
 ];

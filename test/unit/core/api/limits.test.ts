@@ -1,5 +1,6 @@
 // The merchant API's limits: slow senders are cut at the right deadline, connections beyond the cap
-// (through either door) are closed while the open ones keep working, and a body over the cap gets 413.
+// (through every door: the API's port, the edge's port and socket) are closed while the open ones keep
+// working, and a body over the cap gets 413.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpLimits } from '../../../../electron/core/http-limits';
 import { dribbleBody, dribbleHeaders, exchange, holdConnections, open, timerThatFired, whenClosed } from '../../../fixtures/http-limits';
@@ -40,20 +41,21 @@ describe('merchant API limits', () => {
     expect(closed.received).toBe('');
   });
 
-  it('the same deadlines hold on the forwarded entry', async () => {
-    const { api, token } = await start(BODY_FIRST);
-    const closed = await dribbleBody({ path: api.forwardedPath! }, checkoutHead(token, 1000));
+  it('the same deadlines hold on the edge socket entry the tunnel forwards to', async () => {
+    const { edge, token } = await start(BODY_FIRST);
+    const closed = await dribbleBody({ path: edge.socketPath! }, checkoutHead(token, 1000));
     expect(timerThatFired(closed.afterMs, BODY_FIRST), `closed after ${closed.afterMs} ms`).toBe('body');
   });
 
-  it('closes a connection beyond the cap at once, through either door; the open ones keep working', async () => {
-    const { api, token } = await start({ maxConnections: 3, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 10_000 });
+  it('closes a connection beyond the cap at once, through every door; the open ones keep working', async () => {
+    const { api, edge, token } = await start({ maxConnections: 3, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 10_000 });
     const req = statusRequest(token);
     const held = [
-      ...(await holdConnections({ port: api.port }, 2, req)),
-      ...(await holdConnections({ path: api.forwardedPath! }, 1, req)),
+      ...(await holdConnections({ port: api.port }, 3, req)),
+      ...(await holdConnections({ port: edge.port }, 2, req)),
+      ...(await holdConnections({ path: edge.socketPath! }, 1, req)),
     ];
-    for (const target of [{ port: api.port }, { path: api.forwardedPath! }]) {
+    for (const target of [{ port: api.port }, { port: edge.port }, { path: edge.socketPath! }]) {
       const extra = await open(target);
       const refused = await whenClosed(extra, Date.now());
       expect(refused.afterMs).toBeLessThan(1_000);

@@ -1,5 +1,6 @@
 // The merchant API server on real sockets with payments stubbed: an authorized status check finds nothing
-// (404), and nothing else is reachable. For the throttle and limits tests.
+// (404), and nothing else is reachable. Served on its own port and under /api/ of an edge listener (port and
+// socket entry) with the same limits, as core wires them. For the throttle and limits tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { startMerchantApiServer, type MerchantApiOptions, type MerchantApiServer
 import { createTokenStore } from '../../../../electron/core/api/tokens';
 import type { Gateways } from '../../../../electron/core/gateways';
 import type { PaymentServices } from '../../../../electron/core/handlers/payments';
+import { startWebhookListener, type WebhookListener } from '../../../../electron/core/webhooks/listener';
 import type { AccountsRepo } from '../../../../electron/core/store/repos/accounts';
 import type { SettingsRepo } from '../../../../electron/core/store/repos/settings';
 
@@ -22,12 +24,14 @@ const memorySettings = (): SettingsRepo => {
 
 export interface StubApi {
   api: MerchantApiServer;
+  /** the edge listener in front of it, with a socket entry */
+  edge: WebhookListener;
   /** a valid bearer token */
   token: string;
   close(): Promise<void>;
 }
 
-export async function startStubApi(opts: Pick<MerchantApiOptions, 'limits' | 'throttle' | 'now'> = {}): Promise<StubApi> {
+export async function startStubApi(opts: Pick<MerchantApiOptions, 'limits' | 'throttle' | 'now' | 'publicHost' | 'rate' | 'requestsPerMinute'> = {}): Promise<StubApi> {
   const dir = mkdtempSync(join(tmpdir(), 'paydesk-api-'));
   const tokens = createTokenStore(memorySettings(), opts.now ?? Date.now);
   const token = tokens.create('shop', 'test').secret;
@@ -39,14 +43,21 @@ export async function startStubApi(opts: Pick<MerchantApiOptions, 'limits' | 'th
     gateways: {} as Gateways,
     log: () => undefined,
     avoidPort: () => null,
-    forwardedPath: join(dir, 'api.sock'),
     ...opts,
+  });
+  const edge = await startWebhookListener({
+    port: 0,
+    onDelivery: () => ({ status: 404 }),
+    api: () => api.serveEdge,
+    socketPath: join(dir, 'edge.sock'),
+    limits: opts.limits,
   });
   return {
     api,
+    edge,
     token,
     async close() {
-      await api.close();
+      await Promise.all([api.close(), edge.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,11 +11,13 @@ import { startStubApi, type StubApi } from './stub-api';
 let clock = 1_700_000_000_000;
 let stub: StubApi;
 let api: MerchantApiServer;
+let edge: StubApi['edge'];
 let good: string;
 
 beforeAll(async () => {
   stub = await startStubApi({ now: () => clock });
   api = stub.api;
+  edge = stub.edge;
   good = stub.token;
 });
 afterAll(async () => {
@@ -28,12 +30,12 @@ beforeEach(() => {
 
 interface Answer { status: number; retryAfter: string | undefined }
 
-/** GET a status through the loopback port, or (with `via: 'tunnel'`) through the forwarded entry */
+/** GET a status through the API's loopback port, or (with `via: 'tunnel'`) through the edge's socket entry */
 function status(token: string, opts: { via?: 'local' | 'tunnel'; xff?: string } = {}): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (opts.xff !== undefined) headers['x-forwarded-for'] = opts.xff;
   const where = opts.via === 'tunnel'
-    ? { socketPath: api.forwardedPath!, headers: { ...headers, host: 'shop.ngrok.app' } }
+    ? { socketPath: edge.socketPath!, headers: { ...headers, host: 'shop.ngrok.app' } }
     : { host: '127.0.0.1', port: api.port, headers };
   return new Promise((resolve, reject) => {
     const req = request({ ...where, path: '/api/payments/stripe/status/pi_123', agent: false }, (res) => {
@@ -56,7 +58,7 @@ async function failTimes(n: number, opts: { via?: 'local' | 'tunnel'; xff?: (i: 
 
 describe('merchant API: failed-auth throttle', () => {
   it('after 10 bad tokens from one tunnelled client: 429 with Retry-After, even for the right token; another client is unaffected', async () => {
-    expect(api.forwardedPath).toMatch(/api\.sock$/);
+    expect(edge.socketPath).toMatch(/edge\.sock$/);
     await failTimes(10, { via: 'tunnel', xff: () => '203.0.113.9' });
     const blocked = await status(bad, { via: 'tunnel', xff: '203.0.113.9' });
     expect(blocked.status).toBe(429);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, createTunnelManager, DEFAULT_BACKOFF } from '../../../../electron/core/tunnel/manager';
-import { classifyNgrokError, createNgrokProvider, type NgrokSdk } from '../../../../electron/core/tunnel/ngrok';
+import { classifyNgrokError, createNgrokProvider, forwardTarget, type NgrokSdk } from '../../../../electron/core/tunnel/ngrok';
 import { TunnelError, type TunnelCloseInfo, type TunnelProvider } from '../../../../electron/core/tunnel/provider';
 import type { TunnelStatus } from '../../../../shared/contract';
 
@@ -280,6 +280,29 @@ describe('ngrok errors', () => {
     expect(manager.status().state).toBe('connecting');
     expect(manager.status().error).toMatch(/dropped/);
     expect(closed).toEqual(['listener', 'session']);
+    await manager.stop();
+  });
+});
+
+describe('where ngrok forwards', () => {
+  it("to the edge's socket entry when it has one (unix:<path>, or pipe:// on Windows), else its port", () => {
+    expect(forwardTarget({ port: 5555 })).toBe('http://127.0.0.1:5555');
+    expect(forwardTarget({ port: 5555, socketPath: null })).toBe('http://127.0.0.1:5555');
+    expect(forwardTarget({ port: 5555, socketPath: '/data/run/edge.sock' })).toBe('unix:/data/run/edge.sock');
+    expect(forwardTarget({ port: 5555, socketPath: '\\\\.\\pipe\\paydesk-edge-0123' })).toBe('pipe://./paydesk-edge-0123');
+  });
+
+  it('the manager hands the provider the socket it is given', async () => {
+    const seen: Array<{ port: number; socketPath?: string | null }> = [];
+    const provider: TunnelProvider = {
+      kind: 'own',
+      start: async (o) => { seen.push(o); return { url: 'https://shop.example.com' }; },
+      stop: async () => undefined,
+      onClose: () => () => undefined,
+    };
+    const manager = createTunnelManager({ getPort: () => 7, getSocket: () => '/d/run/edge.sock' });
+    await manager.start(provider);
+    expect(seen).toEqual([{ port: 7, socketPath: '/d/run/edge.sock' }]);
     await manager.stop();
   });
 });
