@@ -13,11 +13,13 @@ const SLOW_UNIT = [
   // whole flows through a real core against the sandbox, seconds per file (scrypt, backups, CLI processes)
   'test/unit/core/backup/*.test.ts',
   'test/unit/core/refunds/*.test.ts',
-  'test/unit/core/{accounts,operators}.test.ts',
+  'test/unit/core/{accounts,operators,accounts-return-pages}.test.ts',
   'test/unit/core/payments/{links,search,sync}.test.ts',
   'test/unit/core/reports/{summary,settlements}.test.ts',
   'test/unit/core/api/{merchant-api,merchant-api-semantics,openapi,razorpay-verify}.test.ts',
   'test/unit/core/tunnel/stripe-endpoint.test.ts',
+  // each starts its own PostgreSQL cluster (initdb + pg_ctl), some a child process too
+  'test/migrations/pg-*.test.ts',
 ];
 
 export default defineConfig({
