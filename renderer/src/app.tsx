@@ -4,8 +4,8 @@ import { Suspense, useCallback, useEffect, useRef, useState, type RefObject } fr
 import { useRpcQuery } from './api/hooks';
 import { ApiError } from './api/errors';
 import { Banner, Icon, Toaster } from './components';
-import { useRoute, type Screen } from './router';
-import { SCREEN_VIEWS, ScreenBoundary } from './screen-views';
+import { parseHash, useRoute, type Screen } from './router';
+import { SCREEN_VIEWS, ScreenBoundary, useScreenCode } from './screen-views';
 import { ShortcutHelp, useShortcuts } from './shortcuts';
 import { Sidebar, useSidebarCollapsed } from './sidebar';
 import { useAccountsView } from './state/accounts-view';
@@ -27,11 +27,14 @@ export function App() {
   // up the screen's own first request, which leaves the moment the list answers
   const accounts = useRpcQuery('accounts.list', {});
   const connection = useUi((s) => s.connection);
+  // ...and for the code of the screen it opens on (screen-views.tsx useScreenCode says why)
+  const [firstScreen] = useState(() => parseHash(window.location.hash).screen);
+  const firstScreenCode = useScreenCode(firstScreen);
 
   let body;
   if (connection === 'session-ended') body = <SessionEndedScreen />;
   else if (info.data?.startupError) body = <StartupErrorScreen error={info.data.startupError} info={info.data} onRetry={() => void info.refetch()} />;
-  else if (info.data && !accounts.isPending) body = <DeskGate><Shell /></DeskGate>;
+  else if (info.data && !accounts.isPending && firstScreenCode) body = <DeskGate><Shell /></DeskGate>;
   else if (info.error) body = <OfflineScreen error={info.error} retrying={info.isFetching} onRetry={() => void info.refetch()} />;
   else body = <SplashScreen />;
 

@@ -3,7 +3,7 @@
 // once, alongside the shell's first requests; another screen's code loads when its link is pointed at or
 // focused in the sidebar (app.tsx), or when it is opened.
 // Add a screen: a folder in screens/, a row in nav.ts, a row here.
-import { Component, createElement, lazy, type ComponentType, type ReactNode } from 'react';
+import { Component, createElement, lazy, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Banner, Button } from './components';
 import type { QueryClient } from '@tanstack/react-query';
 import type { Transport } from './api/transport';
@@ -18,6 +18,8 @@ interface ScreenView {
   Component: ScreenComponent;
   /** starts loading the code (once); resolves when it is ready */
   preload(): Promise<unknown>;
+  /** the code is here: the screen renders without suspending */
+  isLoaded(): boolean;
 }
 
 function lazyScreen(load: () => Promise<ScreenComponent>): ScreenView {
@@ -34,7 +36,7 @@ function lazyScreen(load: () => Promise<ScreenComponent>): ScreenView {
   const Lazy = lazy(() => preload().then((c) => ({ default: c })));
   // once the code is here, render the screen itself: no extra suspended render for a preloaded screen
   const Component: ScreenComponent = (props) => createElement(loaded ?? Lazy, props);
-  return { Component, preload };
+  return { Component, preload, isLoaded: () => loaded !== null };
 }
 
 const VIEWS: Record<Screen, ScreenView> = {
@@ -66,6 +68,27 @@ export function prefetchScreenData(screen: Screen, client: QueryClient, t: Trans
 /** Starts loading one screen's code (errors surface when the screen renders). */
 export function preloadScreen(screen: Screen): void {
   VIEWS[screen].preload().catch(() => {});
+}
+
+/**
+ * True once the screen's code is here (or could not be loaded: the screen's boundary says so). The shell's
+ * first render waits for it: a screen that suspends after its fallback has been painted is revealed no
+ * sooner than 300 ms later (React throttles Suspense reveals), which at first paint costs more than the
+ * wait for the chunk itself, already on its way since boot.ts.
+ */
+export function useScreenCode(screen: Screen): boolean {
+  const view = VIEWS[screen];
+  const [settled, setSettled] = useState(view.isLoaded);
+  useEffect(() => {
+    if (settled) return;
+    let live = true;
+    const done = () => live && setSettled(true);
+    view.preload().then(done, done);
+    return () => {
+      live = false;
+    };
+  }, [view, settled]);
+  return settled || view.isLoaded();
 }
 
 /**

@@ -5,6 +5,8 @@
 //   first RPC  that request, sent -> answered (network + core)
 //   render     answered -> the first data element is in the DOM
 // Install `watchFirstData(context, selector)` before the page loads; read `pageTiming(page, rpcs)` after.
+// The page itself reports the first data through a binding: a Playwright locator or waitForFunction would
+// inject its script into the page while it starts, and that evaluation lands on the measured path.
 import type { BrowserContext, Page } from 'playwright-core';
 
 export interface PageTiming {
@@ -18,18 +20,32 @@ export interface PageTiming {
   rpcName: string;
 }
 
-/** Records (in the page) when an element matching `selector` first appears: window.__benchFirstData. */
-export async function watchFirstData(context: BrowserContext, selector: string): Promise<void> {
+/**
+ * Records (in the page) when an element matching `selector` first appears (window.__benchFirstData) and
+ * returns `firstData(timeoutMs)`, which resolves with that moment as wall-clock ms (Date.now() terms).
+ */
+export async function watchFirstData(context: BrowserContext, selector: string): Promise<(timeoutMs?: number) => Promise<number>> {
+  let report: (epochMs: number) => void = () => {};
+  const seen = new Promise<number>((resolve) => (report = resolve));
+  await context.exposeBinding('__benchSeen', (_source, epochMs: number) => report(epochMs));
   await context.addInitScript(`(() => {
     const sel = ${JSON.stringify(selector)};
     const seen = () => {
       if (window.__benchFirstData !== undefined || !document.querySelector(sel)) return;
       window.__benchFirstData = performance.now();
       obs.disconnect();
+      window.__benchSeen(performance.timeOrigin + window.__benchFirstData);
     };
     const obs = new MutationObserver(seen);
     obs.observe(document, { subtree: true, childList: true });
   })()`);
+  return (timeoutMs = 30_000) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`bench: no ${selector} within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    return Promise.race([seen, timeout]).finally(() => clearTimeout(timer));
+  };
 }
 
 /** The breakdown; `rpcs` names the data requests to pick from (the last one answered before the first data). */

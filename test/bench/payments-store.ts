@@ -1,11 +1,13 @@
 // The bench store shared by bench:payments and bench:start: BENCH_ROWS payments (default 100,000) over about a
 // year under two test-mode bench accounts, written by direct SQL inserts following migration 002 (the FTS
 // triggers index them as the app's own inserts would). Deterministic (a seeded PRNG): every run builds the same
-// store. `prepareStore` makes the schema by starting the built browser host once on the empty data dir.
+// store. `prepareStore` makes the schema by starting the built browser host (BENCH_HOST's when set) once on
+// the empty data dir.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TOKEN_HEADER, TOKEN_PARAM } from '../../shared/browser-auth';
 import { startHost, type Host } from '../e2e/fixtures';
+import { BENCH_HOST, spawnHost, stopHost } from './bench-host';
 
 /** payments in the bench store (BENCH_ROWS, default 100,000) */
 export const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -105,7 +107,7 @@ export function fill(dataDir: string, rows = ROWS): void {
 }
 
 /** Resolves once the host answers an RPC (core is up), so nothing measured waits for its start. */
-export async function coreReady(host: Host): Promise<void> {
+export async function coreReady(host: Pick<Host, 'url'>): Promise<void> {
   const url = new URL(host.url);
   const res = await fetch(`${url.origin}/rpc/system.ping`, {
     method: 'POST',
@@ -117,9 +119,16 @@ export async function coreReady(host: Host): Promise<void> {
 
 /** A data dir at the latest migration with `rows` payments: the host creates the schema, then `fill`. */
 export async function prepareStore(dataDir: string, rows = ROWS): Promise<void> {
-  const host = await startHost({ dataDir, sandbox: false });
-  await coreReady(host);
-  await host.stop();
+  // BENCH_HOST's build makes the schema it knows (a newer build's migrations would lock an older one out)
+  if (BENCH_HOST) {
+    const h = await spawnHost(dataDir, ['--sandbox', 'off']);
+    await coreReady(h);
+    await stopHost(h.proc);
+  } else {
+    const host = await startHost({ dataDir, sandbox: false });
+    await coreReady(host);
+    await host.stop();
+  }
   const t0 = Date.now();
   fill(dataDir, rows);
   console.log(`filled ${rows.toLocaleString()} payments in ${((Date.now() - t0) / 1000).toFixed(1)} s (${dataDir})`);

@@ -3,7 +3,8 @@
 // 1. Builds the bench store (payments-store.ts, shared with bench:start): BENCH_ROWS payments under two test
 //    accounts, by direct SQL inserts into a data dir the built host has just created.
 // 2. Starts the host again on that data dir and measures in Debian Chromium (playwright-core):
-//    - first rows: page load of #/payments until the first table row is in the DOM (median of 5 cold loads);
+//    - first rows: page load of #/payments until the first table row is in the DOM (median of 5 cold loads;
+//      the page reports the moment itself, page-timing.ts);
 //    - filter: a change of the status/gateway/date filters until the table shows the new first row and count
 //      (p95 of BENCH_RUNS, every run a combination not asked before, so each one goes to core);
 //    - search: a search submitted (Enter) until the same (p95 of BENCH_RUNS distinct terms).
@@ -15,13 +16,15 @@
 // Targets: first rows <= 400 ms; filter and search p95 under 100 ms. Not part of npm test.
 // Needs a current build (built.ts): `npm run build` first, or BENCH_BUILD=1.
 // Env: BENCH_ROWS (default 100000), BENCH_RUNS (default 20), BENCH_KEEP=1 keeps the data dir,
-// BENCH_DATA_DIR=<dir> reuses a kept store.
+// BENCH_DATA_DIR=<dir> reuses a kept store, BENCH_HOST=<another build's browser-host.cjs> measures that
+// build (bench-host.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startHost } from '../e2e/fixtures';
+import { BENCH_HOST, spawnHost, stopHost } from './bench-host';
 import { requireCurrentBuild } from './built';
 import { describeTimings, loadAverage, pageTiming, watchFirstData, type PageTiming } from './page-timing';
 import { DB_FILE, FIRST, LAST, ROWS, coreReady, prepareStore } from './payments-store';
@@ -175,15 +178,22 @@ function filterWalk(n: number): { label: 'Status' | 'Gateway' | 'Date'; value: s
   return out;
 }
 
+/** the built host on `dataDir` without the embedded sandbox: BENCH_HOST's when set, else the e2e fixture's */
+async function startBenchHost(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  if (!BENCH_HOST) return startHost({ dataDir, sandbox: false });
+  const h = await spawnHost(dataDir, ['--sandbox', 'off']);
+  return { url: h.url, stop: () => stopHost(h.proc) };
+}
+
 async function main() {
-  requireCurrentBuild();
+  if (!BENCH_HOST) requireCurrentBuild();
   // BENCH_DATA_DIR: reuse a store a previous run kept (BENCH_KEEP=1) instead of filling a new one
   const reuse = process.env.BENCH_DATA_DIR;
   const dataDir = reuse ?? mkdtempSync(join(tmpdir(), 'paydesk-bench-payments-'));
   const keep = process.env.BENCH_KEEP === '1' || reuse !== undefined;
   if (!reuse) await prepareStore(dataDir);
   const o = oracle(dataDir);
-  const host = await startHost({ dataDir, sandbox: false });
+  const host = await startBenchHost(dataDir);
   await coreReady(host); // the page loads measure the screen, not the host's start (bench:start does)
   const browser = await launchBrowser();
   try {
@@ -192,12 +202,11 @@ async function main() {
     const timings: PageTiming[] = [];
     for (let i = 0; i < 5; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
-      await watchFirstData(context, '.pay-row');
+      const firstData = await watchFirstData(context, '.pay-row');
       const page = await context.newPage();
       const start = Date.now();
       await page.goto(`${host.url}#/payments`);
-      await page.locator('.pay-row').first().waitFor({ timeout: 30_000 });
-      loads.push(Date.now() - start);
+      loads.push((await firstData()) - start);
       timings.push(await pageTiming(page, ['payments.list']));
       await context.close();
     }

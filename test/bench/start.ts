@@ -13,19 +13,17 @@
 // Needs a current build (built.ts): `npm run build` first, or BENCH_BUILD=1.
 // Env: BENCH_RUNS (default 5), BENCH_ROWS (default 100000), BENCH_DATA_DIR=<dir> reuses a kept store,
 // BENCH_KEEP=1 keeps it, BENCH_HOST=<path of another build's browser-host.cjs> measures that build instead.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ROOT, launchBrowser } from '../e2e/fixtures';
+import { launchBrowser } from '../e2e/fixtures';
+import { BENCH_HOST, spawnHost, stopHost } from './bench-host';
 import { requireCurrentBuild } from './built';
 import { describeTimings, loadAverage, median, pageTiming, watchFirstData, type PageTiming } from './page-timing';
 import { ROWS, prepareStore } from './payments-store';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
-/** BENCH_HOST: another build's browser-host.cjs to compare with (its renderer next to it, as the host finds it) */
-const HOST = process.env.BENCH_HOST || join(ROOT, 'dist', 'electron', 'browser-host.cjs');
 /** the Overview with its data: the latest payments, or the first steps when there are none */
 const FIRST_DATA = '.ov-recent-row, #get-started';
 
@@ -37,51 +35,17 @@ interface Run {
   page: PageTiming;
 }
 
-/** Spawns the host on `dataDir`, resolves with it and its address once it prints "Paydesk running at". */
-function spawnHost(dataDir: string): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
-  delete env.NODE_ENV; // as `npm run host` runs it
-  const proc = spawn(process.execPath, [HOST, '--port', '0', '--data-dir', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bench: the host did not print its address within 60 s:\n${out}`)), 60_000);
-    proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /Paydesk running at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1]!, output: () => out });
-      }
-    });
-    proc.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`bench: the host exited (${code}) before it was ready:\n${out}`));
-    });
-  });
-}
-
-async function stopHost(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  proc.kill('SIGTERM');
-  const t = setTimeout(() => proc.kill('SIGKILL'), 8000);
-  await exited;
-  clearTimeout(t);
-}
-
 async function once(browser: Browser, dataDir: string): Promise<Run> {
   // the browser is up and a tab is ready, as the merchant's would be; the clock starts at the spawn
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
-  await watchFirstData(context, FIRST_DATA);
+  const firstData = await watchFirstData(context, FIRST_DATA);
   const page = await context.newPage();
-  const t0 = performance.now();
+  const t0 = Date.now();
   const host = await spawnHost(dataDir);
-  const listen = performance.now() - t0;
+  const listen = Date.now() - t0;
   try {
     await page.goto(host.url);
-    await page.locator(FIRST_DATA).first().waitFor({ timeout: 30_000 });
-    const ready = performance.now() - t0;
+    const ready = (await firstData()) - t0;
     const timing = await pageTiming(page, ['overview.get', 'payments.list']);
     return { listen, ready, page: timing };
   } catch (err) {
@@ -102,7 +66,7 @@ function describe(name: string, runs: Run[]): string {
 }
 
 async function main(): Promise<void> {
-  if (!process.env.BENCH_HOST) requireCurrentBuild();
+  if (!BENCH_HOST) requireCurrentBuild();
   const reuse = process.env.BENCH_DATA_DIR;
   const store = reuse ?? mkdtempSync(join(tmpdir(), 'paydesk-bench-start-'));
   const keep = process.env.BENCH_KEEP === '1' || reuse !== undefined;

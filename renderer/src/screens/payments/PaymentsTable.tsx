@@ -1,6 +1,6 @@
 // The payments table: @tanstack/react-table for the columns, @tanstack/react-virtual for the rows, so only the
 // rows in view (plus a few) are in the DOM however many payments are loaded. Pages load as the end nears.
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Payment } from '../../../../shared/contract';
@@ -11,6 +11,16 @@ import { PaymentStatusChip } from './payment-labels';
 import { GatewayMark } from '../settings/account-labels';
 
 const ROW_H = 52;
+/**
+ * The scroll box's height before it is measured, as payments.css sets it (.pay-table-wrap, lower under the
+ * TEST MODE strip), so the first render already holds the rows in view: measured first, the rows would come
+ * in a second render after a forced layout.
+ */
+function estimatedRect(): { width: number; height: number } {
+  if (typeof window === 'undefined') return { width: 0, height: 0 };
+  const above = document.querySelector('.is-test-mode') ? 262 : 232;
+  return { width: 0, height: Math.max(320, window.innerHeight - above) };
+}
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, Payment>();
@@ -133,12 +143,14 @@ export const PaymentsTable = memo(function PaymentsTable({
   const table = useTable({ features, columns, data: rows, getRowId: (p) => p.id });
   const modelRows = table.getRowModel().rows;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [initialRect] = useState(estimatedRect);
   const virtualizer = useVirtualizer({
     count: modelRows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_H,
     getItemKey: (i) => modelRows[i]?.id ?? i,
     overscan: 4,
+    initialRect,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1]!.index : -1;
@@ -148,9 +160,12 @@ export const PaymentsTable = memo(function PaymentsTable({
     if (hasMore && !loadingMore && lastIndex >= 0 && lastIndex >= modelRows.length - 20) onLoadMore();
   }, [hasMore, loadingMore, lastIndex, modelRows.length, onLoadMore]);
 
-  // a new filter starts at the top
+  // a new filter starts at the top (not on mount: the box starts there, and scrolling forces a layout)
   const firstId = rows[0]?.id;
+  const shownFirst = useRef(firstId);
   useEffect(() => {
+    if (shownFirst.current === firstId) return;
+    shownFirst.current = firstId;
     scrollRef.current?.scrollTo({ top: 0 });
   }, [firstId]);
 
