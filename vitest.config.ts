@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects, chosen by folder so tests never move to change project:
 //   unit         fast, in-process: `npm run test:unit` (well under a minute)
-//   integration  real cores, the sandbox, child processes, workers, both transports, security
+//   integration  real cores, the sandbox, child processes, workers, both transports, security, both engines
 //   e2e          Playwright driving browser mode in Chromium
 // `npm test` (scripts/test.mjs) runs all three.
 const SLOW_UNIT = [
@@ -44,7 +44,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/contract/**/*.test.ts', 'test/security/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', ...SLOW_UNIT],
+          include: ['test/contract/**/*.test.ts', 'test/store/**/*.test.ts', 'test/security/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', ...SLOW_UNIT],
         },
       },
       {

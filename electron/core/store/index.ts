@@ -27,41 +27,75 @@ import { apiRateRepo } from './repos/api-rate';
 import { callbacksRepo } from './repos/callbacks';
 import { createDurability, type Durability, type DurabilityOptions } from './durability';
 import { sqliteTransact, type Transact } from './transaction';
+import { sqliteSql, type Engine, type SqlDb } from './sql';
+import { AppError } from '../../../shared/errors';
 
 export type { Transact } from './transaction';
 
-/** One repository per table group, each built once over the store's connection. */
-export function createRepos(db: Db, now: () => number) {
-  const payments = paymentsRepo(db);
+/**
+ * What only SQLite has: the file snapshot a backup copies. On PostgreSQL, backing up is the database
+ * server's job (pg_dump, its own replication), and these answer so in words.
+ */
+function sqliteOnly(sqlite: Db | null) {
   return {
-    accounts: accountsRepo(db),
-    settings: settingsRepo(db, now),
+    backup: sqlite ? backupRepo(sqlite) : unavailableOnPostgres<ReturnType<typeof backupRepo>>('Backups'),
+    snapshots: sqlite ? snapshotRepo(sqlite) : unavailableOnPostgres<ReturnType<typeof snapshotRepo>>('Backups'),
+  };
+}
+
+/** A repository every call of which refuses: the feature is the database server's on PostgreSQL. */
+function unavailableOnPostgres<T extends object>(feature: string): T {
+  return new Proxy({} as T, {
+    get: () => () => {
+      throw new AppError('unavailable', `${feature} of a team database on PostgreSQL are made by the database server (pg_dump or its own backups), not by Paydesk.`);
+    },
+  });
+}
+
+/** A repository still written for SQLite alone: on PostgreSQL, using it says so. */
+function sqliteFor<T extends object>(sqlite: Db | null, name: string, build: (db: Db) => T): T {
+  if (sqlite) return build(sqlite);
+  return new Proxy({} as T, {
+    get: () => () => {
+      throw new AppError('unavailable', `The ${name} repository does not run on PostgreSQL yet.`);
+    },
+  });
+}
+
+/**
+ * One repository per table group, each built once over the store's connection: `sql` is the connection in
+ * the shape both engines share (sql.ts); `sqlite` the SQLite connection itself, null on PostgreSQL.
+ */
+export function createRepos(sql: SqlDb, now: () => number, sqlite: Db | null) {
+  const payments = sqliteFor(sqlite, 'payments', (db) => paymentsRepo(db));
+  return {
+    accounts: sqliteFor(sqlite, 'accounts', (db) => accountsRepo(db)),
+    settings: settingsRepo(sql, now),
     payments,
-    paymentLinks: paymentLinksRepo(db, payments),
-    orders: ordersRepo(db),
-    webhookEvents: webhookEventsRepo(db),
-    deliveries: deliveriesRepo(db),
-    refunds: refundsRepo(db),
-    backup: backupRepo(db),
-    snapshots: snapshotRepo(db),
-    audit: auditRepo(db),
-    operators: operatorsRepo(db),
-    vault: vaultRepo(db),
-    paymentList: paymentListRepo(db),
-    settlements: settlementsRepo(db),
-    ledger: ledgerRepo(db),
-    reconciliation: reconciliationRepo(db),
-    reportViews: reportViewsRepo(db),
-    apiIdempotency: apiIdempotencyRepo(db),
-    apiRate: apiRateRepo(db),
-    callbacks: callbacksRepo(db),
+    paymentLinks: sqliteFor(sqlite, 'payment links', (db) => paymentLinksRepo(db, payments)),
+    orders: sqliteFor(sqlite, 'orders', (db) => ordersRepo(db)),
+    webhookEvents: sqliteFor(sqlite, 'webhook events', (db) => webhookEventsRepo(db)),
+    deliveries: sqliteFor(sqlite, 'deliveries', (db) => deliveriesRepo(db)),
+    refunds: sqliteFor(sqlite, 'refunds', (db) => refundsRepo(db)),
+    audit: sqliteFor(sqlite, 'audit', (db) => auditRepo(db)),
+    operators: sqliteFor(sqlite, 'operators', (db) => operatorsRepo(db)),
+    vault: sqliteFor(sqlite, 'vault', (db) => vaultRepo(db)),
+    paymentList: sqliteFor(sqlite, 'payment list', (db) => paymentListRepo(db)),
+    settlements: sqliteFor(sqlite, 'settlements', (db) => settlementsRepo(db)),
+    ledger: sqliteFor(sqlite, 'ledger', (db) => ledgerRepo(db)),
+    reconciliation: sqliteFor(sqlite, 'reconciliation', (db) => reconciliationRepo(db)),
+    reportViews: sqliteFor(sqlite, 'report views', (db) => reportViewsRepo(db)),
+    apiIdempotency: sqliteFor(sqlite, 'API idempotency', (db) => apiIdempotencyRepo(db)),
+    apiRate: sqliteFor(sqlite, 'API rate', (db) => apiRateRepo(db)),
+    callbacks: sqliteFor(sqlite, 'callbacks', (db) => callbacksRepo(db)),
+    ...sqliteOnly(sqlite),
   };
 }
 
 export type Repos = ReturnType<typeof createRepos>;
 
 export interface Store {
-  readonly engine: 'sqlite';
+  readonly engine: Engine;
   readonly repos: Repos;
   /** runs `fn` in one transaction (a savepoint when nested) */
   readonly transaction: Transact;
@@ -70,7 +104,7 @@ export interface Store {
 }
 
 export function createStore(db: Db, now: () => number): Store {
-  return { engine: 'sqlite', repos: createRepos(db, now), transaction: sqliteTransact(db), durability: (opts) => createDurability(db, opts) };
+  return { engine: 'sqlite', repos: createRepos(sqliteSql(db), now, db), transaction: sqliteTransact(db), durability: (opts) => createDurability(db, opts) };
 }
 
 /** The SQLite store of a data dir: the store, plus the connection for in-process tools and tests. */

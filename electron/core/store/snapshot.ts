@@ -9,6 +9,7 @@ import { PRIVATE_FILE_MODE } from '../private-fs';
 import { openDb, type Db } from './db';
 import { backupRepo, type BackupRepo, type DeskTotals } from './repos/backup';
 import { settingsRepo, type SettingsRepo } from './repos/settings';
+import { sqliteSql } from './sql';
 
 /** The database's bytes as of one moment, with the facts a manifest records counted on that very copy. */
 export interface DbSnapshot {
@@ -135,7 +136,7 @@ export function openDeskFile(file: string): DeskFile {
   return {
     backup: backupRepo(db),
     snapshots: snapshotRepo(db),
-    settings: () => settingsRepo(db, Date.now),
+    settings: () => settingsRepo(sqliteSql(db), Date.now),
     copyTo: async (to) => {
       await db.backup(to);
     },

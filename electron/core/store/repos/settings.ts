@@ -1,8 +1,8 @@
 // Key/value settings, values stored as JSON. Each caller parses its value with its own schema.
 import type { z } from 'zod';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
-export function settingsRepo(db: Db, now: () => number) {
+export function settingsRepo(db: SqlDb, now: () => number) {
   const getStmt = db.prepare('SELECT value FROM settings WHERE key = ?');
   const setStmt = db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);

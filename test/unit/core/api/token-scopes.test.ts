@@ -1,5 +1,6 @@
 // Scopes of merchant API tokens: new tokens create and read, a refund scope is only ever given when asked
 // for, tokens stored before scopes existed keep create + read, and the RPC carries the choice through.
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ const rawList = (db: Db): Record<string, unknown>[] =>
 
 function store() {
   const db = openFixtureDb(join(dir, `t${Math.random().toString(36).slice(2)}.sqlite`));
-  const settings = settingsRepo(db, () => 1);
+  const settings = settingsRepo(sqliteSql(db), () => 1);
   return { db, settings, tokens: createTokenStore(settings, () => 1_700_000_000_000) };
 }
 

@@ -1,6 +1,7 @@
 // Backup and restore. A real core on the sandbox makes a desk with payments, a refund, operators,
 // audit rows and sealed secrets; the backup is restored on "another machine" (a different key file) and
 // everything works there; every damaged or wrong input is refused with a clear message and changes nothing.
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -281,7 +282,7 @@ describe('the schedule', () => {
     const folder = join(dataDir, 'out');
     const db = openFixtureDb(join(dataDir, 'paydesk.sqlite'));
     let now = Date.UTC(2026, 0, 1, 9, 0, 0);
-    const settings = settingsRepo(db, () => now);
+    const settings = settingsRepo(sqliteSql(db), () => now);
     const dataKey = randomBytes(32);
     const svc = createBackupService({ backup: backupRepo(db), snapshots: snapshotRepo(db), dataDir, settings, dataKey: async () => dataKey, appVersion: 'test', now: () => now, log: () => {} });
     expect(await svc.tick()).toBe(false); // no passphrase, no folder: nothing to do
