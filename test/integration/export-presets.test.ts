@@ -20,6 +20,7 @@ import { PRESETS, type PresetId } from '../../electron/core/reports/columns';
 import { startExport, type ExportFilters } from '../../electron/core/reports/export';
 import { ledgerRepo } from '../../electron/core/store/repos/ledger';
 import { paymentsRepo } from '../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../electron/core/store/sql';
 import { currencyExponent, toMajorString } from '../../shared/money';
 import { createReportDb, insertAccount, insertPayment, insertRefund, insertSettlement, insertSettlementItem, type Db } from '../fixtures/report-schema';
 
@@ -53,7 +54,7 @@ const rzEvent = (event: string, created: number, payload: Record<string, unknown
   ({ entity: 'event', account_id: 'acc_x', event, contains: Object.keys(payload), payload, created_at: created }) as unknown as RazorpayWebhookEvent;
 
 function fold(db: Db, accountId: string, n: NormalizedEvent, now: number): void {
-  const repo = paymentsRepo(db);
+  const repo = paymentsRepo(sqliteSql(db));
   const row = repo.findStateForRef(accountId, n.ref!);
   if (!row) throw new Error(`no payment for ${JSON.stringify(n.ref)}`);
   applyFacts(repo, row, n.events, { source: 'webhook', gatewayType: n.type, now, ids: n.ref!.ids });
@@ -106,7 +107,7 @@ beforeAll(() => {
 
   // a Stripe refund of the known payment, its balance transaction in the ledger; a payout of the first child
   insertRefund(db, { id: 'r_known', payment_id: 'p_known', account_id: 'acc_st', gateway: 'stripe', livemode: 0, gateway_payment_id: 'pi_known', gateway_refund_id: 're_known', amount_minor: 500, currency: 'USD', reason: 'requested_by_customer', created_at: ist(15, 12) });
-  ledgerRepo(db).upsert('acc_st', false, {
+  ledgerRepo(sqliteSql(db)).upsert('acc_st', false, {
     id: 'txn_refund', type: 'refund', category: 'refund', sourceId: 're_known', chargeId: 'ch_known', paymentIntentId: 'pi_known', refundId: 're_known', paydeskId: null,
     currency: 'USD', amount: -500, fee: 0, tax: 0, net: -500, feeDetails: '[]', exchangeRate: null, status: 'pending', payoutId: null, createdAt: ist(15, 12), availableOn: Date.UTC(2024, 2, 16),
   });

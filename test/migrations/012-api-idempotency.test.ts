@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, schemaVersion } from '../../electron/core/store/migrate';
 import { apiIdempotencyRepo } from '../../electron/core/store/repos/api-idempotency';
+import { sqliteSql } from '../../electron/core/store/sql';
 
 type Db = Database.Database;
 const hash = (byte: number): Buffer => Buffer.alloc(32, byte);
@@ -46,7 +47,7 @@ describe('migration 012 api idempotency', () => {
   });
 
   it('the repository claims once, finishes, releases only unanswered keys and sweeps by age through its index', () => {
-    const repo = apiIdempotencyRepo(db);
+    const repo = apiIdempotencyRepo(sqliteSql(db));
     const claim = { tokenId: 'tok', key: 'k', method: 'POST', path: '/p', bodySha256: hash(2), at: 10_000 };
     expect(repo.claim(claim)).toBe(true);
     expect(repo.claim(claim)).toBe(false);

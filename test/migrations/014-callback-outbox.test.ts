@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, schemaVersion } from '../../electron/core/store/migrate';
 import { callbacksRepo, type CallbackEnqueue } from '../../electron/core/store/repos/callbacks';
+import { sqliteSql } from '../../electron/core/store/sql';
 
 type Db = Database.Database;
 
@@ -33,7 +34,7 @@ describe('migration 014 callback outbox', () => {
   });
 
   it('enqueuing the same fact twice is a no-op; another fact of the payment is its own event', () => {
-    const repo = callbacksRepo(db);
+    const repo = callbacksRepo(sqliteSql(db));
     expect(repo.enqueue(event())).toBe(true);
     expect(repo.enqueue(event({ id: 'evt_2' }))).toBe(false);
     expect(repo.enqueue(event({ id: 'evt_3', type: 'payment.refunded', subject: 'pay_1:re_1' }))).toBe(true);
@@ -42,7 +43,7 @@ describe('migration 014 callback outbox', () => {
   });
 
   it('refuses an id without evt_, an unknown type, and a status that contradicts its times', () => {
-    const repo = callbacksRepo(db);
+    const repo = callbacksRepo(sqliteSql(db));
     expect(() => repo.enqueue(event({ id: 'x_1' }))).toThrow(/CHECK/);
     expect(() => repo.enqueue(event({ type: 'payment.created' as never }))).toThrow(/CHECK/);
     repo.enqueue(event());
@@ -52,7 +53,7 @@ describe('migration 014 callback outbox', () => {
   });
 
   it('a due event is claimed once (a lease), then delivered, retried or failed', () => {
-    const repo = callbacksRepo(db);
+    const repo = callbacksRepo(sqliteSql(db));
     repo.enqueue(event());
     expect(repo.due(9_999, 10)).toEqual([]);
     expect(repo.due(10_000, 10)).toEqual(['evt_1']);

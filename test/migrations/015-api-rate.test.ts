@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, schemaVersion } from '../../electron/core/store/migrate';
 import { apiRateRepo } from '../../electron/core/store/repos/api-rate';
+import { sqliteSql } from '../../electron/core/store/sql';
 
 type Db = Database.Database;
 
@@ -27,7 +28,7 @@ describe('migration 015 api rate counters', () => {
   });
 
   it('counts within a window, starts again after it, and keeps a block beyond the window', () => {
-    const rate = apiRateRepo(db);
+    const rate = apiRateRepo(sqliteSql(db));
     expect(rate.hit('token:t1', 1_000, 60_000)).toEqual({ count: 1, windowStart: 1_000, blockedUntil: 0 });
     expect(rate.hit('token:t1', 30_000, 60_000).count).toBe(2);
     expect(rate.hit('token:t1', 61_000, 60_000)).toEqual({ count: 1, windowStart: 61_000, blockedUntil: 0 });

@@ -52,42 +52,32 @@ function unavailableOnPostgres<T extends object>(feature: string): T {
   });
 }
 
-/** A repository still written for SQLite alone: on PostgreSQL, using it says so. */
-function sqliteFor<T extends object>(sqlite: Db | null, name: string, build: (db: Db) => T): T {
-  if (sqlite) return build(sqlite);
-  return new Proxy({} as T, {
-    get: () => () => {
-      throw new AppError('unavailable', `The ${name} repository does not run on PostgreSQL yet.`);
-    },
-  });
-}
-
 /**
  * One repository per table group, each built once over the store's connection: `sql` is the connection in
  * the shape both engines share (sql.ts); `sqlite` the SQLite connection itself, null on PostgreSQL.
  */
 export function createRepos(sql: SqlDb, now: () => number, sqlite: Db | null) {
-  const payments = sqliteFor(sqlite, 'payments', (db) => paymentsRepo(db));
+  const payments = paymentsRepo(sql);
   return {
-    accounts: sqliteFor(sqlite, 'accounts', (db) => accountsRepo(db)),
+    accounts: accountsRepo(sql),
     settings: settingsRepo(sql, now),
     payments,
-    paymentLinks: sqliteFor(sqlite, 'payment links', (db) => paymentLinksRepo(db, payments)),
-    orders: sqliteFor(sqlite, 'orders', (db) => ordersRepo(db)),
-    webhookEvents: sqliteFor(sqlite, 'webhook events', (db) => webhookEventsRepo(db)),
-    deliveries: sqliteFor(sqlite, 'deliveries', (db) => deliveriesRepo(db)),
-    refunds: sqliteFor(sqlite, 'refunds', (db) => refundsRepo(db)),
-    audit: sqliteFor(sqlite, 'audit', (db) => auditRepo(db)),
-    operators: sqliteFor(sqlite, 'operators', (db) => operatorsRepo(db)),
-    vault: sqliteFor(sqlite, 'vault', (db) => vaultRepo(db)),
-    paymentList: sqliteFor(sqlite, 'payment list', (db) => paymentListRepo(db)),
-    settlements: sqliteFor(sqlite, 'settlements', (db) => settlementsRepo(db)),
-    ledger: sqliteFor(sqlite, 'ledger', (db) => ledgerRepo(db)),
-    reconciliation: sqliteFor(sqlite, 'reconciliation', (db) => reconciliationRepo(db)),
-    reportViews: sqliteFor(sqlite, 'report views', (db) => reportViewsRepo(db)),
-    apiIdempotency: sqliteFor(sqlite, 'API idempotency', (db) => apiIdempotencyRepo(db)),
-    apiRate: sqliteFor(sqlite, 'API rate', (db) => apiRateRepo(db)),
-    callbacks: sqliteFor(sqlite, 'callbacks', (db) => callbacksRepo(db)),
+    paymentLinks: paymentLinksRepo(sql, payments),
+    orders: ordersRepo(sql),
+    webhookEvents: webhookEventsRepo(sql),
+    deliveries: deliveriesRepo(sql),
+    refunds: refundsRepo(sql),
+    audit: auditRepo(sql),
+    operators: operatorsRepo(sql),
+    vault: vaultRepo(sql),
+    paymentList: paymentListRepo(sql),
+    settlements: settlementsRepo(sql),
+    ledger: ledgerRepo(sql),
+    reconciliation: reconciliationRepo(sql),
+    reportViews: reportViewsRepo(sql),
+    apiIdempotency: apiIdempotencyRepo(sql),
+    apiRate: apiRateRepo(sql),
+    callbacks: callbacksRepo(sql),
     ...sqliteOnly(sqlite),
   };
 }

@@ -5,10 +5,11 @@ import { createDurability, type DurabilityOptions } from './durability';
 import { ordersRepo } from './repos/orders';
 import { paymentsRepo } from './repos/payments';
 import { webhookEventsRepo } from './repos/webhook-events';
+import { sqliteSql } from './sql';
 import { sqliteTransact } from './transaction';
 
 export function ingestStoreOf(db: Db, opts: DurabilityOptions = {}) {
-  return { events: webhookEventsRepo(db), payments: paymentsRepo(db), orders: ordersRepo(db), transaction: sqliteTransact(db), durability: createDurability(db, opts) };
+  return { events: webhookEventsRepo(sqliteSql(db)), payments: paymentsRepo(sqliteSql(db)), orders: ordersRepo(sqliteSql(db)), transaction: sqliteTransact(db), durability: createDurability(db, opts) };
 }
 
 export type IngestStore = ReturnType<typeof ingestStoreOf>;

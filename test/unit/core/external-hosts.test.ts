@@ -5,6 +5,7 @@ import { externalLinkSources } from '../../../electron/core/external-hosts';
 import { GATEWAY_HOSTS, isAllowedExternalUrl } from '../../../electron/core/external-url';
 import type { PaydeskCore } from '../../../electron/core/index';
 import { paymentsRepo } from '../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../electron/core/store/sql';
 import type { CoreEvent } from '../../../electron/core/types';
 import { MAX_EXTERNAL_HOSTS } from '../../../shared/contract';
 import { withCore, type CoreFixture } from '../../fixtures/with-core';
@@ -25,7 +26,7 @@ beforeAll(async () => {
     id: 'acc_s', gateway: 'stripe', mode: 'test', livemode: false, label: 'Shop', publicKey: null, secretKeyRef: null, webhookSecretRef: null, sandbox: false, builtin: null,
     verificationStatus: 'verified', verifiedAt: now, verificationMessage: null, createdAt: now, updatedAt: now,
   });
-  const repo = paymentsRepo(d.db);
+  const repo = paymentsRepo(sqliteSql(d.db));
   repo.insert({ id: 'pd_h1', accountId: 'acc_s', gateway: 'stripe', livemode: false, kind: 'stripe_payment_link', orderRef: 'H-1', amountMinor: 1000, currency: 'USD', idempotencyKey: 'k1', createdAt: now });
   repo.insert({ id: 'pd_h2', accountId: 'acc_s', gateway: 'stripe', livemode: false, kind: 'stripe_payment_link', orderRef: 'H-2', amountMinor: 1000, currency: 'USD', idempotencyKey: 'k2', createdAt: now });
   d.db.prepare('UPDATE payments SET url = ? WHERE id = ?').run(LINK, 'pd_h1');

@@ -64,9 +64,15 @@ function send(req: PgRequest): PgResponse {
   return call(req);
 }
 
+/** bytea crosses the thread boundary as a plain Uint8Array: give repositories the Buffers SQLite gives them */
+function withBuffers(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(row)) if (v instanceof Uint8Array && !Buffer.isBuffer(v)) row[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return row;
+}
+
 function unwrap(r: PgResponse): PgResult<Record<string, unknown>> {
   if (!r.ok) throw new PgError(r.error);
-  return r;
+  return { rows: r.rows.map(withBuffers), rowCount: r.rowCount };
 }
 
 export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgConnectOptions>): PgSync {

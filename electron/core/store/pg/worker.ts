@@ -53,8 +53,10 @@ async function handle(req: PgRequest): Promise<PgResponse> {
       return { ok: true, rows: [], rowCount: 0 };
     }
     if (!client) return { ok: false, error: { code: '08003', message: 'The connection to PostgreSQL is closed.', constraint: null } };
-    const r = await client.query({ text: req.sql, values: req.params as unknown[] });
-    return { ok: true, rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount ?? 0 };
+    const out: pg.QueryResult | pg.QueryResult[] = await client.query({ text: req.sql, values: req.params as unknown[] });
+    // several statements in one text (a migration) answer with one result each: the last one is the answer
+    const r = Array.isArray(out) ? out[out.length - 1] : out;
+    return { ok: true, rows: (r?.rows ?? []) as Record<string, unknown>[], rowCount: r?.rowCount ?? 0 };
   } catch (err) {
     return { ok: false, error: failure(err) };
   }

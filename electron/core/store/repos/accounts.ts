@@ -1,6 +1,6 @@
 // The accounts table. Rows hold vault refs, never secrets.
 import type { Gateway, Mode } from '../../../../shared/contract';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
 export type VerificationStatus = 'unverified' | 'verified' | 'failed';
 export type BuiltinAccount = 'sandbox-stripe' | 'sandbox-razorpay';
@@ -60,7 +60,7 @@ const COLUMNS: Record<keyof AccountPatch, string> = {
   verificationMessage: 'verification_message',
 };
 
-export function accountsRepo(db: Db) {
+export function accountsRepo(db: SqlDb) {
   const byId = db.prepare('SELECT * FROM accounts WHERE id = ?');
   const byBuiltin = db.prepare('SELECT * FROM accounts WHERE builtin = ?');
   const all = db.prepare('SELECT * FROM accounts ORDER BY created_at, id');

@@ -1,6 +1,6 @@
 // The merchant API's Idempotency-Keys (migration 012; the rules live in electron/core/api/idempotency.ts).
 // Keys are per token: two shops' tokens may use the same key without meeting.
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
 export interface IdempotencyRow {
   token_id: string;
@@ -23,7 +23,7 @@ export interface IdempotencyClaim {
   at: number;
 }
 
-export function apiIdempotencyRepo(db: Db) {
+export function apiIdempotencyRepo(db: SqlDb) {
   const getStmt = db.prepare('SELECT * FROM api_idempotency WHERE token_id = ? AND key = ?');
   const claimStmt = db.prepare(`INSERT INTO api_idempotency (token_id, key, method, path, body_sha256, status, response, created_at)
     VALUES (?, ?, ?, ?, ?, NULL, NULL, ?) ON CONFLICT (token_id, key) DO NOTHING`);

@@ -1,5 +1,5 @@
 // The merchant API's rate counters (migration 015; the rules live in electron/core/api/throttle.ts).
-import type { Db } from '../db';
+import { dialect, type SqlDb } from '../sql';
 
 export interface RateHit {
   /** requests (or failures) counted in the current window, this one included */
@@ -9,16 +9,21 @@ export interface RateHit {
   blockedUntil: number;
 }
 
-export function apiRateRepo(db: Db) {
-  // one statement, so two desks counting the same bucket at once cannot both start a fresh window
+export function apiRateRepo(db: SqlDb) {
+  // scalar max() is greatest() on PostgreSQL
+  const greatest = dialect(db, { sqlite: 'max', postgres: 'greatest' });
+  // one statement, so two desks counting the same bucket at once cannot both start a fresh window. The casts
+  // give PostgreSQL the parameters' type where nothing else does (`@at + @windowMs`); the quoted aliases keep
+  // their case there.
   const hitStmt = db.prepare(`INSERT INTO api_rate (bucket, window_start, count, blocked_until, expires_at)
-    VALUES (@bucket, @at, 1, 0, @at + @windowMs)
+    VALUES (@bucket, CAST(@at AS BIGINT), 1, 0, CAST(@at AS BIGINT) + CAST(@windowMs AS BIGINT))
     ON CONFLICT (bucket) DO UPDATE SET
-      count        = CASE WHEN @at - window_start >= @windowMs THEN 1 ELSE count + 1 END,
-      window_start = CASE WHEN @at - window_start >= @windowMs THEN @at ELSE window_start END,
-      expires_at   = max(blocked_until, CASE WHEN @at - window_start >= @windowMs THEN @at ELSE window_start END + @windowMs)
-    RETURNING count, window_start AS windowStart, blocked_until AS blockedUntil`);
-  const blockStmt = db.prepare('UPDATE api_rate SET blocked_until = @until, expires_at = max(expires_at, @until) WHERE bucket = @bucket');
+      count        = CASE WHEN CAST(@at AS BIGINT) - api_rate.window_start >= CAST(@windowMs AS BIGINT) THEN 1 ELSE api_rate.count + 1 END,
+      window_start = CASE WHEN CAST(@at AS BIGINT) - api_rate.window_start >= CAST(@windowMs AS BIGINT) THEN CAST(@at AS BIGINT) ELSE api_rate.window_start END,
+      expires_at   = ${greatest}(api_rate.blocked_until, CASE WHEN CAST(@at AS BIGINT) - api_rate.window_start >= CAST(@windowMs AS BIGINT)
+        THEN CAST(@at AS BIGINT) ELSE api_rate.window_start END + CAST(@windowMs AS BIGINT))
+    RETURNING count, window_start AS "windowStart", blocked_until AS "blockedUntil"`);
+  const blockStmt = db.prepare(`UPDATE api_rate SET blocked_until = @until, expires_at = ${greatest}(expires_at, CAST(@until AS BIGINT)) WHERE bucket = @bucket`);
   const blockedStmt = db.prepare('SELECT blocked_until FROM api_rate WHERE bucket = ?').pluck();
   const sweepStmt = db.prepare('DELETE FROM api_rate WHERE expires_at <= ?');
   const countStmt = db.prepare('SELECT count(*) FROM api_rate').pluck();

@@ -1,6 +1,6 @@
 // The audit log's table (migration 003: its triggers refuse UPDATE and DELETE, so this repository only
 // appends and reads). What goes into a row (scrubbing, the actor) is decided by core/audit.ts.
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
 export interface AuditRow {
   at: number;
@@ -58,7 +58,8 @@ function filterSql(f: AuditFilter): { where: string; args: (string | number)[] }
   };
   if (f.action) {
     const prefix = f.action.endsWith('.*') ? f.action.slice(0, -2) : f.action.includes('.') ? null : f.action;
-    if (prefix !== null) add("substr(action, 1, length(?) + 1) = ? || '.'", prefix, prefix);
+    // the casts: PostgreSQL cannot infer a bare parameter's type in length(?) or ? || '.'
+    if (prefix !== null) add("substr(action, 1, length(CAST(? AS TEXT)) + 1) = CAST(? AS TEXT) || '.'", prefix, prefix);
     else add('action = ?', f.action);
   }
   if (f.operatorId) add('operator_id = ?', f.operatorId);
@@ -70,14 +71,13 @@ function filterSql(f: AuditFilter): { where: string; args: (string | number)[] }
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
-function createAuditRepo(db: Db) {
+function createAuditRepo(db: SqlDb) {
   const insert = db.prepare(`INSERT INTO audit_log (at, operator_id, operator_name, action, subject_type, subject_id, details, livemode)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`).pluck();
   return {
     /** appends one row and returns its id; part of the caller's transaction when there is one */
     append(row: AuditRow): number {
-      const r = insert.run(row.at, row.operatorId, row.operatorName, row.action, row.subjectType, row.subjectId, JSON.stringify(row.details), row.livemode ? 1 : 0);
-      return Number(r.lastInsertRowid);
+      return Number(insert.get(row.at, row.operatorId, row.operatorName, row.action, row.subjectType, row.subjectId, JSON.stringify(row.details), row.livemode ? 1 : 0));
     },
     /** newest first, at most `limit + 1` rows (the extra one tells the caller another page exists) */
     newestFirst(f: AuditFilter): StoredAuditRow[] {
@@ -90,10 +90,11 @@ function createAuditRepo(db: Db) {
 export type AuditRepo = ReturnType<typeof createAuditRepo>;
 
 // One repository per connection: an append through another auditRepo(db) of the same connection (a tool, a
-// test) reaches the listeners registered on the store's repository too.
-const perDb = new WeakMap<Db, AuditRepo>();
+// test) reaches the listeners registered on the store's repository too. The key is the SqlDb object, so a
+// caller wraps a SQLite connection once (sqliteSql) and passes that same object around.
+const perDb = new WeakMap<SqlDb, AuditRepo>();
 
-export function auditRepo(db: Db): AuditRepo {
+export function auditRepo(db: SqlDb): AuditRepo {
   let repo = perDb.get(db);
   if (!repo) {
     repo = createAuditRepo(db);

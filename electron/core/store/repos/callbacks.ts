@@ -1,7 +1,7 @@
 // The callback outbox (migration 014; the rules live in electron/core/callbacks/). Enqueuing is idempotent
 // by (type, subject); claiming a due row is one UPDATE that moves its next_attempt_at (a lease), so two
 // workers sharing the store never send the same attempt twice.
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
 export type CallbackType = 'payment.paid' | 'payment.failed' | 'payment.refunded' | 'link.expired';
 export type CallbackStatus = 'pending' | 'delivered' | 'failed';
@@ -42,7 +42,7 @@ export interface CallbackAttempt {
   durationMs: number;
 }
 
-export function callbacksRepo(db: Db) {
+export function callbacksRepo(db: SqlDb) {
   const insertStmt = db.prepare(`INSERT INTO callback_events (id, type, subject, payment_id, account_id, livemode, payload, created_at, status, next_attempt_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (type, subject) DO NOTHING`);
   const existsStmt = db.prepare('SELECT 1 FROM callback_events WHERE type = ? AND subject = ?').pluck();

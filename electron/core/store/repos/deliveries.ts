@@ -3,7 +3,7 @@
 // Metadata only: the raw body is never selected, and security_events holds no body, header or secret.
 import type { Gateway } from '../../../../shared/gateways';
 import type { DeliveryRow } from '../../../../shared/contract';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 import type { WebhookEventRow } from './webhook-events';
 
 export interface DeliveriesQuery {
@@ -65,7 +65,7 @@ const RESULT: Record<NonNullable<EventRaw['apply_result']>, DeliveryRow['result'
   error: 'error',
 };
 
-export function deliveriesRepo(db: Db) {
+export function deliveriesRepo(db: SqlDb) {
   // the cursor comparisons use row values; (at, kind, id) < (?, ?, ?) keeps the merged order exact
   const eventsSql = (filtered: boolean, paged: boolean) => `SELECT e.id, e.gateway, e.account_id, e.event_id, e.type, e.livemode, e.signature,
       e.received_at, e.applied_at, e.apply_result, e.payment_id, e.error, a.label
@@ -76,7 +76,7 @@ export function deliveriesRepo(db: Db) {
     FROM security_events s LEFT JOIN accounts a ON a.id = s.account_id
     WHERE 1 = 1 ${filtered ? 'AND s.account_id = @accountId' : ''} ${paged ? 'AND (s.last_at, 0, s.id) < (@at, @kind, @id)' : ''}
     ORDER BY s.last_at DESC, s.id DESC LIMIT @limit`;
-  const stmts = new Map<string, ReturnType<Db['prepare']>>();
+  const stmts = new Map<string, ReturnType<SqlDb['prepare']>>();
   const stmt = (sql: string) => {
     let s = stmts.get(sql);
     if (!s) stmts.set(sql, (s = db.prepare(sql)));

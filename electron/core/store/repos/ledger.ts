@@ -1,7 +1,7 @@
 // The gateways' balance ledger (stripe_balance_txns: one row per ledger entry, whatever gateway keeps one)
 // and the look-ups the reconciliation makes through it.
 import type { LedgerEntry } from '../../gateways/ports/reports';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
 /** The ids of a ledger entry that can name a local payment or refund. */
 export interface LedgerRefs {
@@ -28,7 +28,8 @@ export interface LedgerCharge {
   available_on: number | null;
 }
 
-export function ledgerRepo(db: Db) {
+export function ledgerRepo(db: SqlDb) {
+  // IS DISTINCT FROM: SQLite's null-safe `IS NOT`, spelled so that PostgreSQL reads it too
   const upsertStmt = db.prepare(`INSERT INTO stripe_balance_txns
       (account_id, id, livemode, type, reporting_category, source_id, charge_id, payment_intent_id, refund_id, paydesk_id, currency,
        amount_minor, fee_minor, tax_minor, net_minor, fee_details, exchange_rate, status, payout_id, created_at, available_on)
@@ -42,15 +43,15 @@ export function ledgerRepo(db: Db) {
       payment_intent_id = coalesce(stripe_balance_txns.payment_intent_id, excluded.payment_intent_id),
       refund_id = coalesce(stripe_balance_txns.refund_id, excluded.refund_id),
       paydesk_id = coalesce(stripe_balance_txns.paydesk_id, excluded.paydesk_id)
-    WHERE stripe_balance_txns.status IS NOT excluded.status OR stripe_balance_txns.available_on IS NOT excluded.available_on
-       OR stripe_balance_txns.fee_minor IS NOT excluded.fee_minor OR stripe_balance_txns.net_minor IS NOT excluded.net_minor
-       OR stripe_balance_txns.fee_details IS NOT excluded.fee_details
-       OR (excluded.payout_id IS NOT NULL AND stripe_balance_txns.payout_id IS NOT excluded.payout_id)
+    WHERE stripe_balance_txns.status IS DISTINCT FROM excluded.status OR stripe_balance_txns.available_on IS DISTINCT FROM excluded.available_on
+       OR stripe_balance_txns.fee_minor IS DISTINCT FROM excluded.fee_minor OR stripe_balance_txns.net_minor IS DISTINCT FROM excluded.net_minor
+       OR stripe_balance_txns.fee_details IS DISTINCT FROM excluded.fee_details
+       OR (excluded.payout_id IS NOT NULL AND stripe_balance_txns.payout_id IS DISTINCT FROM excluded.payout_id)
        OR (stripe_balance_txns.charge_id IS NULL AND excluded.charge_id IS NOT NULL)
        OR (stripe_balance_txns.payment_intent_id IS NULL AND excluded.payment_intent_id IS NOT NULL)
        OR (stripe_balance_txns.refund_id IS NULL AND excluded.refund_id IS NOT NULL)
        OR (stripe_balance_txns.paydesk_id IS NULL AND excluded.paydesk_id IS NOT NULL)`);
-  const unplacedStmt = db.prepare<[string, number], { id: string; payment_intent_id: string }>(`SELECT bt.id, bt.payment_intent_id FROM stripe_balance_txns bt
+  const unplacedStmt = db.prepare<{ id: string; payment_intent_id: string }>(`SELECT bt.id, bt.payment_intent_id FROM stripe_balance_txns bt
       WHERE bt.account_id = ? AND bt.reporting_category IN ('charge', 'payment') AND bt.payment_intent_id IS NOT NULL AND bt.session_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.account_id = bt.account_id AND (p.id = bt.paydesk_id OR p.charge_id = bt.charge_id
           OR p.payment_intent_id = bt.payment_intent_id OR p.gateway_payment_id = bt.payment_intent_id))
@@ -60,7 +61,7 @@ export function ledgerRepo(db: Db) {
       WHERE account_id = @a AND reporting_category IN ('charge', 'payment') AND
       (paydesk_id = @id OR session_ref = @id OR charge_id = @ch OR payment_intent_id = @pi OR payment_intent_id = @gp OR session_id = @sess)
       ORDER BY created_at LIMIT 1`);
-  const refsStmt = db.prepare<[string, string], LedgerRefs>(`SELECT charge_id, payment_intent_id, refund_id, paydesk_id, session_id, session_ref,
+  const refsStmt = db.prepare<LedgerRefs>(`SELECT charge_id, payment_intent_id, refund_id, paydesk_id, session_id, session_ref,
       coalesce(charge_id, refund_id, source_id) AS ref FROM stripe_balance_txns WHERE account_id = ? AND id = ?`);
 
   return {

@@ -2,7 +2,7 @@
 // link made for it is an attempt (parent_id IS NULL, numbered attempt_no). A payment made through a
 // reusable link is a child row keyed by its gateway payment (payments_child index).
 import type { PaymentStatus } from '../../../../shared/status';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 import { STATE_COLUMNS, type PaymentRow, type PaymentStateRow } from './payments';
 
 /** One attempt at an order, as the attempt rule and the drawer need it. */
@@ -28,7 +28,7 @@ export interface ChildInsert {
   createdAt: number;
 }
 
-export function ordersRepo(db: Db) {
+export function ordersRepo(db: SqlDb) {
   const attemptsStmt = db.prepare(`SELECT id, attempt_no, gateway_ref, status, reusable, created_at FROM payments
     WHERE account_id = ? AND order_ref = ? AND parent_id IS NULL ORDER BY attempt_no`);
   const refTakenStmt = db.prepare('SELECT 1 FROM payments WHERE account_id = ? AND gateway_ref = ? AND parent_id IS NULL').pluck();
@@ -42,9 +42,11 @@ export function ordersRepo(db: Db) {
        @customerEmail, @customerPhone, @notes, @idempotencyKey, @key, @createdBy, @createdAt, @createdAt, @parentId, @attemptNo,
        @gatewayRef, 0)`);
   const countChildStmt = db.prepare('UPDATE payments SET payment_count = payment_count + 1 WHERE id = ?');
+  // the casts: PostgreSQL cannot infer the type of a bare `? IS NOT NULL`
   const fillCustomerStmt = db.prepare(`UPDATE payments SET customer_name = coalesce(customer_name, ?),
     customer_email = coalesce(customer_email, ?), customer_phone = coalesce(customer_phone, ?)
-    WHERE id = ? AND (customer_name IS NULL AND ? IS NOT NULL OR customer_email IS NULL AND ? IS NOT NULL OR customer_phone IS NULL AND ? IS NOT NULL)`);
+    WHERE id = ? AND (customer_name IS NULL AND CAST(? AS TEXT) IS NOT NULL OR customer_email IS NULL AND CAST(? AS TEXT) IS NOT NULL
+      OR customer_phone IS NULL AND CAST(? AS TEXT) IS NOT NULL)`);
 
   return {
     /** every attempt at the order, oldest first */

@@ -1,7 +1,7 @@
 // Statements of the link lifecycle (intents, their `created` timeline entry, gateway fields) and of the
 // catch-up sync (open links, the event stream's start). The payment state itself goes through
 // paymentsRepo.saveState (payments/apply.ts).
-import type { Db } from '../db';
+import { dialect, type SqlDb } from '../sql';
 import type { PaymentInsert, PaymentRow, PaymentsRepo } from './payments';
 
 /** statuses a link can still move from (paid ones are re-read only to learn a missing fee) */
@@ -15,15 +15,22 @@ export class DuplicateIntentError extends Error {
   }
 }
 
+/**
+ * SQLite names the columns of the unique rule in its message (SQLITE_CONSTRAINT_UNIQUE: "payments.order_ref,
+ * …"); PostgreSQL names the rule (integrity constraint class 23: payments_attempt over order_ref,
+ * payments_gateway_ref, payments_idempotency_key_key), so each engine's text is read for the same answer.
+ */
 function duplicateOf(err: unknown): DuplicateIntentError | null {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
-  const msg = err instanceof Error ? err.message : '';
-  const on = /order_ref|gateway_ref/.test(msg) ? 'order_ref' : /idempotency_key/.test(msg) ? 'idempotency_key' : 'other';
+  const { code, constraint } = err as { code?: unknown; constraint?: unknown };
+  const sqlite = typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+  const pg = typeof code === 'string' && /^23\d{3}$/.test(code);
+  if (!sqlite && !pg) return null;
+  const msg = sqlite ? (err instanceof Error ? err.message : '') : typeof constraint === 'string' && code === '23505' ? constraint : '';
+  const on = /order_ref|gateway_ref|attempt/.test(msg) ? 'order_ref' : /idempotency_key/.test(msg) ? 'idempotency_key' : 'other';
   return new DuplicateIntentError(on, { cause: err });
 }
 
-export function paymentLinksRepo(db: Db, payments: Pick<PaymentsRepo, 'insert'>) {
+export function paymentLinksRepo(db: SqlDb, payments: Pick<PaymentsRepo, 'insert'>) {
   const byIdempotencyKey = db.prepare('SELECT * FROM payments WHERE idempotency_key = ?');
   const byOrderRef = db.prepare('SELECT id FROM payments WHERE account_id = ? AND order_ref = ?').pluck();
   const setGatewayFields = db.prepare('UPDATE payments SET url = coalesce(@url, url), expires_at = coalesce(@expiresAt, expires_at), updated_at = @now WHERE id = @id');
@@ -37,10 +44,13 @@ export function paymentLinksRepo(db: Db, payments: Pick<PaymentsRepo, 'insert'>)
   // (its leading columns listed whole, as 002's CHECKs allow them), the fee half through the few days of
   // payments_by_paid. A DISTINCT over payments read every open and paid row (~0.2 s at 100,000 payments,
   // holding the host's start). Payments of an account no longer listed are not synced anyway.
+  // SQLite's unary + (keeps the planner off an index) is numeric-only on PostgreSQL, whose planner weighs
+  // the two halves by its statistics instead.
+  const noIndex = (column: string): string => dialect(db, { sqlite: `+${column}`, postgres: column });
   const accountsWithOpen = db.prepare(`SELECT id FROM accounts a WHERE
       EXISTS (SELECT 1 FROM payments p WHERE p.livemode IN (0, 1) AND p.status IN ${OPEN_STATUSES}
         AND p.refund_state IN ('none', 'partially_refunded', 'refunded') AND p.gateway IN ('stripe', 'razorpay') AND p.account_id = a.id)
-      OR EXISTS (SELECT 1 FROM payments p WHERE p.paid_at >= ? AND +p.status = 'paid' AND p.fee_minor IS NULL AND +p.account_id = a.id)`).pluck();
+      OR EXISTS (SELECT 1 FROM payments p WHERE p.paid_at >= ? AND ${noIndex('p.status')} = 'paid' AND p.fee_minor IS NULL AND ${noIndex('p.account_id')} = a.id)`).pluck();
   const anyOpen = db.prepare(`SELECT 1 FROM payments WHERE status IN ${OPEN_STATUSES} LIMIT 1`).pluck();
   const oldestOpenOfAccount = db.prepare(`SELECT min(created_at) FROM payments WHERE account_id = ? AND status IN ${OPEN_STATUSES}`).pluck();
   const knownEvent = db.prepare('SELECT 1 FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?').pluck();

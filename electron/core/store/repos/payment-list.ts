@@ -1,11 +1,10 @@
 // The payments list and overview as the store reads them: filters and search as SQL (the merchant's text
-// through the trigram FTS table of 006 from 3 characters, LIKE below that; the Paydesk id or any gateway id,
-// whole or its beginning, through each id column's index), the detail's timeline and raw events, and the
-// overview's counts. What the rows mean (cursors, totals, the daily chart) is payments/overview.ts's.
-import type { Statement } from 'better-sqlite3';
+// through the trigram FTS table of 006 from 3 characters, LIKE below that, or on PostgreSQL ILIKE through
+// the pg_trgm index payments_search_trgm; the Paydesk id or any gateway id, whole or its beginning, through
+// each id column's index), the detail's timeline and raw events, and the overview's counts. What the rows mean (cursors, totals, the daily chart) is payments/overview.ts's.
 import type { DisplayStatusValue, PaymentListInput } from '../../../../shared/contract';
 import { PAYMENT_STATUSES, isPaymentStatus } from '../../../../shared/status';
-import type { Db } from '../db';
+import type { Engine, SqlDb, SqlStatement } from '../sql';
 import type { PaymentRow } from './payments';
 
 const REFUND_STATES = new Set(['partially_refunded', 'refunded']);
@@ -26,12 +25,27 @@ const PREFIX_END = '\u{10FFFF}';
  * error), so it cannot be searched for and is dropped here: the contract refuses it, this covers in-core
  * callers such as the merchant API's look-up by id. Null when nothing is left to search for.
  */
-function textMatch(search: string): { sql: string; params: string[] } | null {
+function textMatch(search: string, engine: Engine): { sql: string; params: string[] } | null {
   const text = search.replace(/\0/g, '');
   if (text.trim() === '') return null;
+  if (engine === 'postgres') return ilikeMatch(text);
   if ([...text].length >= 3) return { sql: 'rowid IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)', params: [`"${text.replace(/"/g, '""')}"`] };
   const like = `%${escapeLike(text)}%`;
   return { sql: `order_ref LIKE ? ESCAPE '\\' OR customer_email LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\'`, params: [like, like, like] };
+}
+
+/**
+ * PostgreSQL's half of textMatch: ILIKE over the columns payments_fts holds from 3 characters (the GIN
+ * trigram index payments_search_trgm covers each), over those LIKE reads on SQLite below that, so both
+ * engines find the same rows (ILIKE folds ASCII letters only on these C-collated columns, FTS5 others too).
+ * No ESCAPE clause: the backslash is already PostgreSQL's LIKE escape.
+ */
+function ilikeMatch(text: string): { sql: string; params: string[] } {
+  const columns = [...text].length >= 3
+    ? ['order_ref', 'customer_name', 'customer_email', 'customer_phone', 'description']
+    : ['order_ref', 'customer_email', 'customer_name'];
+  const like = `%${escapeLike(text)}%`;
+  return { sql: columns.map((col) => `${col} ILIKE ?`).join(' OR '), params: columns.map(() => like) };
 }
 
 /**
@@ -39,14 +53,15 @@ function textMatch(search: string): { sql: string; params: string[] } | null {
  * `c`, which names a column so that, with a search term, the planner cannot use that column's index (the
  * search must drive the plan; a test checks it does). Exported for that test.
  */
-export function listFilters(input: PaymentListInput): { where: string[]; params: unknown[]; c: (column: string) => string } {
+export function listFilters(input: PaymentListInput, engine: Engine = 'sqlite'): { where: string[]; params: unknown[]; c: (column: string) => string } {
   const where: string[] = [];
   const params: unknown[] = [];
   const search = input.search?.trim();
   // With a search term, the search (a few rows through the FTS and id indexes) must drive the plan: the
   // other filters' columns get a unary + so the planner cannot pick their indexes (007's list indexes
   // would otherwise win and every row of the mode would be checked against the search).
-  const c = (column: string): string => (search ? `+${column}` : column);
+  // PostgreSQL has no unary + for text, and its planner weighs the search against the filters by statistics.
+  const c = (column: string): string => (search && engine === 'sqlite' ? `+${column}` : column);
   if (input.status && input.status.length > 0) {
     const plain = input.status.filter((s: DisplayStatusValue) => isPaymentStatus(s));
     const refund = input.status.filter((s) => REFUND_STATES.has(s));
@@ -88,10 +103,13 @@ export function listFilters(input: PaymentListInput): { where: string[]; params:
   if (search) {
     // text: a substring of the order ref, customer or description (FTS5 trigram from 3 characters, LIKE
     // below that); ids: the Paydesk id or any gateway id, whole or its beginning, each through its index
-    const ids = ID_SEARCH_COLUMNS.map((col) => `(${col} >= ? AND ${col} < ?)`);
-    const idParams = ID_SEARCH_COLUMNS.flatMap(() => [search, search + PREFIX_END]);
-    const text = textMatch(search);
-    where.push(`(${[...(text ? [text.sql] : []), ...ids].join(' OR ')})`);
+    // PostgreSQL text cannot hold a NUL (binding one fails) and no id has one, so such a term matches no id
+    const idColumns = engine === 'postgres' && search.includes('\0') ? [] : ID_SEARCH_COLUMNS;
+    const ids = idColumns.map((col) => `(${col} >= ? AND ${col} < ?)`);
+    const idParams = idColumns.flatMap(() => [search, search + PREFIX_END]);
+    const text = textMatch(search, engine);
+    const terms = [...(text ? [text.sql] : []), ...ids];
+    where.push(terms.length ? `(${terms.join(' OR ')})` : 'false');
     params.push(...(text ? text.params : []), ...idParams);
   }
   return { where, params, c };
@@ -106,9 +124,9 @@ export function listFilters(input: PaymentListInput): { where: string[]; params:
  */
 export const OVERVIEW_SQL = {
   paidSince: 'SELECT paid_at, currency, captured_minor FROM payments WHERE paid_at >= ? AND +livemode = ? AND captured_minor > 0',
-  refunds: `SELECT currency, count(*) AS count, sum(refunded_minor) AS amountMinor FROM payments
+  refunds: `SELECT currency, count(*) AS count, sum(refunded_minor) AS "amountMinor" FROM payments
     WHERE livemode = ? AND status IN (${PAYMENT_STATUSES.map((st) => `'${st}'`).join(', ')}) AND refund_state IN ('partially_refunded', 'refunded')
-      AND refunded_minor > 0 AND updated_at >= ? GROUP BY currency ORDER BY amountMinor DESC, currency`,
+      AND refunded_minor > 0 AND updated_at >= ? GROUP BY currency ORDER BY "amountMinor" DESC, currency`,
 } as const;
 
 export interface TimelineRow { at: number; kind: string; source: 'webhook' | 'sync' | 'local'; gateway_type: string | null; changed: number; status_after: string; detail: string }
@@ -119,7 +137,7 @@ export interface RefundTotalRow { currency: string; count: number; amountMinor: 
 /** Where a page starts: after this payment in the list's order (newest first). */
 export interface ListPosition { createdAt: number; id: string }
 
-export function paymentListRepo(db: Db) {
+export function paymentListRepo(db: SqlDb) {
   const byId = db.prepare('SELECT * FROM payments WHERE id = ?');
   const timeline = db.prepare('SELECT at, kind, source, gateway_type, changed, status_after, detail FROM payment_events WHERE payment_id = ? ORDER BY at, id LIMIT 500');
   const rawEvents = db.prepare('SELECT id, event_id, type, received_at, created_at, apply_result, raw FROM webhook_events WHERE payment_id = ? ORDER BY id LIMIT 200');
@@ -131,8 +149,8 @@ export function paymentListRepo(db: Db) {
 
   // The list's SQL depends only on which filters are set (their values are parameters), so it comes in a few
   // dozen shapes: each is prepared once and kept (least recently used first out), not prepared per call.
-  const statements = new Map<string, Statement>();
-  const prepared = (sql: string): Statement => {
+  const statements = new Map<string, SqlStatement>();
+  const prepared = (sql: string): SqlStatement => {
     let s = statements.get(sql);
     if (s) {
       statements.delete(sql);
@@ -148,12 +166,12 @@ export function paymentListRepo(db: Db) {
   return {
     /** how many payments match the list's filters and search */
     count(input: PaymentListInput): number {
-      const { where, params } = listFilters(input);
+      const { where, params } = listFilters(input, db.engine);
       return (prepared(`SELECT count(*) AS n FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...params) as { n: number }).n;
     },
     /** up to `take` matching payments, newest first, after `after` when given */
     page(input: PaymentListInput, after: ListPosition | null, take: number): PaymentRow[] {
-      const { where, params, c } = listFilters(input);
+      const { where, params, c } = listFilters(input, db.engine);
       if (after) {
         where.push(`(${c('created_at')} < ? OR (${c('created_at')} = ? AND ${c('id')} < ?))`);
         params.push(after.createdAt, after.createdAt, after.id);

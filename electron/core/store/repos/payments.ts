@@ -13,8 +13,7 @@ import {
   type PaymentSummary,
 } from '../../../../shared/status';
 import type { Gateway } from '../../../../shared/gateways';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db';
+import type { SqlDb, SqlStatement } from '../sql';
 
 export type PaymentKind = 'stripe_checkout' | 'stripe_payment_link' | 'razorpay_link' | 'razorpay_order';
 
@@ -135,9 +134,12 @@ export const STATE_COLUMNS = `id, account_id, gateway, amount_minor, status, sta
   fee_minor, tax_minor, net_minor, paid_at, session_id, plink_id, order_id, payment_intent_id, charge_id, gateway_payment_id,
   parent_id, reusable, method, balance_txn_id, available_on`;
 
-/** A STATE_COLUMNS row read as an array (raw mode: no per-row lookup of 20 column names). */
-function stateRowOf(r: unknown[] | undefined): PaymentStateRow | undefined {
-  if (!r) return undefined;
+/**
+ * A STATE_COLUMNS row read as an array (better-sqlite3's raw mode: no per-row lookup of 20 column names on
+ * the webhook ingest's hot path), or as the object PostgreSQL's statements return (already that shape).
+ */
+function stateRowOf(r: unknown[] | PaymentStateRow | undefined): PaymentStateRow | undefined {
+  if (!r || !Array.isArray(r)) return r;
   return {
     id: r[0] as string,
     account_id: r[1] as string,
@@ -193,16 +195,25 @@ function learnt(prev: PaymentStateRow, cols: string[], vals: unknown[], col: key
   }
 }
 
-export function paymentsRepo(db: Db) {
+/**
+ * A STATE_COLUMNS statement: in raw mode where the engine has it (SqlStatement does not promise it: SQLite
+ * passes better-sqlite3's own statements through, PostgreSQL's rows are objects, which stateRowOf takes too).
+ */
+function stateStatement(db: SqlDb, source: string): SqlStatement<unknown[] | PaymentStateRow> {
+  const stmt = db.prepare<unknown[] | PaymentStateRow>(source) as SqlStatement<unknown[] | PaymentStateRow> & { raw?: (on: boolean) => SqlStatement<unknown[]> };
+  return db.engine === 'sqlite' && stmt.raw ? stmt.raw(true) : stmt;
+}
+
+export function paymentsRepo(db: SqlDb) {
   const byIdStmt = db.prepare('SELECT * FROM payments WHERE id = ?');
   const byIdAccountStmt = db.prepare('SELECT * FROM payments WHERE id = ? AND account_id = ?');
   const byColumn = Object.fromEntries(
-    LOOKUP_ORDER.map((k) => [k, db.prepare<[string, string]>(`SELECT * FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]),
-  ) as Record<keyof GatewayIds, Statement<[string, string]>>;
-  const stateByIdAccountStmt = db.prepare(`SELECT ${STATE_COLUMNS} FROM payments WHERE id = ? AND account_id = ?`).raw(true);
+    LOOKUP_ORDER.map((k) => [k, db.prepare(`SELECT * FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]),
+  ) as Record<keyof GatewayIds, SqlStatement>;
+  const stateByIdAccountStmt = stateStatement(db, `SELECT ${STATE_COLUMNS} FROM payments WHERE id = ? AND account_id = ?`);
   const stateByColumn = Object.fromEntries(
-    LOOKUP_ORDER.map((k) => [k, db.prepare<[string, string]>(`SELECT ${STATE_COLUMNS} FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`).raw(true)]),
-  ) as Record<keyof GatewayIds, Statement<[string, string]>>;
+    LOOKUP_ORDER.map((k) => [k, stateStatement(db, `SELECT ${STATE_COLUMNS} FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]),
+  ) as Record<keyof GatewayIds, SqlStatement<unknown[] | PaymentStateRow>>;
   const insertStmt = db.prepare(`INSERT INTO payments
       (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, description, customer_name, customer_email,
        customer_phone, notes, idempotency_key, expires_at, created_by, created_at, updated_at, attempt_no, gateway_ref, reusable)
@@ -225,7 +236,7 @@ export function paymentsRepo(db: Db) {
     (SELECT count(DISTINCT at) FROM payment_events WHERE payment_id = ? AND kind = 'attempt_failed') WHERE id = ?`);
   const timelineOfStmt = db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY at, id');
   // saveState with the previous row: one statement per set of changed columns (a handful occur)
-  const partialStmts = new Map<string, Statement>();
+  const partialStmts = new Map<string, SqlStatement>();
   const byUrlStmt = db.prepare('SELECT 1 FROM payments WHERE url = ? LIMIT 1').pluck();
 
   return {
@@ -277,13 +288,13 @@ export function paymentsRepo(db: Db) {
     /** findForRef, reading only what applying an event needs (PaymentStateRow). */
     findStateForRef(accountId: string, ref: PaymentRef): PaymentStateRow | undefined {
       if (ref.paydeskId) {
-        const row = stateRowOf(stateByIdAccountStmt.get(ref.paydeskId, accountId) as unknown[] | undefined);
+        const row = stateRowOf(stateByIdAccountStmt.get(ref.paydeskId, accountId));
         if (row) return row;
       }
       for (const k of LOOKUP_ORDER) {
         const v = ref.ids[k];
         if (!v) continue;
-        const row = stateRowOf(stateByColumn[k].get(v, accountId) as unknown[] | undefined);
+        const row = stateRowOf(stateByColumn[k].get(v, accountId));
         if (row) return row;
       }
       return undefined;

@@ -1,7 +1,7 @@
 // The refunds table: intent rows (written before the gateway call, with their idempotency key), the
 // gateway's answers, the lists the screens read, and what recovery picks up after a crash or a timeout.
 import type { Gateway } from '../../../../shared/gateways';
-import type { Db } from '../db';
+import { dialect, type SqlDb } from '../sql';
 
 export type RefundRowStatus = 'requested' | 'pending' | 'succeeded' | 'failed';
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
@@ -90,8 +90,8 @@ const SELECT_VIEW = `SELECT r.*, p.order_ref, p.customer_name, p.customer_email,
   FROM refunds r JOIN payments p ON p.id = r.payment_id LEFT JOIN operators a ON a.id = r.approved_by`;
 const SEARCHED = ['r.id', 'r.gateway_refund_id', 'r.payment_id', 'r.gateway_payment_id', 'p.order_ref', 'p.customer_name', 'p.customer_email', 'r.operator_name'];
 
-/** The WHERE clause of a list and its arguments. */
-function whereOf(f: RefundFilter): { sql: string; args: (string | number)[] } {
+/** The WHERE clause of a list and its arguments; `like` is the engine's ASCII-case-blind LIKE. */
+function whereOf(f: RefundFilter, like: string): { sql: string; args: (string | number)[] } {
   const where: string[] = [];
   const args: (string | number)[] = [];
   const add = (sql: string, v: string | number | undefined) => {
@@ -107,14 +107,14 @@ function whereOf(f: RefundFilter): { sql: string; args: (string | number)[] } {
   add('r.created_at >= ?', f.from);
   add('r.created_at < ?', f.to);
   if (f.search) {
-    const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(`(${SEARCHED.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-    for (let i = 0; i < SEARCHED.length; i++) args.push(like);
+    const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(`(${SEARCHED.map((c) => `${c} ${like} ? ESCAPE '\\'`).join(' OR ')})`);
+    for (let i = 0; i < SEARCHED.length; i++) args.push(pattern);
   }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
-export function refundsRepo(db: Db) {
+export function refundsRepo(db: SqlDb) {
   const byIdStmt = db.prepare('SELECT * FROM refunds WHERE id = ?');
   const byRequestStmt = db.prepare('SELECT * FROM refunds WHERE request_id = ?');
   const byGatewayIdStmt = db.prepare('SELECT * FROM refunds WHERE gateway_refund_id = ?');
@@ -130,6 +130,8 @@ export function refundsRepo(db: Db) {
   const setStateStmt = db.prepare(`UPDATE refunds SET status = @status, failure_reason = @failureReason,
       gateway_refund_id = coalesce(gateway_refund_id, @gatewayRefundId), last_error = NULL, updated_at = @now WHERE id = @id`);
   const unsettledStmt = db.prepare(`SELECT * FROM refunds WHERE status = 'requested' OR (status = 'pending' AND updated_at <= ?) ORDER BY created_at`);
+  // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE over COLLATE "C" text folds ASCII alone too
+  const like = dialect(db, { sqlite: 'LIKE', postgres: 'ILIKE' });
   const authorizedAtStmt = db.prepare("SELECT min(at) AS at FROM payment_events WHERE payment_id = ? AND kind = 'authorized'").pluck();
 
   return {
@@ -144,7 +146,7 @@ export function refundsRepo(db: Db) {
     viewsOfPayment: (paymentId: string) => viewsOfPaymentStmt.all(paymentId) as RefundView[],
     /** a page of refunds, newest first, and how many match */
     list(f: RefundFilter): { items: RefundView[]; total: number } {
-      const w = whereOf(f);
+      const w = whereOf(f, like);
       const total = (db.prepare(`SELECT count(*) AS n FROM refunds r JOIN payments p ON p.id = r.payment_id ${w.sql}`).get(...w.args) as { n: number }).n;
       const items = db.prepare(`${SELECT_VIEW} ${w.sql} ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?`).all(...w.args, f.limit, f.offset) as RefundView[];
       return { items, total };

@@ -7,7 +7,7 @@
 //   settlement items that are movements of their own by their gateway time: payments and refunds settled
 //   at the gateway that Paydesk never created (external), fees, adjustments and disputes.
 import type { Gateway } from '../../../../shared/gateways';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
 export interface ViewFilters {
   startMs: number;
@@ -101,7 +101,7 @@ const SETTLEMENT_COLUMNS = `s.id, s.gateway, s.account_id, a.label, a.mode, s.ga
      AND ((si.kind = 'payment' AND si.payment_id IS NULL) OR (si.kind = 'refund' AND si.refund_id IS NULL)
           OR EXISTS (SELECT 1 FROM recon_flags f WHERE f.settlement_item_id = si.id))) AS unmatched`;
 
-export function reportViewsRepo(db: Db) {
+export function reportViewsRepo(db: SqlDb) {
   const settlementStmt = db.prepare(`SELECT ${SETTLEMENT_COLUMNS} FROM settlements s JOIN accounts a ON a.id = s.account_id WHERE s.id = ?`);
   const itemsStmt = db.prepare(`SELECT si.id, si.kind, si.gateway_txn_id, si.amount_minor, si.fee_minor, si.tax_minor, si.net_minor, si.created_at,
         p.id AS p_id, p.order_ref AS p_order_ref, p.amount_minor AS p_amount, p.captured_minor AS p_captured, p.currency AS p_currency, p.status AS p_status,
@@ -111,12 +111,15 @@ export function reportViewsRepo(db: Db) {
   const itemFlagsStmt = db.prepare(`SELECT settlement_item_id, flag, detail, first_seen_at FROM recon_flags WHERE settlement_id = ? AND settlement_item_id IS NOT NULL ORDER BY id`);
 
   return {
-    /** every money movement in range, summed per currency and time bucket */
+    /**
+     * every money movement in range, summed per currency and time bucket (integer division on both engines;
+     * the subquery's alias is one PostgreSQL before 16 requires)
+     */
     movementBuckets(f: ViewFilters, bucketMs: number): MovementBucket[] {
       return db.prepare(`SELECT currency, at / ${bucketMs} AS bucket, sum(payments) AS payments, sum(refunds_n) AS refunds_n, sum(external_n) AS external_n,
       sum(gross) AS gross, sum(refunds) AS refunds, sum(fees) AS fees, sum(tax) AS tax, sum(disputes) AS disputes, sum(adjustments) AS adjustments,
       sum(net) AS net, sum(CASE WHEN settled THEN net ELSE 0 END) AS settled
-    FROM (${movementsSql(f)}) GROUP BY currency, bucket`).all(params(f)) as MovementBucket[];
+    FROM (${movementsSql(f)}) AS m GROUP BY currency, bucket`).all(params(f)) as MovementBucket[];
     },
     /** settlements created in range, latest first */
     settlementsIn(f: ViewFilters): SettlementViewRow[] {

@@ -1,7 +1,7 @@
 // Settlements / payouts and their items, and the payment look-ups that place an item or a fee.
 import type { Gateway } from '../../../../shared/gateways';
 import type { GatewaySettlement, PaymentLookup, PaymentRefColumn, SettlementItemKind } from '../../gateways/ports/reports';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 import type { PaymentRow } from './payments';
 
 export interface SettlementUpsert extends Omit<GatewaySettlement, 'currency' | 'fee' | 'tax'> {
@@ -30,7 +30,8 @@ export interface ItemInsert {
 
 const LOOKUP_COLUMNS: readonly PaymentRefColumn[] = ['id', 'charge_id', 'payment_intent_id', 'gateway_payment_id', 'order_id', 'session_id'];
 
-export function settlementsRepo(db: Db) {
+export function settlementsRepo(db: SqlDb) {
+  // IS DISTINCT FROM: SQLite's null-safe `IS NOT`, spelled so that PostgreSQL reads it too
   const upsertStmt = db.prepare(`INSERT INTO settlements
       (id, account_id, gateway, livemode, gateway_settlement_id, currency, amount_minor, fee_minor, tax_minor, utr, status, created_at, arrival_at, fetched_at, manual, warning)
     VALUES (@id, @accountId, @gateway, @livemode, @gatewayId, @currency, @amount, @fee, @tax, @utr, @status, @createdAt, @arrivalAt, @now, @manual, @warning)
@@ -38,27 +39,27 @@ export function settlementsRepo(db: Db) {
       amount_minor = excluded.amount_minor, fee_minor = excluded.fee_minor, tax_minor = excluded.tax_minor, utr = excluded.utr,
       status = excluded.status, arrival_at = excluded.arrival_at, currency = excluded.currency, fetched_at = excluded.fetched_at,
       manual = excluded.manual, warning = CASE WHEN @setWarning = 1 THEN excluded.warning ELSE settlements.warning END
-    WHERE settlements.amount_minor IS NOT excluded.amount_minor OR settlements.fee_minor IS NOT excluded.fee_minor
-       OR settlements.tax_minor IS NOT excluded.tax_minor OR settlements.utr IS NOT excluded.utr OR settlements.status IS NOT excluded.status
-       OR settlements.arrival_at IS NOT excluded.arrival_at OR settlements.currency IS NOT excluded.currency OR settlements.manual IS NOT excluded.manual
-       OR (@setWarning = 1 AND settlements.warning IS NOT excluded.warning)`);
+    WHERE settlements.amount_minor IS DISTINCT FROM excluded.amount_minor OR settlements.fee_minor IS DISTINCT FROM excluded.fee_minor
+       OR settlements.tax_minor IS DISTINCT FROM excluded.tax_minor OR settlements.utr IS DISTINCT FROM excluded.utr OR settlements.status IS DISTINCT FROM excluded.status
+       OR settlements.arrival_at IS DISTINCT FROM excluded.arrival_at OR settlements.currency IS DISTINCT FROM excluded.currency OR settlements.manual IS DISTINCT FROM excluded.manual
+       OR (@setWarning = 1 AND settlements.warning IS DISTINCT FROM excluded.warning)`);
   const insertItemStmt = db.prepare(`INSERT INTO settlement_items
       (settlement_id, kind, payment_id, refund_id, gateway_txn_id, amount_minor, fee_minor, tax_minor, net_minor, created_at)
     VALUES (@settlementId, @kind, @paymentId, NULL, @txn, @amount, @fee, @tax, @net, @createdAt)
     ON CONFLICT (settlement_id, gateway_txn_id) DO NOTHING`);
-  const itemCountStmt = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM settlement_items WHERE settlement_id = ?');
-  const sumsStmt = db.prepare<[string], { fee: number; tax: number }>(
+  const itemCountStmt = db.prepare<{ n: number }>('SELECT count(*) AS n FROM settlement_items WHERE settlement_id = ?');
+  const sumsStmt = db.prepare<{ fee: number; tax: number }>(
     'SELECT coalesce(sum(fee_minor), 0) AS fee, coalesce(sum(tax_minor), 0) AS tax FROM settlement_items WHERE settlement_id = ?');
-  const currencyStmt = db.prepare<[string, string], { currency: string }>('SELECT currency FROM settlements WHERE account_id = ? AND gateway_settlement_id = ?');
-  const paymentTakenStmt = db.prepare<[string], { id: number }>(`SELECT id FROM settlement_items WHERE payment_id = ? AND kind = 'payment'`);
-  const refundTakenStmt = db.prepare<[string], { id: number }>('SELECT id FROM settlement_items WHERE refund_id = ?');
+  const currencyStmt = db.prepare<{ currency: string }>('SELECT currency FROM settlements WHERE account_id = ? AND gateway_settlement_id = ?');
+  const paymentTakenStmt = db.prepare<{ id: number }>(`SELECT id FROM settlement_items WHERE payment_id = ? AND kind = 'payment'`);
+  const refundTakenStmt = db.prepare<{ id: number }>('SELECT id FROM settlement_items WHERE refund_id = ?');
   const setPaymentStmt = db.prepare('UPDATE settlement_items SET payment_id = ? WHERE id = ? AND payment_id IS NULL');
   const setRefundStmt = db.prepare('UPDATE settlement_items SET refund_id = ? WHERE id = ? AND refund_id IS NULL');
   const byColumn = Object.fromEntries(LOOKUP_COLUMNS.map((c) => [c, c === 'id'
-    ? db.prepare<[string, string], { id: string }>('SELECT id FROM payments WHERE id = ? AND account_id = ?')
-    : db.prepare<[string, string], { id: string }>(`SELECT id FROM payments WHERE ${c} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]));
-  const refundByGatewayIdStmt = db.prepare<[string, string], { id: string }>('SELECT id FROM refunds WHERE gateway_refund_id = ? AND account_id = ?');
-  const feelessStmt = db.prepare<[string, number], PaymentRow>(`SELECT * FROM payments WHERE account_id = ? AND status IN ('paid', 'partially_paid')
+    ? db.prepare<{ id: string }>('SELECT id FROM payments WHERE id = ? AND account_id = ?')
+    : db.prepare<{ id: string }>(`SELECT id FROM payments WHERE ${c} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]));
+  const refundByGatewayIdStmt = db.prepare<{ id: string }>('SELECT id FROM refunds WHERE gateway_refund_id = ? AND account_id = ?');
+  const feelessStmt = db.prepare<PaymentRow>(`SELECT * FROM payments WHERE account_id = ? AND status IN ('paid', 'partially_paid')
       AND fee_minor IS NULL ORDER BY paid_at DESC LIMIT ?`);
 
   return {

@@ -1,7 +1,7 @@
 // The vault's tables: the sealed data key (vault_meta, one row) and the sealed secrets (vault_secrets).
 // Sealing and opening are core/vault's job; this stores and returns the bytes.
 import type { Mode } from '../../../../shared/contract';
-import type { Db } from '../db';
+import type { SqlDb } from '../sql';
 
 export interface SealedKey {
   /** the KeyProtector kind that sealed it */
@@ -18,7 +18,7 @@ export interface SealedSecret {
   mode: Mode | null;
 }
 
-export function vaultRepo(db: Db) {
+export function vaultRepo(db: SqlDb) {
   const meta = db.prepare('SELECT protector, sealed_key FROM vault_meta WHERE id = 1');
   const insertMeta = db.prepare('INSERT INTO vault_meta (id, protector, sealed_key, created_at) VALUES (1, ?, ?, ?)');
   const one = db.prepare('SELECT ref, nonce, ciphertext, tag, last4, mode FROM vault_secrets WHERE ref = ?');
@@ -43,7 +43,9 @@ export function vaultRepo(db: Db) {
     storeSealedKey(protector: string, sealed: Buffer, at: number): void {
       insertMeta.run(protector, sealed, at);
     },
-    secret: (ref: string): SealedSecret | undefined => one.get(ref) as SealedSecret | undefined,
+    secret(ref: string): SealedSecret | undefined {
+      return one.get(ref) as SealedSecret | undefined;
+    },
     allSecrets: (): SealedSecret[] => all.all() as SealedSecret[],
     /** stores `s`, replacing any earlier secret of its ref */
     putSecret(s: SealedSecret, at: number): void {

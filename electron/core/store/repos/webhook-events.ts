@@ -1,7 +1,7 @@
 // Prepared statements for webhook_events (raw verified events, committed before the 2xx) and
 // security_events (refused webhooks, counted per kind/account/minute).
 import type { Gateway } from '../../../../shared/gateways';
-import type { Db } from '../db';
+import { dialect, type SqlDb } from '../sql';
 
 export type ApplyResult = 'changed' | 'unchanged' | 'unmatched' | 'ignored' | 'error';
 export type SecurityKind = 'missing_signature' | 'bad_signature' | 'stale_signature' | 'future_timestamp' | 'replayed' | 'malformed' | 'mode_mismatch' | 'secret_missing';
@@ -50,12 +50,13 @@ export interface SecurityEventRow {
   detail: string | null;
 }
 
-export function webhookEventsRepo(db: Db) {
-  // a duplicate by either key: the same event id, or the same signed body under another id (a replay)
+export function webhookEventsRepo(db: SqlDb) {
+  // a duplicate by either key: the same event id, or the same signed body under another id (a replay);
+  // RETURNING gives the new id on both engines (PostgreSQL has no lastInsertRowid), none for a duplicate
   const insertStmt = db.prepare(`INSERT INTO webhook_events
       (gateway, account_id, event_id, type, livemode, raw, body_sha256, signature, created_at, received_at, applied_at, apply_result, payment_id, error)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT DO NOTHING`);
+    ON CONFLICT DO NOTHING RETURNING id`).pluck();
   const markAppliedStmt = db.prepare('UPDATE webhook_events SET applied_at = ?, apply_result = ?, payment_id = ?, error = ? WHERE id = ?');
   const unappliedStmt = db.prepare('SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY id LIMIT ?');
   const unmatchedStmt = db.prepare("SELECT * FROM webhook_events WHERE account_id = ? AND apply_result = 'unmatched' ORDER BY id LIMIT ?");
@@ -64,12 +65,18 @@ export function webhookEventsRepo(db: Db) {
   const byEventIdStmt = db.prepare('SELECT * FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?');
   const unhashedStmt = db.prepare("SELECT id FROM webhook_events WHERE gateway = 'razorpay' AND body_sha256 IS NULL AND created_at >= ? ORDER BY created_at");
   const rawStmt = db.prepare('SELECT raw FROM webhook_events WHERE id = ?').pluck();
-  // OR IGNORE: two old rows with the same body (a replay stored before the hash existed) keep the first hash only
-  const setHashStmt = db.prepare('UPDATE OR IGNORE webhook_events SET body_sha256 = ? WHERE id = ?');
+  // Two old rows with the same body (a replay stored before the hash existed) keep the first hash only:
+  // SQLite skips the row with OR IGNORE; PostgreSQL has no such UPDATE, so it checks for the holder first.
+  const setHashStmt = db.prepare(dialect(db, {
+    sqlite: 'UPDATE OR IGNORE webhook_events SET body_sha256 = @hash WHERE id = @id',
+    postgres: `UPDATE webhook_events w SET body_sha256 = @hash WHERE id = @id
+      AND NOT EXISTS (SELECT 1 FROM webhook_events o WHERE o.account_id = w.account_id AND o.body_sha256 = @hash AND o.id <> w.id)`,
+  }));
   const securityStmt = db.prepare(`INSERT INTO security_events (kind, gateway, account_id, bucket, count, first_at, last_at, detail)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (kind, gateway, account_id, bucket) DO UPDATE SET
-      count = count + excluded.count, last_at = max(last_at, excluded.last_at), detail = excluded.detail`);
+      count = security_events.count + excluded.count, last_at = ${dialect(db, { sqlite: 'max', postgres: 'greatest' })}(security_events.last_at, excluded.last_at),
+      detail = excluded.detail`);
   const recentSecurityStmt = db.prepare('SELECT * FROM security_events ORDER BY last_at DESC, id DESC LIMIT ?');
   const securityTotalStmt = db.prepare('SELECT coalesce(sum(count), 0) AS n FROM security_events');
 
@@ -79,11 +86,11 @@ export function webhookEventsRepo(db: Db) {
      * same transaction (ingest's group commit) and so knows the result when it stores the row.
      */
     insert(e: WebhookEventInsert, applied: { at: number; result: ApplyResult; paymentId: string | null; error?: string | null } | null = null): number | null {
-      const r = insertStmt.run(
+      const id = insertStmt.get(
         e.gateway, e.accountId, e.eventId, e.type, e.livemode ? 1 : 0, e.raw, e.bodySha256, e.signature, e.createdAt, e.receivedAt,
         applied?.at ?? null, applied?.result ?? null, applied?.paymentId ?? null, applied?.error ?? null,
       );
-      return r.changes > 0 ? Number(r.lastInsertRowid) : null;
+      return id === undefined ? null : Number(id);
     },
     markApplied(id: number, at: number, result: ApplyResult, paymentId: string | null, error: string | null = null): void {
       markAppliedStmt.run(at, result, paymentId, error, id);
@@ -113,7 +120,7 @@ export function webhookEventsRepo(db: Db) {
     },
     /** false when another row already holds this hash (the row keeps NULL) */
     setBodyHash(id: number, hash: Buffer): boolean {
-      return setHashStmt.run(hash, id).changes > 0;
+      return setHashStmt.run({ hash, id }).changes > 0;
     },
     addSecurity(kind: SecurityKind, gateway: Gateway, accountId: string, bucket: number, count: number, firstAt: number, lastAt: number, detail: string | null): void {
       securityStmt.run(kind, gateway, accountId, bucket, count, firstAt, lastAt, detail);

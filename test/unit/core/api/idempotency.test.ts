@@ -7,6 +7,7 @@ import { HttpError } from '../../../../electron/core/api/errors';
 import { createIdempotency, IDEMPOTENCY_TTL_MS, type Answer } from '../../../../electron/core/api/idempotency';
 import { migrate } from '../../../../electron/core/store/migrate';
 import { apiIdempotencyRepo } from '../../../../electron/core/store/repos/api-idempotency';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 
 let db: Database.Database;
 let now = 1_000_000;
@@ -25,7 +26,7 @@ const refusal = async (p: Promise<unknown>) => {
 beforeEach(() => {
   db = new Database(':memory:');
   migrate(db, { now: () => 1 });
-  idem = createIdempotency(apiIdempotencyRepo(db), () => now);
+  idem = createIdempotency(apiIdempotencyRepo(sqliteSql(db)), () => now);
 });
 afterEach(() => db.close());
 

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../../../electron/core/store/migrate';
 import { apiRateRepo } from '../../../../electron/core/store/repos/api-rate';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { startStubApi, type StubApi } from './stub-api';
 
 let clock = 1_700_000_000_000;
@@ -20,7 +21,7 @@ function store(): ReturnType<typeof apiRateRepo> {
   const db = new Database(':memory:');
   dbs.push(db);
   migrate(db, { now: () => clock });
-  return apiRateRepo(db);
+  return apiRateRepo(sqliteSql(db));
 }
 
 async function desk(rate: ReturnType<typeof apiRateRepo>, requestsPerMinute?: number): Promise<StubApi> {

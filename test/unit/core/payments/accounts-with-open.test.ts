@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaydeskCore } from '../../../../electron/core/index';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
 let fixture: CoreFixture;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   fixture = await withCore({ sandbox: false });
   core = fixture.core;
   const d = core.deps!;
-  const repo = paymentsRepo(d.db);
+  const repo = paymentsRepo(sqliteSql(d.db));
   let i = 0;
   d.db.transaction(() => {
     for (const [id, a] of Object.entries(ACCOUNTS)) {

@@ -9,6 +9,7 @@ import { sessionFacts } from '../../../../electron/core/gateways/stripe/sync-fac
 import { normalizeStripe } from '../../../../electron/core/gateways/stripe/webhooks-normalize';
 import { applyFacts } from '../../../../electron/core/payments/apply';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { applyPaymentEvent, foldPaymentEvents, initialPaymentState, summarizePayment, type PaymentEvent } from '../../../../shared/status';
 import { createReportDb, insertAccount, insertPayment } from '../../../fixtures/report-schema';
 
@@ -86,7 +87,7 @@ describe('into the payments row', () => {
     const db = createReportDb(':memory:');
     insertAccount(db, { id: 'acc', gateway: 'stripe', mode: 'test', label: 'S' });
     insertPayment(db, { id: 'pd_1', account_id: 'acc', gateway: 'stripe', livemode: 0, amount_minor: 2500, currency: 'USD', status: 'open', paid_at: null });
-    const repo = paymentsRepo(db);
+    const repo = paymentsRepo(sqliteSql(db));
     const cols = () => db.prepare('SELECT method, balance_txn_id, available_on, fee_minor FROM payments WHERE id = ?').get('pd_1');
     const n = normalizeStripe(stripeEvent('charge.succeeded', charge({ balance_transaction: 'txn_1' })));
     applyFacts(repo, repo.findStateForRef('acc', n.ref!)!, n.events, { source: 'webhook', gatewayType: n.type, now: 1, ids: n.ref!.ids });

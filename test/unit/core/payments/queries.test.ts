@@ -5,6 +5,7 @@ import type { PaydeskCore } from '../../../../electron/core/index';
 import { applyFacts } from '../../../../electron/core/payments/apply';
 import { OVERVIEW_SQL, listFilters } from '../../../../electron/core/payments/overview';
 import { paymentsRepo, type PaymentRow } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import type { MethodInput, MethodName, MethodOutput, PaymentListInput } from '../../../../shared/contract';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
       verificationStatus: 'verified', verifiedAt: now, verificationMessage: null, createdAt: now, updatedAt: now,
     });
   }
-  const repo = paymentsRepo(d.db);
+  const repo = paymentsRepo(sqliteSql(d.db));
   const mk = (i: number, accountId: string, gateway: 'stripe' | 'razorpay', livemode: boolean, currency: string, amount: number, createdAt: number, extra: Partial<{ email: string; name: string }> = {}) => {
     const id = `pd_q${String(i).padStart(4, '0')}`;
     repo.insert({

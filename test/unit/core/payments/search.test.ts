@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaydeskCore } from '../../../../electron/core/index';
 import { listFilters } from '../../../../electron/core/payments/overview';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
 
 let fixture: CoreFixture;
@@ -28,7 +29,7 @@ beforeAll(async () => {
     id: 'acc_s', gateway: 'stripe', mode: 'test', livemode: false, label: 'Shop', publicKey: null, secretKeyRef: null, webhookSecretRef: null, sandbox: false, builtin: null,
     verificationStatus: 'verified', verifiedAt: NOW, verificationMessage: null, createdAt: NOW, updatedAt: NOW,
   });
-  const repo = paymentsRepo(d.db);
+  const repo = paymentsRepo(sqliteSql(d.db));
   TEXTS.forEach(([id, orderRef, customerName, description], i) => {
     repo.insert({ id, accountId: 'acc_s', gateway: 'stripe', livemode: false, kind: 'stripe_checkout', orderRef, amountMinor: 1000, currency: 'USD', customerName, description, idempotencyKey: `k${i}`, createdAt: NOW - i });
   });

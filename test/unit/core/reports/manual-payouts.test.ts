@@ -10,6 +10,7 @@ import { makeStripeClient } from '../../../../electron/core/gateways/stripe/clie
 import { stripeReports } from '../../../../electron/core/gateways/stripe/reports';
 import { refreshAccount } from '../../../../electron/core/reports/refresh';
 import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status';
 import type { MethodName, SettlementSummary } from '../../../../shared/contract';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
@@ -45,7 +46,7 @@ async function stripePaid(amount: number): Promise<{ id: string; pi: string }> {
   });
   const paid = await control<{ status: string; payment_intent: { id: string } }>(`/stripe/checkout/sessions/${session.id}/pay`, {});
   expect(paid.status).toBe('succeeded');
-  const repo = paymentsRepo(d.db);
+  const repo = paymentsRepo(sqliteSql(d.db));
   repo.insert({ id, accountId: stripeAccount, gateway: 'stripe', livemode: false, kind: 'stripe_checkout', orderRef: `ORD-${id}`, amountMinor: amount, currency: 'USD', idempotencyKey: `idem_${id}`, createdAt: now() });
   let state = stateOfRow(repo.byId(id)!);
   const facts: PaymentEvent[] = [{ type: 'opened', at: now() }, { type: 'captured', at: now(), paymentId: paid.payment_intent.id, amount, full: true }];

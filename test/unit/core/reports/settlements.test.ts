@@ -8,6 +8,7 @@ import type { CoreEvent } from '../../../../electron/core/types';
 import { makeRazorpayClient } from '../../../../electron/core/gateways/razorpay/client';
 import { makeStripeClient } from '../../../../electron/core/gateways/stripe/client';
 import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status';
 import type { MethodName } from '../../../../shared/contract';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
@@ -43,7 +44,7 @@ const newId = (p: string) => `${p}_${Date.now().toString(36)}${(seq++).toString(
 
 /** A payment row as links.create + the ingest would leave it: created, then the captured fact folded in. */
 function recordPaid(o: { id: string; accountId: string; gateway: 'stripe' | 'razorpay'; kind: 'stripe_checkout' | 'razorpay_link'; amount: number; currency: string; gatewayPaymentId: string; ids: Record<string, string>; capturedAmount?: number }) {
-  const repo = paymentsRepo(d.db);
+  const repo = paymentsRepo(sqliteSql(d.db));
   repo.insert({ id: o.id, accountId: o.accountId, gateway: o.gateway, livemode: false, kind: o.kind, orderRef: `ORD-${o.id}`, amountMinor: o.amount, currency: o.currency, idempotencyKey: `idem_${o.id}`, createdAt: now() });
   let state = stateOfRow(repo.byId(o.id)!);
   const facts: PaymentEvent[] = [{ type: 'opened', at: now() }, { type: 'captured', at: now(), paymentId: o.gatewayPaymentId, amount: o.capturedAmount ?? o.amount, full: true }];
@@ -99,7 +100,7 @@ function snapshot(): Record<string, unknown[]> {
   };
 }
 
-const payment = (id: string) => paymentsRepo(d.db).byId(id)!;
+const payment = (id: string) => paymentsRepo(sqliteSql(d.db)).byId(id)!;
 const itemOfPayment = (id: string) => d.db.prepare(`SELECT si.*, s.gateway_settlement_id, s.utr FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.payment_id = ?`).get(id) as
   { settlement_id: string; gateway_settlement_id: string; utr: string | null; amount_minor: number; fee_minor: number; net_minor: number } | undefined;
 const itemOfRefund = (id: string) => d.db.prepare(`SELECT si.*, s.gateway_settlement_id FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.refund_id = ?`).get(id) as

@@ -9,6 +9,7 @@ import type * as Fs from 'node:fs';
 import { createIngest, type Ingest } from '../../../../electron/core/webhooks/ingest';
 import { migrate } from '../../../../electron/core/store/migrate';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { initialPaymentState, foldPaymentEvents } from '../../../../shared/status';
 import {
   RAZORPAY_ACCOUNT,
@@ -151,7 +152,7 @@ describe('payment writes', () => {
   it('saveState with the previous row writes only what changed, and leaves the same row as the full update', () => {
     seedPayment(db, 'pd_a', 'stripe');
     seedPayment(db, 'pd_b', 'stripe');
-    const repo = paymentsRepo(db);
+    const repo = paymentsRepo(sqliteSql(db));
     const state = foldPaymentEvents(initialPaymentState(50_000), [
       { type: 'opened', at: 1 },
       { type: 'captured', at: 2, paymentId: 'pi_x', amount: 50_000, full: true, method: 'card' },

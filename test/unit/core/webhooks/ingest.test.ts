@@ -5,6 +5,7 @@ import type { Db } from '../../../../electron/core/store/db';
 import { createIngest, type Ingest, type PaymentChange, type ReceivedSummary } from '../../../../electron/core/webhooks/ingest';
 import { startWebhookListener, type WebhookDelivery } from '../../../../electron/core/webhooks/listener';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import {
   RAZORPAY_ACCOUNT,
   STRIPE_ACCOUNT,
@@ -49,7 +50,7 @@ const delivery = (r: SignedRequest, over: Partial<WebhookDelivery> = {}): Webhoo
 const send = async (r: SignedRequest, over: Partial<WebhookDelivery> = {}) => ingest.handle(delivery(r, over));
 const rows = (): { event_id: string; applied_at: number | null; apply_result: string | null; payment_id: string | null }[] =>
   db.prepare('SELECT event_id, applied_at, apply_result, payment_id FROM webhook_events ORDER BY id').all() as never;
-const payment = (id: string) => paymentsRepo(db).byId(id)!;
+const payment = (id: string) => paymentsRepo(sqliteSql(db)).byId(id)!;
 const security = (): Record<string, number> =>
   Object.fromEntries((db.prepare('SELECT kind, sum(count) AS n FROM security_events GROUP BY kind').all() as { kind: string; n: number }[]).map((r) => [r.kind, r.n]));
 
@@ -67,7 +68,7 @@ describe('valid events', () => {
     expect(payment('pd_s1')).toMatchObject({ status: 'paid', captured_minor: 50_000, session_id: 'cs_test_pd_s1', payment_intent_id: 'pi_pd_s1', gateway_payment_id: 'pi_pd_s1' });
     expect(applied.map(({ id, accountId, summary }) => ({ id, accountId, status: summary.status, displayStatus: summary.displayStatus }))).toEqual([{ id: 'pd_s1', accountId: STRIPE_ACCOUNT, status: 'paid', displayStatus: 'paid' }]);
     expect(received).toEqual([expect.objectContaining({ gateway: 'stripe', accountId: STRIPE_ACCOUNT, stored: 1, duplicates: 0, lastType: 'checkout.session.completed' })]);
-    expect(paymentsRepo(db).timeline('pd_s1')).toEqual([expect.objectContaining({ kind: 'captured', changed: 1, status_after: 'paid', gateway_type: 'checkout.session.completed' })]);
+    expect(paymentsRepo(sqliteSql(db)).timeline('pd_s1')).toEqual([expect.objectContaining({ kind: 'captured', changed: 1, status_after: 'paid', gateway_type: 'checkout.session.completed' })]);
   });
 
   it('Razorpay: valid signature + event id -> stored and applied, with the fee', async () => {
@@ -90,7 +91,7 @@ describe('valid events', () => {
     expect((await send(rz)).body).toMatchObject({ duplicate: true });
     await ingest.idle();
     expect(rows().map((r) => r.event_id)).toEqual(['evt_dup', 'evt_rz_dup']);
-    expect(paymentsRepo(db).timeline('pd_s1')).toHaveLength(1);
+    expect(paymentsRepo(sqliteSql(db)).timeline('pd_s1')).toHaveLength(1);
     expect(ingest.stats()).toMatchObject({ stored: 2, duplicates: 2 });
   });
 
@@ -103,7 +104,7 @@ describe('valid events', () => {
       { event_id: 'evt_first', applied_at: expect.any(Number), apply_result: 'changed', payment_id: 'pd_s1' },
       { event_id: 'evt_repeat', applied_at: expect.any(Number), apply_result: 'unchanged', payment_id: 'pd_s1' },
     ]);
-    expect(paymentsRepo(db).timeline('pd_s1')).toEqual([expect.objectContaining({ kind: 'captured', changed: 1, webhook_event_id: expect.any(Number) })]);
+    expect(paymentsRepo(sqliteSql(db)).timeline('pd_s1')).toEqual([expect.objectContaining({ kind: 'captured', changed: 1, webhook_event_id: expect.any(Number) })]);
     // applied in the commit that stored it: nothing is ever left in the index of unapplied events
     expect(db.prepare('SELECT count(*) AS n FROM webhook_events WHERE applied_at IS NULL').get()).toEqual({ n: 0 });
   });
@@ -121,7 +122,7 @@ describe('valid events', () => {
       { event_id: 'evt_ok', apply_result: 'changed', payment_id: 'pd_ok', error: null },
     ]);
     // the failed apply left nothing behind: no timeline row, the payment as it was
-    expect(paymentsRepo(db).timeline('pd_bad')).toEqual([]);
+    expect(paymentsRepo(sqliteSql(db)).timeline('pd_bad')).toEqual([]);
     expect(payment('pd_bad')).toMatchObject({ status: 'open', captured_minor: 0 });
     expect(payment('pd_ok')).toMatchObject({ status: 'paid' });
   });
@@ -361,7 +362,7 @@ describe('durability', () => {
     expect(ingest.applyPending()).toBe(1);
     expect(ingest.applyPending()).toBe(0);
     expect(payment('pd_s9').status).toBe('paid');
-    expect(paymentsRepo(db).timeline('pd_s9')).toHaveLength(1);
+    expect(paymentsRepo(sqliteSql(db)).timeline('pd_s9')).toHaveLength(1);
   });
 
   it('a secret rotation: an event signed with the previous secret is accepted and marked so', async () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import type { Db } from '../../../../electron/core/store/db';
 import { paymentsRepo } from '../../../../electron/core/store/repos/payments';
+import { sqliteSql } from '../../../../electron/core/store/sql';
 import { deliveriesRepo } from '../../../../electron/core/store/repos/deliveries';
 import { createIngest, type Ingest, type PaymentChange, type ReceivedSummary } from '../../../../electron/core/webhooks/ingest';
 import { startWebhookListener, type WebhookListener } from '../../../../electron/core/webhooks/listener';
@@ -73,7 +74,7 @@ function post(r: SignedRequest): Promise<{ status: number; body: Record<string, 
 const storedIds = (): string[] => (db.prepare('SELECT event_id FROM webhook_events ORDER BY id').all() as { event_id: string }[]).map((r) => r.event_id);
 const refusals = (): Record<string, number> =>
   Object.fromEntries((db.prepare('SELECT kind, sum(count) AS n FROM security_events GROUP BY kind').all() as { kind: string; n: number }[]).map((r) => [r.kind, r.n]));
-const payment = (id: string) => paymentsRepo(db).byId(id)!;
+const payment = (id: string) => paymentsRepo(sqliteSql(db)).byId(id)!;
 
 describe('a Razorpay body replayed under a new event id', () => {
   it('is acknowledged as a duplicate and changes nothing: one row, applied once, counted with the duplicates', async () => {
@@ -81,12 +82,12 @@ describe('a Razorpay body replayed under a new event id', () => {
     const body = razorpayLinkPaidEvent('plink_1', 'pay_1', 'pd_r1', 50_000, clockSec);
     expect(await post(signRazorpay(body, 'evt_rz_original'))).toEqual({ status: 200, body: { received: true } });
     await ingest.idle();
-    const timeline = paymentsRepo(db).timeline('pd_r1');
+    const timeline = paymentsRepo(sqliteSql(db)).timeline('pd_r1');
     expect(await post(signRazorpay(body, 'evt_rz_replayed'))).toEqual({ status: 200, body: { received: true, duplicate: true } });
     await ingest.idle();
     expect(storedIds()).toEqual(['evt_rz_original']);
     expect(payment('pd_r1')).toMatchObject({ status: 'paid', captured_minor: 50_000 });
-    expect(paymentsRepo(db).timeline('pd_r1')).toEqual(timeline);
+    expect(paymentsRepo(sqliteSql(db)).timeline('pd_r1')).toEqual(timeline);
     expect(applied).toHaveLength(1);
     expect(ingest.stats()).toMatchObject({ stored: 1, duplicates: 1 });
     expect(received.reduce((n, s) => n + s.duplicates, 0)).toBe(1);
@@ -152,7 +153,7 @@ describe('times ahead of Paydesk’s clock', () => {
 
   it('Stripe: a signature `t` 10 minutes ahead is refused (400), nothing is stored, and the deliveries list says why', async () => {
     await refusedAndNothingStored(signStripe(stripePaidEvent('evt_future', 'pd_s1'), { timestampSec: clockSec + 600 }));
-    const { rows } = deliveriesRepo(db).list({});
+    const { rows } = deliveriesRepo(sqliteSql(db)).list({});
     expect(rows).toEqual([
       expect.objectContaining({ gateway: 'stripe', result: 'refused', signature: 'refused', refusal: 'future_timestamp', count: 1, detail: expect.stringMatching(/ahead of this computer's clock/) }),
     ]);
@@ -170,7 +171,7 @@ describe('times ahead of Paydesk’s clock', () => {
 
   it('Razorpay: created_at far ahead is refused (400); a couple of minutes ahead is accepted', async () => {
     await refusedAndNothingStored(signRazorpay(razorpayLinkPaidEvent('plink_1', 'pay_1', 'pd_r1', 50_000, clockSec + 3600), 'evt_rz_future'));
-    expect(deliveriesRepo(db).list({}).rows[0]).toMatchObject({ gateway: 'razorpay', refusal: 'future_timestamp' });
+    expect(deliveriesRepo(sqliteSql(db)).list({}).rows[0]).toMatchObject({ gateway: 'razorpay', refusal: 'future_timestamp' });
     expect((await post(signRazorpay(razorpayLinkPaidEvent('plink_1', 'pay_1', 'pd_r1', 50_000, clockSec + 120), 'evt_rz_skew'))).status).toBe(200);
     await ingest.idle();
     expect(payment('pd_r1').status).toBe('paid');
