@@ -11,6 +11,7 @@ import { externalLinkSources } from './core/external-hosts';
 import { APP_ENTRY_URL, type ExternalUrlPolicy } from './core/external-url';
 import { createCore, type PaydeskCore } from './core/index';
 import { parseSandboxSwitch, readSandboxSetting, sandboxDecision } from './core/sandbox-policy';
+import { parseStoreChoice } from './core/store/choice';
 import type { CoreOptions } from './core/types';
 import { withExportSaveDialog } from './export-dialog';
 import { registerIpc } from './ipc';
@@ -106,6 +107,9 @@ async function start(): Promise<void> {
     if (!safe.ok) log('warn', `${safe.reason} Falling back to core's default key protection.`);
     const options: CoreOptions = {
       dataDir,
+      // a team's PostgreSQL database when PAYDESK_STORE names one (npm start -- --store …); a bad value is thrown
+      // as an AppError whose message names what to fix, shown like any start-up failure
+      store: parseStoreChoice(process.env.PAYDESK_STORE, 'PAYDESK_STORE'),
       shell: 'electron',
       packaged: app.isPackaged,
       sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,

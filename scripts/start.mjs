@@ -60,6 +60,11 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 
+// `npm start -- --store postgres://user@host/db` opens a team's database; passed on as PAYDESK_STORE, which
+// the desktop app and browser mode both read (electron/core/store/choice.ts)
+const storeArg = process.argv.slice(2).find((a, i, all) => a.startsWith('--store=') || all[i - 1] === '--store');
+if (storeArg !== undefined) process.env.PAYDESK_STORE = storeArg.replace(/^--store=/, '');
+
 const electron = findElectron();
 if (electron.path) {
   // `electron <root>` loads package.json's main (dist/electron/main.cjs) under the app name "paydesk".

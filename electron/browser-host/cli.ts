@@ -1,4 +1,4 @@
-// `npm run host -- --port <p> --data-dir <dir> [--sandbox on|off] [--sandbox-port <p>]`
+// `npm run host -- --port <p> --data-dir <dir> [--store sqlite|postgres://…] [--sandbox on|off] [--sandbox-port <p>]`
 // Browser mode: starts the embedded Paydesk Sandbox (unless switched off, see core/sandbox-policy.ts),
 // core and the browser host, prints the URL (and the sandbox's URL and control token).
 import { existsSync } from 'node:fs';
@@ -10,11 +10,14 @@ import { createCore, type PaydeskCore } from '../core/index';
 import { consoleSink } from '../core/log';
 import { ensurePrivateDir } from '../core/private-fs';
 import { parseSandboxSwitch, readSandboxSetting, sandboxDecision } from '../core/sandbox-policy';
+import { parseStoreChoice, type StoreChoice } from '../core/store/choice';
 import { startBrowserHost, type BrowserHost } from './server';
 
-const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--sandbox on|off] [--sandbox-port <p>] [--renderer-dir <dir>] [--allow-origin <origin>]
+const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--store <store>] [--sandbox on|off] [--sandbox-port <p>] [--renderer-dir <dir>] [--allow-origin <origin>]
   --port          port on 127.0.0.1 (0 = any free port; default 0)
   --data-dir      where the database and keys live (default: ${envPaths('Paydesk', { suffix: '' }).data})
+  --store         sqlite (default), or a team's PostgreSQL database: postgres://user@host:port/db
+                  (also PAYDESK_STORE; the password comes from PGPASSWORD or ~/.pgpass, never the URL)
   --sandbox       on: run the embedded Paydesk Sandbox; off: real gateways only
                   (default: the saved setting in the data dir, else on)
   --sandbox-port  port of the sandbox (default: any free port)
@@ -24,6 +27,15 @@ const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--sandbox on
 function fail(message: string): never {
   console.error(`paydesk-host: ${message}\n${USAGE}`);
   process.exit(2);
+}
+
+/** --store, else PAYDESK_STORE, else SQLite; a bad value ends the program with the reason */
+function storeChoiceOf(flag: string | undefined): StoreChoice {
+  try {
+    return flag !== undefined ? parseStoreChoice(flag, '--store') : parseStoreChoice(process.env.PAYDESK_STORE, 'PAYDESK_STORE');
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
 }
 
 function parsePort(value: string | undefined, flag: string): number {
@@ -47,6 +59,7 @@ async function main(): Promise<void> {
       options: {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        store: { type: 'string' },
         sandbox: { type: 'string' },
         'sandbox-port': { type: 'string' },
         'renderer-dir': { type: 'string' },
@@ -67,6 +80,7 @@ async function main(): Promise<void> {
   const sandboxFlag = args.sandbox === undefined ? null : parseSandboxSwitch(args.sandbox);
   if (args.sandbox !== undefined && sandboxFlag === null) fail(`--sandbox must be on or off, got "${args.sandbox}"`);
   const dataDir = resolve(args['data-dir'] ?? envPaths('Paydesk', { suffix: '' }).data);
+  const store = storeChoiceOf(args.store);
   // before the sandbox writes its state there; core checks it again (it also serves the desktop app)
   ensurePrivateDir(dataDir);
   const rendererDir = args['renderer-dir'] ? resolve(args['renderer-dir']) : defaultRendererDir();
@@ -98,6 +112,7 @@ async function main(): Promise<void> {
       dataDir,
       shell: 'browser',
       sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
+      store,
       log: consoleSink,
     });
     host = await startBrowserHost({ core, port, rendererDir, extraOrigins: args['allow-origin'] ?? [], log: consoleSink });

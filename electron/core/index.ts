@@ -18,7 +18,9 @@ import { consoleSink, createLog } from './log';
 import { createRpc, type AllHandlers } from './rpc';
 import { sandboxControl } from './sandbox-control';
 import { registerWithSandbox } from './sandbox-link';
-import { openSqliteStore, type SqliteStore } from './store';
+import { openSqliteStore, type SqliteStore, type Store } from './store';
+import { describeStore } from './store/choice';
+import { openPgStore } from './store/pg/store';
 import type { CallContext, Clock, Core, CoreOptions } from './types';
 import { openVault, type Vault } from './vault';
 import { chooseProtector } from './vault/choose-protector';
@@ -57,12 +59,33 @@ function backgroundTasks(log: ReturnType<typeof createLog>) {
 }
 
 /** Opens the data dir's store and vault; throws AppError for what the merchant must see. */
-async function openStore(options: CoreOptions, clock: Clock, log: ReturnType<typeof createLog>, onOpen: (store: SqliteStore) => void) {
+/** On PostgreSQL there is no SQLite connection: a tool or test that reaches for one is told so. */
+function noSqlite(): SqliteStore['db'] {
+  return new Proxy({} as SqliteStore['db'], {
+    get: () => {
+      throw new AppError('unavailable', 'This desk runs on the team database (PostgreSQL): it has no SQLite file.');
+    },
+  });
+}
+
+/** A store core has opened, with the SQLite connection when it is SQLite (in-process tools and tests use it). */
+type OpenedStore = Store & { close(): void; db: SqliteStore['db'] | null };
+
+/** SQLite in the data dir, or the team's PostgreSQL database (options.store). */
+async function openEngine(options: CoreOptions, clock: Clock, log: ReturnType<typeof createLog>): Promise<OpenedStore> {
+  if (options.store?.engine === 'postgres') {
+    log('info', `opening the team database: ${describeStore(options.store)}`);
+    return { ...openPgStore(options.store.url, clock.now, log), db: null };
+  }
   // a restore staged in Settings → Backup (or on a fresh install's first screen) takes its place now
-  ensurePrivateDir(options.dataDir);
   const restored = await finishStagedRestore(options.dataDir, clock.now());
   if (restored) log('info', `restored a backup into ${options.dataDir}${restored.replacedTo ? `; the desk that was there is in ${restored.replacedTo}` : ''}`);
-  const store = openSqliteStore(options.dataDir, clock.now, log);
+  return openSqliteStore(options.dataDir, clock.now, log);
+}
+
+async function openStore(options: CoreOptions, clock: Clock, log: ReturnType<typeof createLog>, onOpen: (store: OpenedStore) => void) {
+  ensurePrivateDir(options.dataDir);
+  const store = await openEngine(options, clock, log);
   onOpen(store);
   const protector = await chooseProtector(store.repos.vault, options.dataDir, options.protector, log);
   const vault = await openVault(store.repos.vault, protector, clock.now);
@@ -82,7 +105,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   const control = sandbox ? sandboxControl(sandbox.url, sandbox.controlToken) : null;
   const background = backgroundTasks(log);
 
-  let opened: SqliteStore | null = null;
+  let opened: OpenedStore | null = null;
   let composed: Composed | null = null;
   let listener: WebhookListener | null = null;
   let closed = false;
@@ -126,19 +149,19 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     });
   } catch (err) {
     if (!(err instanceof AppError)) {
-      (opened as SqliteStore | null)?.close();
+      (opened as OpenedStore | null)?.close();
       throw err;
     }
     startupError = { code: err.code, message: err.message };
     log('error', `start-up problem: ${err.message}`, { code: err.code });
     // a database from the future is left exactly as it is; nothing else touches it
-    (opened as SqliteStore | null)?.close();
+    (opened as OpenedStore | null)?.close();
     opened = null;
     composed = null;
   }
 
-  const sqlite = opened as SqliteStore | null;
-  const deps = composed && sqlite ? { ...(composed as Composed).deps, db: sqlite.db } : null;
+  const store = opened as OpenedStore | null;
+  const deps = composed && store ? { ...(composed as Composed).deps, db: store.db ?? noSqlite() } : null;
   const handlers: AllHandlers = deps ? buildHandlers(deps) : ({ ...systemHandlers({ clock, info }) } as AllHandlers);
   const rpc = createRpc({
     handlers,
@@ -175,7 +198,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       await background.settle();
       await composed?.ingest.close();
       await composed?.close();
-      sqlite?.close();
+      store?.close();
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { Envelope } from '../../shared/errors';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import type { GatewayAdapter } from './gateways/adapter';
+import type { StoreChoice } from './store/choice';
 
 /** A person at the desk (or Paydesk itself / the API): what attribution and permission checks use. */
 export interface OperatorRef {
@@ -69,6 +70,8 @@ export interface CoreOptions {
     keys: { STRIPE_SECRET_KEY: string; STRIPE_PUBLISHABLE_KEY: string; RAZORPAY_KEY_ID: string; RAZORPAY_KEY_SECRET: string };
     controlToken: string;
   } | null;
+  /** the team's PostgreSQL database instead of SQLite in dataDir (store/choice.ts); default SQLite */
+  store?: StoreChoice;
   /** port for the webhook listener (0 = any free port); default 0 */
   webhookPort?: number;
   /** log sink; secrets are redacted before anything reaches it */
