@@ -109,7 +109,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   stops.push(() => reports.stop());
 
   const exports = createExportService({
-    dataDir: options.dataDir, dbPath: dbPath(options.dataDir), accounts: repos.accounts, audit: repos.audit, events, clock, log,
+    dataDir: options.dataDir, dbPath: store.engine === 'sqlite' ? dbPath(options.dataDir) : null, accounts: repos.accounts, audit: repos.audit, events, clock, log,
     timeZone: () => reports.settings().timeZone,
   });
   // a running export is cancelled (its workers see the flag within 1024 rows) and its files deleted

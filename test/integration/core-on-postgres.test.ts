@@ -65,6 +65,12 @@ describe('a desk on PostgreSQL', () => {
     expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(['link.created', 'refund.requested']));
   });
 
+  it('says in words that the CSV export is not there yet on the team database', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const r = await f.core.callUnknown('reports.export.start', { mode: 'test', from: day, to: day, preset: 'paydesk' }, { transport: 'ipc' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/team database \(PostgreSQL\)/) } });
+  });
+
   it('keeps everything across a restart', async () => {
     await f.restart();
     const p = await f.call<{ payment: Payment }>('payments.get', { id: paid.id });

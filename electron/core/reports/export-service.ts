@@ -69,8 +69,8 @@ export interface ExportService {
 
 export interface ExportServiceDeps {
   dataDir: string;
-  /** the database file the export workers read with their own connections */
-  dbPath: string;
+  /** the database file the export workers read with their own connections; null on PostgreSQL */
+  dbPath: string | null;
   accounts: AccountsRepo;
   audit: AuditRepo;
   events: CoreEvents;
@@ -115,6 +115,10 @@ export function createExportService(d: ExportServiceDeps): ExportService {
 
   return {
     start(input, ctx) {
+      const dbPath = d.dbPath;
+      if (dbPath === null) {
+        throw new AppError('unavailable', 'The CSV export reads the SQLite file of a one-desk shop; on the team database (PostgreSQL) it is not available yet.');
+      }
       if ([...jobs.values()].some((j) => j.status.state === 'running')) {
         throw new AppError('conflict', 'An export is already running. Wait for it to finish or cancel it.');
       }
@@ -155,7 +159,7 @@ export function createExportService(d: ExportServiceDeps): ExportService {
       let handle: ExportHandle;
       try {
         handle = startExport({
-          dbPath: d.dbPath,
+          dbPath,
           outPath: file,
           preset: input.preset,
           filters: { from: input.from, to: input.to, mode: input.mode, gateway, accountIds },
