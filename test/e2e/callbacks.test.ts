@@ -4,31 +4,14 @@
 // previous secret signs. Screenshots: light and dark, and at 1024×700.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createPaidPayment, sandboxAccountIds, SHOTS_DIR, startConsoleSession, type ConsoleSession } from './fixtures';
+import { cardShots, createPaidPayment, sandboxAccountIds, startConsoleSession, type ConsoleSession } from './fixtures';
 
 let session: ConsoleSession;
 let page: Page;
 let server: Server;
 const bodies: string[] = [];
-
-async function cardShots(name: string, viewport?: { width: number; height: number }): Promise<void> {
-  const card = page.locator('#callbacks');
-  if (viewport) await page.setViewportSize(viewport);
-  await card.evaluate((el) => (el as unknown as { scrollIntoView(o: unknown): void }).scrollIntoView({ block: 'start' }));
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(200);
-    const path = join(SHOTS_DIR, `${name}-${scheme}.png`);
-    const box = await card.boundingBox();
-    const scroll = await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
-    await (viewport || !box ? page.screenshot({ path }) : page.screenshot({ path, fullPage: true, clip: { x: box.x, y: box.y + scroll, width: box.width, height: box.height } }));
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (viewport) await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -76,19 +59,19 @@ it('the owner sets the callback address, sees the secret once, and the paid paym
   expect(await row.textContent()).toContain('HTTP 200');
   await expect.poll(() => bodies.filter((b) => b.includes(paid.id)).length).toBe(1);
 
-  await cardShots('callbacks');
-  await cardShots('callbacks-1024', { width: 1024, height: 700 });
+  await cardShots(page, '#callbacks', 'callbacks');
+  await cardShots(page, '#callbacks', 'callbacks-1024', { width: 1024, height: 700 });
 
   await row.getByRole('button', { name: /^Resend payment\.paid/ }).click();
   await expect.poll(() => bodies.filter((b) => b.includes(paid.id)).length).toBe(2);
   await card.getByRole('button', { name: 'I’ve stored it' }).click();
   await expect.poll(() => card.textContent()).toContain(`pdcb_••••${secret.slice(-4)}`);
-  await cardShots('callbacks-after');
+  await cardShots(page, '#callbacks', 'callbacks-after');
 
   await card.getByRole('button', { name: 'Rotate secret' }).click();
   const rotated = (await card.getByTestId('callbacks-secret').textContent()) ?? '';
   expect(rotated).toMatch(/^pdcb_/);
   expect(rotated).not.toBe(secret);
   expect(await card.getByRole('status', { name: 'The new signing secret' }).textContent()).toContain('The previous secret keeps signing too until');
-  await cardShots('callbacks-rotated');
+  await cardShots(page, '#callbacks', 'callbacks-rotated');
 });

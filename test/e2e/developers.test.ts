@@ -2,10 +2,9 @@
 // token (refunds unticked unless asked for), copies the integration document's curl and the test sends exactly that request
 // to the local API: 201 with a checkout_url; after Revoke the same request is refused (401). A staff member
 // never sees the panel. Screenshots: light, dark, and at 1024×700.
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { pageRpc, SHOTS_DIR, startConsoleSession, type ConsolePage, type ConsoleSession } from './fixtures';
+import { cardShots, pageRpc, startConsoleSession, type ConsolePage, type ConsoleSession } from './fixtures';
 
 let session: ConsoleSession;
 let cp: ConsolePage;
@@ -43,25 +42,6 @@ function parseCurl(curl: string): { url: string; headers: Record<string, string>
 /** the text the page last put on the clipboard (navigator.clipboard, or the textarea fallback's copy) */
 function copiedText(): Promise<string> {
   return page.evaluate(() => (globalThis as unknown as { __copied?: string }).__copied ?? '');
-}
-
-/** the Developers card, whole, in light and dark; with `viewport`, the window as it is at that size instead */
-async function cardShots(name: string, viewport?: { width: number; height: number }): Promise<void> {
-  const card = page.locator('#developers');
-  if (viewport) await page.setViewportSize(viewport);
-  await card.scrollIntoViewIfNeeded();
-  await card.evaluate((el) => (el as unknown as { scrollIntoView(o: unknown): void }).scrollIntoView({ block: 'start' }));
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(200);
-    const path = join(SHOTS_DIR, `${name}-${scheme}.png`);
-    // a card taller than the window is clipped by an element screenshot: take it from the full page
-    const box = await card.boundingBox();
-    const scroll = await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
-    await (viewport || !box ? page.screenshot({ path }) : page.screenshot({ path, fullPage: true, clip: { x: box.x, y: box.y + scroll, width: box.width, height: box.height } }));
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (viewport) await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 beforeAll(async () => {
@@ -110,8 +90,8 @@ it('the owner switches the API on, creates a token, and the copied curl creates 
 
   const form = dev.getByRole('form', { name: 'Create an API token' });
   await form.getByLabel('Name').fill('Shop website');
-  await cardShots('developers-form');
-  await cardShots('developers-form-1024', { width: 1024, height: 700 });
+  await cardShots(page, '#developers', 'developers-form');
+  await cardShots(page, '#developers', 'developers-form-1024', { width: 1024, height: 700 });
   expect(await form.getByLabel('Create payments').isChecked()).toBe(true);
   expect(await form.getByLabel('Read payment status').isChecked()).toBe(true);
   expect(await form.getByLabel('Refund payments').isChecked()).toBe(false);
@@ -126,8 +106,8 @@ it('the owner switches the API on, creates a token, and the copied curl creates 
   expect(await row.textContent()).not.toContain('Refund');
   expect(await row.textContent()).toContain('never used');
 
-  await cardShots('developers');
-  await cardShots('developers-1024', { width: 1024, height: 700 });
+  await cardShots(page, '#developers', 'developers');
+  await cardShots(page, '#developers', 'developers-1024', { width: 1024, height: 700 });
 
   // the curl carries the real base and the token while it is shown; copy it as a person does
   await dev.getByRole('button', { name: 'Copy curl command' }).click();
@@ -180,7 +160,7 @@ it('with the public address up, the panel gives the public base, and the copied 
   expect(secret).toMatch(/^pdk_api_/);
   await dev.locator('label.segment', { hasText: 'Public' }).click();
   await expect.poll(() => dev.getByTestId('api-curl').textContent()).toContain(`${edge}/api/payments/stripe/checkout`);
-  await cardShots('developers-public');
+  await cardShots(page, '#developers', 'developers-public');
 
   await dev.getByRole('button', { name: 'Copy curl command' }).click();
   await expect.poll(copiedText).toContain(`${edge}/api/`);

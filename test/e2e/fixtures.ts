@@ -354,3 +354,24 @@ export async function sandboxAccountIds(page: Page): Promise<{ stripe: string; r
   };
   return { stripe: of('stripe'), razorpay: of('razorpay') };
 }
+
+/**
+ * Screenshots of one card (`selector`), whole, in light and dark, as `<name>-light.png` / `-dark.png`; with
+ * `viewport`, the window as it is at that size instead (then back to 1280x900).
+ */
+export async function cardShots(page: Page, selector: string, name: string, viewport?: { width: number; height: number }): Promise<void> {
+  const card = page.locator(selector);
+  if (viewport) await page.setViewportSize(viewport);
+  await card.evaluate((el) => (el as unknown as { scrollIntoView(o: unknown): void }).scrollIntoView({ block: 'start' }));
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(200);
+    const path = join(SHOTS_DIR, `${name}-${scheme}.png`);
+    // a card taller than the window is clipped by an element screenshot: take it from the full page
+    const box = await card.boundingBox();
+    const scroll = await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
+    await (viewport || !box ? page.screenshot({ path }) : page.screenshot({ path, fullPage: true, clip: { x: box.x, y: box.y + scroll, width: box.width, height: box.height } }));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (viewport) await page.setViewportSize({ width: 1280, height: 900 });
+}

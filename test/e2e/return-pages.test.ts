@@ -3,28 +3,14 @@
 // the New link form asks for the shop's page before a Checkout link when the account has nowhere to send the
 // customer back (no page, no public address, not a sandbox account), saving it to the account.
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openConsole, pageRpc, sandboxAccountIds, sandboxKeys, SHOTS_DIR, startHost, type Host } from './fixtures';
-import { mkdirSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { openConsole, pageRpc, sandboxAccountIds, sandboxKeys, SHOTS_DIR, useHostAndBrowser } from './fixtures';
 
-let host: Host;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  // no internet: the second Stripe account is saved without reaching Stripe
-  host = await startHost({ noInternet: true });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+// no internet: the second Stripe account is saved without reaching Stripe
+const hb = useHostAndBrowser({ noInternet: true });
 
 it('the owner sets the return pages in Settings and the sandbox session carries them', { timeout: 90_000 }, async () => {
-  const { page, context, errors } = await openConsole(browser, host, { path: '#/settings' });
+  const { page, context, errors } = await openConsole(hb.browser, hb.host, { path: '#/settings' });
   try {
     const row = page.locator('li.account', { has: page.getByRole('heading', { name: 'Sandbox Stripe', exact: true }) });
     await row.getByRole('button', { name: 'Manage keys' }).click();
@@ -49,8 +35,8 @@ it('the owner sets the return pages in Settings and the sandbox session carries 
 
     const ids = await sandboxAccountIds(page);
     const p = await pageRpc<{ gatewayIds: { sessionId: string } }>(page, 'links.create', { accountId: ids.stripe, amount: '12.00', currency: 'USD', orderRef: 'E2E RET/1' });
-    const keys = await sandboxKeys(host);
-    const res = await fetch(`${host.sandboxUrl}/v1/checkout/sessions/${p.gatewayIds.sessionId}`, { headers: { authorization: `Bearer ${keys.STRIPE_SECRET_KEY}` } });
+    const keys = await sandboxKeys(hb.host);
+    const res = await fetch(`${hb.host.sandboxUrl}/v1/checkout/sessions/${p.gatewayIds.sessionId}`, { headers: { authorization: `Bearer ${keys.STRIPE_SECRET_KEY}` } });
     expect(await res.json()).toMatchObject({ success_url: 'https://shop.example.com/thanks?order=E2E%20RET%2F1', cancel_url: 'https://shop.example.com/cart' });
     expect(errors).toEqual([]);
   } finally {
@@ -59,7 +45,7 @@ it('the owner sets the return pages in Settings and the sandbox session carries 
 });
 
 it('the New link form asks the owner for the shop’s page when a Checkout link would have nowhere to return to', { timeout: 90_000 }, async () => {
-  const { page, context, errors } = await openConsole(browser, host, { path: '#/settings' });
+  const { page, context, errors } = await openConsole(hb.browser, hb.host, { path: '#/settings' });
   try {
     const shop = await pageRpc<{ id: string }>(page, 'accounts.create', {
       gateway: 'stripe', mode: 'test', label: 'Corner Shop', publicKey: 'pk_test_e2eReturnPagesAbc123', secretKey: 'sk_test_e2eReturnPagesAbc123',

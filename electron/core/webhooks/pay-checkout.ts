@@ -7,7 +7,8 @@ import type { Payment } from '../../../shared/contract';
 import type { CheckoutPort } from '../gateways/ports/checkout';
 import type { Log } from '../log';
 import { recordCheckoutReturn, type CheckoutReturnDeps } from '../pay/checkout-return';
-import { payCsp, payPage, sendHtml, statusPage } from './pay-page';
+import { payCsp, payPage, statusPage } from './pay-page';
+import { sendHtml } from './return-pages';
 
 export interface PayDeps extends CheckoutReturnDeps {
   accounts: { get(id: string): { label: string; publicKey: string | null } | null | undefined };

@@ -2,7 +2,6 @@
 // own, its Checkout.js runs on the merchant's page. This is that page, so an order can be shared as a link.
 // HTML only: what it shows is escaped, what the script needs travels in one data attribute (no inline
 // script, no inline handler), and its CSP allows scripts from itself and the checkout's origin only.
-import type { ServerResponse } from 'node:http';
 import type { Payment } from '../../../shared/contract';
 import { formatMoney } from '../../../shared/money';
 import type { CheckoutScript } from '../gateways/ports/checkout';
@@ -72,15 +71,3 @@ export function payCsp(script: CheckoutScript | null): string {
   ].join('; ');
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string, csp: string, head: boolean): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': String(Buffer.byteLength(html)),
-    'content-security-policy': csp,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cache-control': 'no-store',
-  });
-  res.end(head ? undefined : html);
-}

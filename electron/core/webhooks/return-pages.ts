@@ -30,16 +30,20 @@ export function returnPage(which: string, query: URLSearchParams): string {
     : page('Payment not made', `You left the payment page${forOrder} before paying. Nothing was charged. You can go back to the link you were sent to try again.`);
 }
 
-export function sendReturnPage(res: ServerResponse, which: string, query: URLSearchParams, head: boolean): void {
+/** An HTML answer with its own CSP, never cached, never sniffed, no referrer (every page under /pay/). */
+export function sendHtml(res: ServerResponse, status: number, html: string, csp: string, head: boolean): void {
   if (res.headersSent || res.destroyed) return;
-  const html = returnPage(which, query);
-  res.writeHead(200, {
+  res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': String(Buffer.byteLength(html)),
-    'content-security-policy': CSP,
+    'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
   });
   res.end(head ? undefined : html);
+}
+
+export function sendReturnPage(res: ServerResponse, which: string, query: URLSearchParams, head: boolean): void {
+  sendHtml(res, 200, returnPage(which, query), CSP, head);
 }
