@@ -43,6 +43,8 @@ it('a declined attempt leaves the link Open with the decline in a sentence; a go
   const customer = await c.context.newPage();
   await payOnStripePage(customer, p.url, '4000 0000 0000 0002');
   await customer.getByTestId('error').waitFor();
+  // the decline reaches Paydesk by webhook (or, if that is slow on a busy machine, by asking the gateway)
+  await untilPayment(c.page, p.id, (d) => d.payment.failedAttempts === 1, 'the declined attempt');
 
   // the drawer: Open, "1 failed attempt", the sentence and the code apart; no Failed, no double stop
   await status.locator('.chip-note', { hasText: '1 failed attempt' }).waitFor({ timeout: UI_TIMEOUT });
@@ -103,6 +105,8 @@ it('a reusable link\'s drawer lists its payments, each opens its own drawer and 
   });
   const customer = await c.context.newPage();
   await payOnStripePage(customer, link.url, '4242 4242 4242 4242');
+  // the first payment must be through before the page is reused: going to the link again would cancel its submit
+  await untilPayment(c.page, link.id, (d) => d.payments.length === 1, 'the first payment through the link');
   await payOnStripePage(customer, link.url, '4242 4242 4242 4242');
   await customer.close();
   await untilPayment(c.page, link.id, (d) => d.payments.length === 2, 'two payments through the link');

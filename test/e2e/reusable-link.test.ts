@@ -57,6 +57,8 @@ it('two customers pay one reusable link: two payments, each refunded on its own,
   });
   const customer = await c.context.newPage();
   await payOnStripePage(customer, link.url, '4242 4242 4242 4242', 'Asha Rao');
+  // the first payment must be through before the page is reused: going to the link again would cancel its submit
+  await untilPayment(c.page, link.id, (d) => d.payments.length === 1, 'the first payment through the link');
   await payOnStripePage(customer, link.url, '4242 4242 4242 4242', 'Bilal Khan');
   await customer.close();
   const detail = await untilPayment(c.page, link.id, (d) => d.payments.length === 2 && d.payments.every((p) => p.status === 'paid'), 'two paid payments');
