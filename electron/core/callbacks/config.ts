@@ -52,9 +52,26 @@ export interface CallbackConfigStore {
   hint(): string | null;
 }
 
-export function createCallbackConfig(settings: SettingsRepo, vault: Vault): CallbackConfigStore {
-  const get = (): CallbackConfig => settings.get(KEY, ConfigSchema, EMPTY);
-  const save = (c: CallbackConfig): void => settings.set(KEY, c);
+/**
+ * How long a read of the settings is reused. get() runs on every payment change core announces (the webhook
+ * ingest's path), where a settings read and its JSON and schema parse per event is measurable; a change made on
+ * this desk is seen at once, one made by another desk sharing the store within this long.
+ */
+const CONFIG_FRESH_MS = 1000;
+
+export function createCallbackConfig(settings: SettingsRepo, vault: Vault, now: () => number = Date.now): CallbackConfigStore {
+  let cached: { value: CallbackConfig; until: number } | null = null;
+  const get = (): CallbackConfig => {
+    const at = now();
+    if (cached && at < cached.until) return cached.value;
+    const value = settings.get(KEY, ConfigSchema, EMPTY);
+    cached = { value, until: at + CONFIG_FRESH_MS };
+    return value;
+  };
+  const save = (c: CallbackConfig): void => {
+    settings.set(KEY, c);
+    cached = null;
+  };
   return {
     get,
     setUrl(url, now) {
