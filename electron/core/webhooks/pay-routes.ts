@@ -8,8 +8,10 @@
 // Anything else is 404, another method 405. Customers are anonymous, so requests are counted per minute:
 // pages per client (the edge says who: ../api/forwarded.ts), verify calls per payment (a forged signature
 // costs one HMAC; a valid one, a gateway call, so a replayed one must not run up the gateway's limits).
-// The counters fail open when full: a flood of made-up clients or ids must not lock real customers out.
+// When the counters are full the least recently counted key is forgotten: made-up clients or ids must not
+// lock real customers out.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { memoryRateCounters } from '../api/throttle';
 import { BodyTooLargeError, closeAfterResponse, readBody } from '../http-limits';
 import { sendNotFound, servePayPage, verifyFromPage, type PayDeps } from './pay-checkout';
 import { PAY_SCRIPT_PATH } from './pay-page';
@@ -33,21 +35,13 @@ export interface PayRouteLimits {
 
 export const DEFAULT_PAY_LIMITS: PayRouteLimits = { pagesPerMinute: 300, verifyPerPayment: 10 };
 
-/** A fixed one-minute window of counters; the map is emptied every window, and bounded within one (full: not counted). */
+/**
+ * `limit` per key per minute, over the merchant API's in-memory rate counters: at most 10,000 keys, the least
+ * recently counted forgotten first, so a flood of made-up keys cannot lock anyone out.
+ */
 function perMinute(limit: number, now: () => number): (key: string) => boolean {
-  let start = 0;
-  const counts = new Map<string, number>();
-  return (key) => {
-    const t = now();
-    if (t - start >= 60_000) {
-      start = t;
-      counts.clear();
-    }
-    if (!counts.has(key) && counts.size >= 10_000) return true;
-    const n = (counts.get(key) ?? 0) + 1;
-    counts.set(key, n);
-    return n <= limit;
-  };
+  const counters = memoryRateCounters(10_000);
+  return (key) => counters.hit(key, now(), 60_000).count <= limit;
 }
 
 function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
