@@ -1,4 +1,4 @@
-// The PostgreSQL migration runner against a real server (a throwaway cluster): an empty database goes to 15
+// The PostgreSQL migration runner against a real server (a throwaway cluster): an empty database goes to the newest version
 // once and a second run applies nothing; two desks starting together migrate one at a time under the advisory
 // lock (the second desk is a real child process: one process's PostgreSQL worker answers one request at a
 // time); a desk that waits too long for another's migration gives up in words; a database upgraded by a newer
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertDeskCanOpen, MIGRATION_LOCK_KEY, migratePg, pgSchemaVersion } from '../../electron/core/store/pg/migrate';
+import { assertDeskCanOpen, knownPgVersion, MIGRATION_LOCK_KEY, migratePg, pgSchemaVersion } from '../../electron/core/store/pg/migrate';
 import { pgMigrations } from '../../electron/core/store/pg/schema/index';
 import { pgStatement } from '../../electron/core/store/pg/statement';
 import { openPgSync, type PgSync } from '../../electron/core/store/pg/sync-client';
@@ -63,18 +63,22 @@ async function holdLock(url: string, release: string): Promise<{ done: Promise<u
   };
 }
 
+/** every version this desk knows, and the newest */
+const ALL = pgMigrations.map((m) => m.version);
+const NEWEST = knownPgVersion();
+
 describe('migratePg', () => {
-  it('migrates an empty database to 15 once; a second run applies nothing and no lock stays behind', async () => {
+  it('migrates an empty database to the newest version once; a second run applies nothing and no lock stays behind', async () => {
     const { db } = await open('m_fresh');
     expect(pgSchemaVersion(db)).toBe(0);
-    expect(migratePg(db, { now: () => 1000 })).toEqual({ from: 0, to: 15, applied: [15] });
-    expect(migratePg(db, { now: () => 2000 })).toEqual({ from: 15, to: 15, applied: [] });
-    expect(pgSchemaVersion(db)).toBe(15);
-    expect(db.query('SELECT version, name, applied_at, length(checksum) AS len FROM schema_migrations').rows)
-      .toEqual([{ version: 15, name: 'baseline', applied_at: 1000, len: 64 }]);
+    expect(migratePg(db, { now: () => 1000 })).toEqual({ from: 0, to: NEWEST, applied: ALL });
+    expect(migratePg(db, { now: () => 2000 })).toEqual({ from: NEWEST, to: NEWEST, applied: [] });
+    expect(pgSchemaVersion(db)).toBe(NEWEST);
+    expect(db.query('SELECT version, name, applied_at, length(checksum) AS len FROM schema_migrations ORDER BY version').rows)
+      .toEqual(pgMigrations.map((m) => ({ version: m.version, name: m.name, applied_at: 1000, len: 64 })));
     expect(advisoryLocks(db)).toBe(0);
     expect(() => assertDeskCanOpen(db)).not.toThrow();
-    const edited = [{ ...pgMigrations[0]!, sql: `${pgMigrations[0]!.sql}\n-- edited` }];
+    const edited = pgMigrations.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
     expect(() => migratePg(db, { now: () => 3000, migrations: edited })).toThrow(/was changed after it was applied/);
     expect(advisoryLocks(db)).toBe(0);
   });
@@ -91,10 +95,10 @@ describe('migratePg', () => {
     const db = openPgSync({ url: cluster.url('m_owned').replace('postgres@', 'desk@') });
     opened.push(db);
     expect(db.query('SELECT current_user AS u').rows[0]).toEqual({ u: 'desk' });
-    expect(migratePg(db, { now: () => 1000 }).applied).toEqual([15]);
+    expect(migratePg(db, { now: () => 1000 }).applied).toEqual(ALL);
   });
 
-  it('lets two desks starting at once migrate one at a time: one applies 15, the other finds it done', async () => {
+  it('lets two desks starting at once migrate one at a time: one applies every version, the other finds them done', async () => {
     const { db, url } = await open('m_race');
     // the lock is held until both desks are waiting for it, so they are released into the race together
     const hold = await holdLock(url, `DO $$ BEGIN
@@ -123,8 +127,8 @@ db.close();
       const mine = migratePg(db, { now: () => 3000, lockWaitMs: 25_000 });
       expect(await exited, err).toBe(0);
       const theirs = JSON.parse(out.trim()) as { applied: number[] };
-      expect([mine.applied, theirs.applied].sort((a, b) => a.length - b.length)).toEqual([[], [15]]);
-      expect(db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations').rows[0]!.n).toBe(1);
+      expect([mine.applied, theirs.applied].sort((a, b) => a.length - b.length)).toEqual([[], ALL]);
+      expect(db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations').rows[0]!.n).toBe(ALL.length);
       expect(advisoryLocks(db)).toBe(0);
     } finally {
       await hold.end();
@@ -152,11 +156,11 @@ db.close();
 
   it('rolls a failing migration back whole and says which one failed', async () => {
     const { db } = await open('m_broken');
-    const broken = [...pgMigrations, { version: 16, name: 'broken', sql: 'CREATE TABLE half_done (a int); SELECT * FROM nope' }];
+    const broken = [...pgMigrations, { version: NEWEST + 1, name: 'broken', sql: 'CREATE TABLE half_done (a int); SELECT * FROM nope' }];
     expect(() => migratePg(db, { now: () => 1000, migrations: broken })).toThrow(
-      'PostgreSQL migration 16 (broken) failed: relation "nope" does not exist. Nothing of this migration was applied.',
+      `PostgreSQL migration ${NEWEST + 1} (broken) failed: relation "nope" does not exist. Nothing of this migration was applied.`,
     );
-    expect(pgSchemaVersion(db)).toBe(15);
+    expect(pgSchemaVersion(db)).toBe(NEWEST);
     expect(db.query("SELECT to_regclass('half_done') AS t").rows[0]).toEqual({ t: null });
     expect(advisoryLocks(db)).toBe(0);
   });
@@ -164,11 +168,11 @@ db.close();
   it('refuses a database upgraded by a newer Paydesk, in words', async () => {
     const { db } = await open('m_future');
     migratePg(db, { now: () => 1000 });
-    db.query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (16, 'from-a-newer-desk', 'x', 2000)");
-    const words = 'This database was upgraded by a newer Paydesk (schema 16); update this desk (it knows up to 15).';
+    db.query(`INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (${NEWEST + 1}, 'from-a-newer-desk', 'x', 2000)`);
+    const words = `This database was upgraded by a newer Paydesk (schema ${NEWEST + 1}); update this desk (it knows up to ${NEWEST}).`;
     expect(() => assertDeskCanOpen(db)).toThrow(words);
-    expect(() => assertDeskCanOpen(db, 15)).toThrow(expect.objectContaining({ code: 'db_from_future' }));
-    expect(() => assertDeskCanOpen(db, 16)).not.toThrow();
+    expect(() => assertDeskCanOpen(db, NEWEST)).toThrow(expect.objectContaining({ code: 'db_from_future' }));
+    expect(() => assertDeskCanOpen(db, NEWEST + 1)).not.toThrow();
     expect(() => migratePg(db, { now: () => 3000 })).toThrow(words);
     expect(advisoryLocks(db)).toBe(0);
   });

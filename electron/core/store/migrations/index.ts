@@ -17,6 +17,7 @@ import { migration as m012 } from './012-api-idempotency';
 import { migration as m013 } from './013-manual-payouts';
 import { migration as m014 } from './014-callback-outbox';
 import { migration as m015 } from './015-api-rate';
+import { migration as m016 } from './016-team';
 
 export type { Migration } from './types';
 
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   m013,
   m014,
   m015,
+  m016,
 ];

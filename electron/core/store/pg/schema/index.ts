@@ -4,6 +4,7 @@
 // (test/migrations/pg-parity.test.ts). Never edit a migration once released: add one.
 import { BASELINE_CORE } from './015-baseline-core';
 import { BASELINE_MONEY } from './015-baseline-money';
+import { TEAM } from './016-team';
 import type { PgMigration } from './types';
 
 export type { PgMigration } from './types';
@@ -13,4 +14,5 @@ export const PG_BASELINE_VERSION = 15;
 
 export const pgMigrations: readonly PgMigration[] = [
   { version: PG_BASELINE_VERSION, name: 'baseline', sql: BASELINE_CORE + BASELINE_MONEY },
+  { version: 16, name: 'team', sql: TEAM },
 ];
