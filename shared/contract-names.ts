@@ -23,10 +23,11 @@ export const METHOD_NAMES = [
   'audit.list',
   'backup.status', 'backup.setPassphrase', 'backup.configure', 'backup.run', 'backup.inspect', 'backup.restore',
   'callbacks.get', 'callbacks.set', 'callbacks.rotateSecret', 'callbacks.deliveries', 'callbacks.resend',
+  'team.status', 'team.desks', 'team.invite', 'team.removeDesk',
 ] as const satisfies readonly MethodName[];
 
 export const EVENT_NAMES = [
-  'account.changed', 'api.changed', 'externalHosts.changed', 'payment.changed', 'webhook.received', 'refund.changed', 'reports.changed', 'reports.exportProgress', 'tunnel.changed', 'webhooks.changed', 'desk.changed', 'audit.appended', 'backup.changed', 'callbacks.changed',
+  'account.changed', 'api.changed', 'externalHosts.changed', 'payment.changed', 'webhook.received', 'refund.changed', 'reports.changed', 'reports.exportProgress', 'tunnel.changed', 'webhooks.changed', 'desk.changed', 'audit.appended', 'backup.changed', 'callbacks.changed', 'team.changed', 'team.caughtUp',
 ] as const satisfies readonly EventName[];
 
 /** Compile-time: every method and event of the contract is listed above (a name missing here is an error on these lines). */

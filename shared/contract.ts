@@ -14,6 +14,7 @@ import { webhooksMethods, webhooksEvents } from './contract/webhooks';
 import { operatorsMethods, operatorsEvents } from './contract/operators';
 import { backupMethods, backupEvents } from './contract/backup';
 import { callbacksMethods, callbacksEvents } from './contract/callbacks';
+import { teamMethods, teamEvents } from './contract/team';
 
 export * from './contract/define';
 export * from './contract/system';
@@ -27,6 +28,7 @@ export * from './contract/webhooks';
 export * from './contract/operators';
 export * from './contract/backup';
 export * from './contract/callbacks';
+export * from './contract/team';
 
 export const methods = {
   ...systemMethods,
@@ -40,6 +42,7 @@ export const methods = {
   ...operatorsMethods,
   ...backupMethods,
   ...callbacksMethods,
+  ...teamMethods,
 } satisfies Record<string, MethodDef>;
 
 export const events = {
@@ -54,6 +57,7 @@ export const events = {
   ...operatorsEvents,
   ...backupEvents,
   ...callbacksEvents,
+  ...teamEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -46,6 +46,10 @@ export const AUDIT_ACTIONS = [
   'backup.restored',
   /** a call to the merchant HTTP API by a token: endpoint and result status (electron/core/api/server.ts) */
   'api.called',
+  /** team mode: an owner made a one-time join code; a desk received the team key with one; an owner removed a desk */
+  'team.desk_invited',
+  'team.desk_joined',
+  'team.desk_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

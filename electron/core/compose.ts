@@ -17,6 +17,9 @@ import { createExportService } from './reports/export-service';
 import { createReportsService } from './reports/settlements';
 import { dbPath } from './store/db';
 import { createTunnelService } from './tunnel/service';
+import { createTeamService, soloParts } from './team';
+import { deskIdentity } from './team/desk';
+import { describeStore } from './store/choice';
 import type { AccountRow } from './store/repos/accounts';
 import { shopReturnOf } from './accounts/return-pages';
 import type { KeyProtector } from './types';
@@ -158,7 +161,16 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   const api = createApiService({ ...base, payments, refunds }, () => tunnel.status().url);
   stops.push(() => api.close());
 
-  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, callbacks, webhookDuplicates, announcePayment: announce };
+  const desk = deskIdentity(options.dataDir);
+  const team = createTeamService({
+    engine: store.engine,
+    database: options.store?.engine === 'postgres' ? describeStore(options.store) : null,
+    desk,
+    ...soloParts(desk, clock.now()),
+    stableAddress: () => tunnel.stableAddress(),
+  });
+
+  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, callbacks, team, webhookDuplicates, announcePayment: announce };
   return {
     deps,
     ingest,

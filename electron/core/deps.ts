@@ -11,6 +11,7 @@ import type { PaymentServices } from './handlers/payments';
 import type { Log } from './log';
 import type { OperatorsService } from './operators';
 import type { RefundsService } from './refunds';
+import type { TeamService } from './team';
 import type { ExportService } from './reports/export-service';
 import type { ReportsService } from './reports/settlements';
 import type { Repos, Store } from './store';
@@ -59,6 +60,8 @@ export interface CoreDeps extends CoreBase {
   api: ApiService;
   /** signed events POSTed to the shop's server */
   callbacks: CallbacksService;
+  /** the desks sharing the store: connection, lease, members */
+  team: TeamService;
   /** pushes payment.changed with the payment as it is now (or null while the desk is locked) */
   announcePayment: AnnouncePayment;
   /** repeated webhook deliveries acknowledged since start (they leave no row) */

@@ -136,6 +136,11 @@ export const METHOD_TABLE: MethodTable = {
   'callbacks.rotateSecret': { input: () => ({}) },
   'callbacks.deliveries': { input: () => ({ limit: 20 }) },
   'callbacks.resend': { input: () => ({ id: 'evt_missing' }), expect: 'not_found' },
+  'team.status': { input: () => ({}) },
+  'team.desks': { input: () => ({}) },
+  // a desk on SQLite has no team to invite into or remove from
+  'team.invite': { input: () => ({}), expect: 'unavailable' },
+  'team.removeDesk': { input: () => ({ id: 'desk-elsewhere' }), expect: 'unavailable' },
 
   'settings.externalHosts.get': { input: () => ({}) },
   'settings.externalHosts.set': { input: () => ({ hosts: ['docs.example.com'] }) },

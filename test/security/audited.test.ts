@@ -13,6 +13,8 @@ interface Case<M extends MethodName = MethodName> {
   action: string;
   input: () => Promise<MethodInput<M>> | MethodInput<M>;
   keep?: (value: unknown) => void;
+  /** refused on this harness's SQLite store (team mode needs PostgreSQL): asserts the refusal and no row; test/integration/team-*.test.ts covers the row */
+  refusedOnSqlite?: string;
 }
 const c = <M extends MethodName>(m: M, x: Case<M>): [M, Case<M>] => [m, x];
 
@@ -29,6 +31,8 @@ const CASES: [MethodName, Case][] = [
   c('callbacks.set', { action: 'settings.changed', input: () => ({ url: 'http://127.0.0.1:9/paydesk-callbacks' }) }),
   c('callbacks.rotateSecret', { action: 'settings.changed', input: () => ({}) }),
   c('callbacks.resend', { action: 'settings.changed', input: async () => ({ id: await queuedCallback() }) }),
+  c('team.invite', { action: 'team.desk_invited', input: () => ({}), refusedOnSqlite: 'unavailable' }),
+  c('team.removeDesk', { action: 'team.desk_removed', input: () => ({ id: 'desk-elsewhere' }), refusedOnSqlite: 'unavailable' }),
   c('settings.setRefundPolicy', { action: 'settings.changed', input: () => ({ staffLimits: { INR: 50_000 }, idleMinutes: 15 }) }),
   c('reports.settings.set', { action: 'settings.changed', input: () => ({ timeZone: 'Asia/Kolkata' }) }),
   c('settings.externalHosts.set', { action: 'settings.changed', input: () => ({ hosts: ['docs.example.com'] }) }),
@@ -83,6 +87,11 @@ describe('audited methods', () => {
       const input = await x.input();
       const before = auditRows(x.action).length;
       const r = await h.core.call(method, input as never, ctx);
+      if (x.refusedOnSqlite) {
+        if (r.ok || r.error.code !== x.refusedOnSqlite) problems.push(`${method}: expected ${x.refusedOnSqlite} on SQLite, got ${r.ok ? 'success' : r.error.code}`);
+        if (auditRows(x.action).length !== before) problems.push(`${method}: a refused call left an audit row`);
+        continue;
+      }
       if (!r.ok) {
         problems.push(`${method} failed: ${r.error.code} ${r.error.message}`);
         continue;

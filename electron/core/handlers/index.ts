@@ -15,6 +15,7 @@ import { refundsHandlers } from './refunds';
 import { reportsHandlers } from './reports';
 import { settingsHandlers } from './settings';
 import { systemHandlers } from './system';
+import { teamHandlers } from './team';
 import { webhooksHandlers } from './webhooks';
 
 export function buildHandlers(d: CoreDeps): AllHandlers {
@@ -32,5 +33,6 @@ export function buildHandlers(d: CoreDeps): AllHandlers {
     ...settingsHandlers(d),
     ...backupHandlers(d),
     ...callbacksHandlers(d),
+    ...teamHandlers(d),
   };
 }

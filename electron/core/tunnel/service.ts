@@ -87,6 +87,8 @@ interface Registration {
 
 export interface TunnelService {
   status(): TunnelStatus;
+  /** whether the public address stays the same across restarts and desks: the shop's own URL or a reserved ngrok domain */
+  stableAddress(): boolean;
   overview(): Promise<TunnelOverview>;
   /** throws AppError invalid_input (field ownUrl) for a bad own URL; otherwise never throws */
   start(input: TunnelStartInput): Promise<TunnelStatus>;
@@ -262,6 +264,10 @@ export function createTunnelService(d: TunnelServiceDeps): TunnelService {
 
   return {
     status: () => manager.status(),
+    stableAddress: () => {
+      const provider = manager.status().provider;
+      return provider === 'own' || (provider === 'ngrok' && ngrokHasReservedDomain);
+    },
     overview,
     recordRegistration(accountId, r) {
       registrations.set(accountId, { state: 'registered', url: r.url, registeredUrl: r.url, endpointId: r.endpointId, error: null, checkedAt: clock.now() });

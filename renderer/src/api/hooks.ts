@@ -46,6 +46,9 @@ export const EVENT_INVALIDATIONS = {
   'audit.appended': ['audit'],
   'backup.changed': ['backup'],
   'callbacks.changed': ['callbacks'],
+  'team.changed': ['team'],
+  // what this desk missed while the team database was out of reach: everything may be stale
+  'team.caughtUp': ['accounts', 'overview', 'webhooks', 'payments', 'links', 'refunds', 'reports', 'tunnel', 'api', 'settings', 'desk', 'operators', 'audit', 'backup', 'callbacks', 'team'],
 } as const satisfies { readonly [E in EventName]: readonly Domain[] };
 
 export const domainOf = (method: unknown): string => (typeof method === 'string' ? (method.split('.')[0] ?? '') : '');

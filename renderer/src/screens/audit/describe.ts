@@ -34,6 +34,9 @@ const ACTION_LABEL: Record<string, string> = {
   'backup.passphrase_set': 'Backup passphrase set',
   'backup.restored': 'Backup restored',
   'api.called': 'API call',
+  'team.desk_invited': 'Desk invited',
+  'team.desk_joined': 'Desk joined',
+  'team.desk_removed': 'Desk removed',
 };
 
 export function actionLabel(a: string): string {
