@@ -7,6 +7,7 @@ import { ReportsPanel } from './ReportsPanel';
 import { SandboxPanel } from './SandboxPanel';
 import { BackupPanel } from './BackupPanel';
 import { DevelopersPanel } from './DevelopersPanel';
+import { TeamPanel } from './TeamPanel';
 
 export function SettingsScreen() {
   return (
@@ -14,6 +15,7 @@ export function SettingsScreen() {
       <div className="stack-lg">
         <AccountsPanel />
         <PeoplePanel />
+        <TeamPanel />
         <ReportsPanel />
         <SecurityPanel />
         <DevelopersPanel />
