@@ -4,7 +4,16 @@ import { defineConfig } from 'vitest/config';
 //   unit         fast, in-process: `npm run test:unit` (well under a minute)
 //   integration  real cores, the sandbox, child processes, workers, both transports, security, both engines
 //   e2e          Playwright driving browser mode in Chromium
+//   postgres     the engine-neutral suites again, with every core on a PostgreSQL database (test/fixtures/test-store.ts)
 // `npm test` (scripts/test.mjs) runs all three.
+// Suites whose behaviour does not depend on the engine, run on both: the contract, refunds, reports, the webhook flow.
+const ON_BOTH_ENGINES = [
+  'test/contract/every-method.test.ts',
+  'test/unit/core/refunds/refunds.test.ts',
+  'test/unit/core/reports/{summary,settlements,manual-payouts}.test.ts',
+  'test/integration/webhooks-flow.test.ts',
+];
+
 const SLOW_UNIT = [
   // SIGKILLs a child process mid-load and restarts it
   'test/unit/core/webhooks/crash.test.ts',
@@ -45,6 +54,14 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/contract/**/*.test.ts', 'test/store/**/*.test.ts', 'test/security/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', ...SLOW_UNIT],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ON_BOTH_ENGINES,
+          env: { PAYDESK_TEST_STORE: 'postgres' },
         },
       },
       {

@@ -32,8 +32,8 @@ export type { Core, CoreOptions, CallContext, KeyProtector, Clock } from './type
 export type { CoreDeps } from './deps';
 export { APP_VERSION } from './compose';
 
-/** core's parts as in-process tools and tests see them: the services plus the SQLite connection */
-export type InProcessDeps = CoreDeps & Pick<SqliteStore, 'db'>;
+/** core's parts as in-process tools and tests see them: the services, the store's connection on either engine, and SQLite's own */
+export type InProcessDeps = CoreDeps & Pick<SqliteStore, 'db' | 'sql'>;
 
 export interface PaydeskCore extends Core {
   /** the same value `system.info` returns */
@@ -161,7 +161,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   }
 
   const store = opened as OpenedStore | null;
-  const deps = composed && store ? { ...(composed as Composed).deps, db: store.db ?? noSqlite() } : null;
+  const deps = composed && store ? { ...(composed as Composed).deps, db: store.db ?? noSqlite(), sql: store.sql } : null;
   const handlers: AllHandlers = deps ? buildHandlers(deps) : ({ ...systemHandlers({ clock, info }) } as AllHandlers);
   const rpc = createRpc({
     handlers,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/contract';
 import type { Envelope } from '../../shared/errors';
+import { testEngine } from '../fixtures/test-store';
 import { withCore, type CoreFixture } from '../fixtures/with-core';
 import { connectHttp, type HttpClient } from './http-client';
 import { startHarness, type Harness } from './harness';
@@ -64,7 +65,7 @@ describe('every contract method over IPC and HTTP', () => {
 
   for (const method of Object.keys(METHOD_TABLE) as MethodName[]) {
     it(method, async () => {
-      const row = METHOD_TABLE[method];
+      const row = (testEngine() === 'postgres' ? METHOD_TABLE[method].onPostgres : undefined) ?? METHOD_TABLE[method];
       const answers = await Promise.all(worlds.map(async ({ world }) => world.call(method, await row.input(world))));
       const [viaIpc, viaHttp] = answers as [Envelope<unknown>, Envelope<unknown>];
       const lastError = JSON.stringify(ipcCore.logs.filter((l) => l.level === 'error').at(-1) ?? null).slice(0, 800);

@@ -30,6 +30,8 @@ export interface MethodRow<M extends MethodName> {
   input(w: World): Promise<MethodInput<M>> | MethodInput<M>;
   /** the outcome on every transport: 'ok' (default) or the error code both must answer */
   expect?: 'ok' | AppErrorCode;
+  /** where the team database (PostgreSQL) answers differently, the row to use there instead */
+  onPostgres?: Omit<MethodRow<M>, 'onPostgres'>;
 }
 
 export type MethodTable = { [M in MethodName]: MethodRow<M> };
@@ -172,9 +174,13 @@ export const METHOD_TABLE: MethodTable = {
   'reports.settings.get': { input: () => ({}) },
   'reports.settings.set': { input: () => ({ unsettledAfterDays: 5 }) },
   // one export at a time: status and cancel share one, then a new one may start
-  'reports.export.status': { input: async (w) => ({ exportId: (await exportStarted(w)).exportId }) },
-  'reports.export.cancel': { input: async (w) => ({ exportId: (await exportStarted(w)).exportId }) },
-  'reports.export.start': { input: async (w) => (await exportSettled(w), { mode: 'test', from: '2026-01-01', to: '2026-01-31', preset: 'paydesk' }) },
+  'reports.export.status': { input: async (w) => ({ exportId: (await exportStarted(w)).exportId }), onPostgres: { input: () => ({ exportId: 'exp_none' }), expect: 'not_found' } },
+  'reports.export.cancel': { input: async (w) => ({ exportId: (await exportStarted(w)).exportId }), onPostgres: { input: () => ({ exportId: 'exp_none' }), expect: 'not_found' } },
+  'reports.export.start': {
+    input: async (w) => (await exportSettled(w), { mode: 'test', from: '2026-01-01', to: '2026-01-31', preset: 'paydesk' }),
+    // the export's workers read SQLite's file: on the team database it says so
+    onPostgres: { input: () => ({ mode: 'test', from: '2026-01-01', to: '2026-01-31', preset: 'paydesk' }), expect: 'unavailable' },
+  },
 
   'tunnel.status': { input: () => ({}) },
   'tunnel.configure': { input: () => ({ authtoken: 'ContractTableNgrokToken_0123456789', domain: 'shop-paydesk.ngrok.app' }) },
@@ -189,9 +195,13 @@ export const METHOD_TABLE: MethodTable = {
   'backup.status': { input: () => ({}) },
   'backup.setPassphrase': { input: () => ({ passphrase: BACKUP_PASSPHRASE }) },
   'backup.configure': { input: () => ({ keep: 5, everyHours: 0 }) },
-  'backup.run': { input: async (w) => (await backupMade(w), {}) },
-  'backup.inspect': { input: async (w) => ({ file: (await backupMade(w)).file }) },
-  'backup.restore': { input: async (w) => ({ file: (await backupMade(w)).file, passphrase: BACKUP_PASSPHRASE, replace: true }) },
+  // a backup is a snapshot of SQLite's file: on the team database it says so
+  'backup.run': { input: async (w) => (await backupMade(w), {}), onPostgres: { input: () => ({}), expect: 'unavailable' } },
+  'backup.inspect': { input: async (w) => ({ file: (await backupMade(w)).file }), onPostgres: { input: () => ({ file: '/nonexistent/paydesk.paydesk-backup' }), expect: 'unavailable' } },
+  'backup.restore': {
+    input: async (w) => ({ file: (await backupMade(w)).file, passphrase: BACKUP_PASSPHRASE, replace: true }),
+    onPostgres: { input: () => ({ file: '/nonexistent/paydesk.paydesk-backup', passphrase: BACKUP_PASSPHRASE, replace: true }), expect: 'unavailable' },
+  },
 
   // last: these switch the desk from single-user mode to operators, then lock and unlock it
   'operators.create': { input: async (w) => (await owner(w), { name: 'Ravi', role: 'staff', pin: '2468' }) },

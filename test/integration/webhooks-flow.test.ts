@@ -86,7 +86,7 @@ describe('webhooks into core', () => {
     const d = await f.call('payments.get', { id: p.id });
     expect(d.payment.status).toBe('open');
     expect(d.events).toEqual([]);
-    const sec = f.core.deps!.db.prepare('SELECT coalesce(sum(count), 0) AS n FROM security_events').get() as { n: number };
+    const sec = f.core.deps!.sql.prepare('SELECT coalesce(sum(count), 0) AS n FROM security_events').get() as { n: number };
     expect(sec.n).toBeGreaterThanOrEqual(2);
   });
 
@@ -103,7 +103,7 @@ describe('webhooks into core', () => {
   });
 
   it('a new Razorpay secret (Webhooks screen) is what the sandbox signs with from then on: no refusals, no restart', async () => {
-    const refused = (): number => (f.core.deps!.db.prepare("SELECT coalesce(sum(count), 0) AS n FROM security_events WHERE kind = 'bad_signature' AND gateway = 'razorpay'").get() as { n: number }).n;
+    const refused = (): number => (f.core.deps!.sql.prepare("SELECT coalesce(sum(count), 0) AS n FROM security_events WHERE kind = 'bad_signature' AND gateway = 'razorpay'").get() as { n: number }).n;
     const before = refused();
     const s = await f.call('webhooks.razorpaySecret', { accountId: f.razorpayId });
     expect(s.secret).toHaveLength(43);

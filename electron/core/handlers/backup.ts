@@ -8,6 +8,10 @@ export function backupHandlers(d: CoreDeps): Handlers<'backup.'> {
   const b = d.backup;
   const { audit } = d.store.repos;
   const changed = () => d.events.emit('backup.changed', {});
+  // a backup is a copy of SQLite's file: say so before asking for a folder or a file that could not help
+  const sqliteOnly = (): void => {
+    if (d.store.engine === 'postgres') throw new AppError('unavailable', 'Backups of a team database on PostgreSQL are made by the database server (pg_dump or its own backups), not by Paydesk.');
+  };
   return {
     'backup.status': () => b.status(),
     'backup.setPassphrase': async ({ passphrase, current }, ctx) => {
@@ -32,12 +36,17 @@ export function backupHandlers(d: CoreDeps): Handlers<'backup.'> {
       return b.status();
     },
     'backup.run': async (_input, ctx) => {
+      sqliteOnly();
       const made = await b.backupNow();
       recordAudit(audit, { operator: ctx.operator, action: 'backup.made', subject: { type: 'backup', id: made.file }, details: { file: made.file, bytes: made.bytes }, at: d.clock.now() });
       return made;
     },
-    'backup.inspect': ({ file }) => b.inspect(file),
+    'backup.inspect': ({ file }) => {
+      sqliteOnly();
+      return b.inspect(file);
+    },
     'backup.restore': async ({ file, passphrase, replace }, ctx) => {
+      sqliteOnly();
       const r = await b.restore(file, passphrase, replace);
       // recorded in the desk being replaced (it is copied aside, with this row, when the restore takes over)
       recordAudit(audit, { operator: ctx.operator, action: 'backup.restored', subject: { type: 'backup', id: file }, details: { file, madeAt: r.manifest.createdAt, appVersion: r.manifest.appVersion, replacesDesk: r.replacesDesk, counts: r.manifest.counts }, at: d.clock.now() });

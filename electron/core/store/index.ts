@@ -91,10 +91,13 @@ export interface Store {
   readonly transaction: Transact;
   /** group-commit durability for the webhook ingest: commits answered once an fsync begun after them ends */
   durability(opts?: DurabilityOptions): Durability;
+  /** the connection in the shape both engines share: for in-process tools and tests that read rows the way repositories do */
+  readonly sql: SqlDb;
 }
 
 export function createStore(db: Db, now: () => number): Store {
-  return { engine: 'sqlite', repos: createRepos(sqliteSql(db), now, db), transaction: sqliteTransact(db), durability: (opts) => createDurability(db, opts) };
+  const sql = sqliteSql(db);
+  return { engine: 'sqlite', sql, repos: createRepos(sql, now, db), transaction: sqliteTransact(db), durability: (opts) => createDurability(db, opts) };
 }
 
 /** The SQLite store of a data dir: the store, plus the connection for in-process tools and tests. */

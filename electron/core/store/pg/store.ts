@@ -33,9 +33,11 @@ export function openPgStore(url: string, now: () => number, log: (level: 'info',
     pg.close();
     throw err;
   }
+  const sql = pgSql(pg);
   return {
     engine: 'postgres',
-    repos: createRepos(pgSql(pg), now, null),
+    sql,
+    repos: createRepos(sql, now, null),
     transaction: (fn) => pg.transaction(fn),
     durability: () => immediateDurability,
     pg,

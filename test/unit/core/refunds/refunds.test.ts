@@ -30,9 +30,9 @@ const ok = <T>(e: Envelope<T>): T => {
   if (!e.ok) throw new Error(`${e.error.code}: ${e.error.message} (${e.error.field ?? '-'})`);
   return e.value;
 };
-const auditCount = (action: string): number => (h.deps.db.prepare('SELECT count(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
-const refundRows = (paymentId: string): number => (h.deps.db.prepare('SELECT count(*) AS n FROM refunds WHERE payment_id = ?').get(paymentId) as { n: number }).n;
-const payment = (id: string) => h.deps.db.prepare('SELECT refunded_minor, refund_state, captured_minor FROM payments WHERE id = ?').get(id) as { refunded_minor: number; refund_state: string; captured_minor: number };
+const auditCount = (action: string): number => (h.deps.sql.prepare('SELECT count(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
+const refundRows = (paymentId: string): number => (h.deps.sql.prepare('SELECT count(*) AS n FROM refunds WHERE payment_id = ?').get(paymentId) as { n: number }).n;
+const payment = (id: string) => h.deps.sql.prepare('SELECT refunded_minor, refund_state, captured_minor FROM payments WHERE id = ?').get(id) as { refunded_minor: number; refund_state: string; captured_minor: number };
 
 describe('refunds (single-user: attributed to owner)', () => {
   it('refunds part of a paid Stripe payment, then the rest; the payment shows partially refunded, then refunded', async () => {
@@ -90,12 +90,12 @@ describe('refunds (single-user: attributed to owner)', () => {
 
     const p = await paidStripePayment(h, 2000);
     // the account turns live (keys replaced) while its old test payments remain
-    h.deps.db.prepare("UPDATE accounts SET mode = 'live', livemode = 1, sandbox = 0, builtin = NULL WHERE id = ?").run(h.stripeAccount);
+    h.deps.sql.prepare("UPDATE accounts SET mode = 'live', livemode = 1, sandbox = 0, builtin = NULL WHERE id = ?").run(h.stripeAccount);
     try {
       const env2 = await h.core.call('refunds.create', { paymentId: p.id, requestId: requestId() }, ctx);
       expect(env2).toMatchObject({ ok: false, error: { field: 'paymentId', message: expect.stringMatching(/test payment/) } });
     } finally {
-      h.deps.db.prepare("UPDATE accounts SET mode = 'test', livemode = 0, sandbox = 1, builtin = 'sandbox-stripe' WHERE id = ?").run(h.stripeAccount);
+      h.deps.sql.prepare("UPDATE accounts SET mode = 'test', livemode = 0, sandbox = 1, builtin = 'sandbox-stripe' WHERE id = ?").run(h.stripeAccount);
     }
     expect(refundRows(p.id)).toBe(0);
     expect(await gatewayRefunds(h, 'stripe', p.pi)).toEqual([]);

@@ -10,7 +10,6 @@ import { makeStripeClient } from '../../../../electron/core/gateways/stripe/clie
 import { stripeReports } from '../../../../electron/core/gateways/stripe/reports';
 import { refreshAccount } from '../../../../electron/core/reports/refresh';
 import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
-import { sqliteSql } from '../../../../electron/core/store/sql';
 import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status';
 import type { MethodName, SettlementSummary } from '../../../../shared/contract';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
@@ -46,7 +45,7 @@ async function stripePaid(amount: number): Promise<{ id: string; pi: string }> {
   });
   const paid = await control<{ status: string; payment_intent: { id: string } }>(`/stripe/checkout/sessions/${session.id}/pay`, {});
   expect(paid.status).toBe('succeeded');
-  const repo = paymentsRepo(sqliteSql(d.db));
+  const repo = paymentsRepo(d.sql);
   repo.insert({ id, accountId: stripeAccount, gateway: 'stripe', livemode: false, kind: 'stripe_checkout', orderRef: `ORD-${id}`, amountMinor: amount, currency: 'USD', idempotencyKey: `idem_${id}`, createdAt: now() });
   let state = stateOfRow(repo.byId(id)!);
   const facts: PaymentEvent[] = [{ type: 'opened', at: now() }, { type: 'captured', at: now(), paymentId: paid.payment_intent.id, amount, full: true }];
@@ -56,9 +55,9 @@ async function stripePaid(amount: number): Promise<{ id: string; pi: string }> {
 }
 
 interface StoredSettlement { id: string; gateway_settlement_id: string; manual: number; warning: string | null; amount_minor: number }
-const settlementOf = (po: string) => d.db.prepare('SELECT id, gateway_settlement_id, manual, warning, amount_minor FROM settlements WHERE gateway_settlement_id = ?').get(po) as StoredSettlement | undefined;
-const itemTxns = (settlementId: string) => (d.db.prepare('SELECT gateway_txn_id FROM settlement_items WHERE settlement_id = ? ORDER BY gateway_txn_id').all(settlementId) as { gateway_txn_id: string }[]).map((r) => r.gateway_txn_id);
-const paymentItemOf = (paymentId: string) => d.db.prepare(`SELECT s.gateway_settlement_id FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.payment_id = ?`).get(paymentId) as { gateway_settlement_id: string } | undefined;
+const settlementOf = (po: string) => d.sql.prepare('SELECT id, gateway_settlement_id, manual, warning, amount_minor FROM settlements WHERE gateway_settlement_id = ?').get(po) as StoredSettlement | undefined;
+const itemTxns = (settlementId: string) => (d.sql.prepare('SELECT gateway_txn_id FROM settlement_items WHERE settlement_id = ? ORDER BY gateway_txn_id').all(settlementId) as { gateway_txn_id: string }[]).map((r) => r.gateway_txn_id);
+const paymentItemOf = (paymentId: string) => d.sql.prepare(`SELECT s.gateway_settlement_id FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.payment_id = ?`).get(paymentId) as { gateway_settlement_id: string } | undefined;
 /** the balance transactions Stripe says a payout took, less the payout's own */
 const listedTxns = async (po: string) => (await stripeSdk().balanceTransactions.list({ payout: po, limit: 100 })).data.filter((t) => t.type !== 'payout').map((t) => t.id).sort();
 const txnsOf = async (...sources: string[]) => {
@@ -117,7 +116,7 @@ describe('settlements refresh with a Stripe manual payout', () => {
     expect(paymentItemOf(p.first.id)?.gateway_settlement_id).toBe(po.auto);
     expect(paymentItemOf(p.second.id)?.gateway_settlement_id).toBe(po.manual);
     // the ledger knows which payout took each transaction
-    const payoutOfTxn = d.db.prepare('SELECT payout_id FROM stripe_balance_txns WHERE account_id = ? AND id = ?');
+    const payoutOfTxn = d.sql.prepare('SELECT payout_id FROM stripe_balance_txns WHERE account_id = ? AND id = ?');
     for (const t of itemTxns(man.id)) expect((payoutOfTxn.get(stripeAccount, t) as { payout_id: string }).payout_id).toBe(po.manual);
 
     // the Reports screen's summary says so

@@ -8,7 +8,6 @@ import type { CoreEvent } from '../../../../electron/core/types';
 import { makeRazorpayClient } from '../../../../electron/core/gateways/razorpay/client';
 import { makeStripeClient } from '../../../../electron/core/gateways/stripe/client';
 import { paymentsRepo, stateOfRow } from '../../../../electron/core/store/repos/payments';
-import { sqliteSql } from '../../../../electron/core/store/sql';
 import { applyPaymentEvent, type PaymentEvent } from '../../../../shared/status';
 import type { MethodName } from '../../../../shared/contract';
 import { withCore, type CoreFixture } from '../../../fixtures/with-core';
@@ -44,7 +43,7 @@ const newId = (p: string) => `${p}_${Date.now().toString(36)}${(seq++).toString(
 
 /** A payment row as links.create + the ingest would leave it: created, then the captured fact folded in. */
 function recordPaid(o: { id: string; accountId: string; gateway: 'stripe' | 'razorpay'; kind: 'stripe_checkout' | 'razorpay_link'; amount: number; currency: string; gatewayPaymentId: string; ids: Record<string, string>; capturedAmount?: number }) {
-  const repo = paymentsRepo(sqliteSql(d.db));
+  const repo = paymentsRepo(d.sql);
   repo.insert({ id: o.id, accountId: o.accountId, gateway: o.gateway, livemode: false, kind: o.kind, orderRef: `ORD-${o.id}`, amountMinor: o.amount, currency: o.currency, idempotencyKey: `idem_${o.id}`, createdAt: now() });
   let state = stateOfRow(repo.byId(o.id)!);
   const facts: PaymentEvent[] = [{ type: 'opened', at: now() }, { type: 'captured', at: now(), paymentId: o.gatewayPaymentId, amount: o.capturedAmount ?? o.amount, full: true }];
@@ -53,7 +52,7 @@ function recordPaid(o: { id: string; accountId: string; gateway: 'stripe' | 'raz
 }
 
 function recordRefund(o: { id: string; paymentId: string; accountId: string; gateway: 'stripe' | 'razorpay'; gatewayPaymentId: string; gatewayRefundId: string; amount: number; currency: string }) {
-  d.db.prepare(`INSERT INTO refunds (id, payment_id, account_id, gateway, livemode, gateway_payment_id, amount_minor, currency, speed, status, gateway_refund_id,
+  d.sql.prepare(`INSERT INTO refunds (id, payment_id, account_id, gateway, livemode, gateway_payment_id, amount_minor, currency, speed, status, gateway_refund_id,
       idempotency_key, request_id, operator_name, created_at, updated_at)
     VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 'succeeded', ?, ?, ?, 'owner', ?, ?)`)
     .run(o.id, o.paymentId, o.accountId, o.gateway, o.gatewayPaymentId, o.amount, o.currency, o.gateway === 'razorpay' ? 'normal' : null, o.gatewayRefundId, `idem_${o.id}`, `req_${o.id}`, now(), now());
@@ -89,7 +88,7 @@ async function razorpayPaid(amount: number, opts: { local: boolean; claimCapture
 
 /** Every reconciliation-relevant table, for "re-running changes nothing". */
 function snapshot(): Record<string, unknown[]> {
-  const t = (sql: string) => d.db.prepare(sql).all();
+  const t = (sql: string) => d.sql.prepare(sql).all();
   return {
     payments: t('SELECT * FROM payments ORDER BY id'),
     payment_events: t('SELECT * FROM payment_events ORDER BY id'),
@@ -100,12 +99,12 @@ function snapshot(): Record<string, unknown[]> {
   };
 }
 
-const payment = (id: string) => paymentsRepo(sqliteSql(d.db)).byId(id)!;
-const itemOfPayment = (id: string) => d.db.prepare(`SELECT si.*, s.gateway_settlement_id, s.utr FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.payment_id = ?`).get(id) as
+const payment = (id: string) => paymentsRepo(d.sql).byId(id)!;
+const itemOfPayment = (id: string) => d.sql.prepare(`SELECT si.*, s.gateway_settlement_id, s.utr FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.payment_id = ?`).get(id) as
   { settlement_id: string; gateway_settlement_id: string; utr: string | null; amount_minor: number; fee_minor: number; net_minor: number } | undefined;
-const itemOfRefund = (id: string) => d.db.prepare(`SELECT si.*, s.gateway_settlement_id FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.refund_id = ?`).get(id) as
+const itemOfRefund = (id: string) => d.sql.prepare(`SELECT si.*, s.gateway_settlement_id FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id WHERE si.refund_id = ?`).get(id) as
   { settlement_id: string; gateway_settlement_id: string; amount_minor: number } | undefined;
-const flagsOf = (subjectLike: string) => d.db.prepare('SELECT flag, subject, detail FROM recon_flags WHERE subject LIKE ? ORDER BY flag').all(subjectLike) as { flag: string; subject: string; detail: string }[];
+const flagsOf = (subjectLike: string) => d.sql.prepare('SELECT flag, subject, detail FROM recon_flags WHERE subject LIKE ? ORDER BY flag').all(subjectLike) as { flag: string; subject: string; detail: string }[];
 
 async function webhooksOff(): Promise<void> {
   const body = await control<{ data?: { id: string; gateway: string }[]; targets?: { id: string; gateway: string }[] }>('/webhooks/targets', undefined, 'GET');
@@ -154,10 +153,10 @@ describe('reports refresh against the sandbox', () => {
     const p = payment(s.stripe.id);
     expect({ fee: p.fee_minor, tax: p.tax_minor, net: p.net_minor }).toEqual({ fee: 175, tax: 0, net: 4_825 });
     // with the balance transaction it came from: the Stripe export's balance_transaction_id and available_on
-    const bt = d.db.prepare(`SELECT id, available_on FROM stripe_balance_txns WHERE account_id = ? AND payment_intent_id = ?`).get(stripeAccount, s.stripe.pi) as { id: string; available_on: number };
+    const bt = d.sql.prepare(`SELECT id, available_on FROM stripe_balance_txns WHERE account_id = ? AND payment_intent_id = ?`).get(stripeAccount, s.stripe.pi) as { id: string; available_on: number };
     expect({ txn: p.balance_txn_id, availableOn: p.available_on }).toEqual({ txn: bt.id, availableOn: bt.available_on });
     expect(p.balance_txn_id).toMatch(/^txn_/);
-    expect(d.db.prepare(`SELECT kind, source FROM payment_events WHERE payment_id = ? AND kind = 'fee_known'`).all(s.stripe.id)).toEqual([{ kind: 'fee_known', source: 'sync' }]);
+    expect(d.sql.prepare(`SELECT kind, source FROM payment_events WHERE payment_id = ? AND kind = 'fee_known'`).all(s.stripe.id)).toEqual([{ kind: 'fee_known', source: 'sync' }]);
     expect(events.some((e) => e.name === 'payment.changed' && e.payload.id === s.stripe!.id)).toBe(true);
     expect(events.some((e) => e.name === 'reports.changed')).toBe(true);
   });
@@ -201,24 +200,24 @@ describe('reports refresh against the sandbox', () => {
     expect(itemOfRefund(razorpayRefund)).toMatchObject({ gateway_settlement_id: settlement.id, amount_minor: -10_000 });
 
     // external payments are stored as items with no Paydesk row and flagged, never dropped
-    const ext = d.db.prepare(`SELECT s.gateway, si.kind, si.gateway_txn_id, si.amount_minor FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id
+    const ext = d.sql.prepare(`SELECT s.gateway, si.kind, si.gateway_txn_id, si.amount_minor FROM settlement_items si JOIN settlements s ON s.id = si.settlement_id
         WHERE si.kind = 'payment' AND si.payment_id IS NULL ORDER BY s.gateway`).all();
     expect(ext).toEqual([
       { gateway: 'razorpay', kind: 'payment', gateway_txn_id: s.razorpayExternal.pay, amount_minor: 20_000 },
       { gateway: 'stripe', kind: 'payment', gateway_txn_id: expect.stringMatching(/^txn_/), amount_minor: 2_500 },
     ]);
-    const extFlags = d.db.prepare(`SELECT gateway, gateway_ref FROM recon_flags WHERE flag = 'external' ORDER BY gateway`).all();
+    const extFlags = d.sql.prepare(`SELECT gateway, gateway_ref FROM recon_flags WHERE flag = 'external' ORDER BY gateway`).all();
     expect(extFlags).toEqual([{ gateway: 'razorpay', gateway_ref: s.razorpayExternal.pay }, { gateway: 'stripe', gateway_ref: s.stripeExternal.ch }]);
 
     // paid here, unknown at the gateway; and the amount that disagrees
     expect(flagsOf(`payment:${s.stripeGhost.id}`).map((f) => f.flag)).toEqual(['unknown_at_gateway']);
-    const off = d.db.prepare(`SELECT flag, detail FROM recon_flags WHERE payment_id = ? AND flag = 'amount_mismatch'`).get(s.razorpayOff!.id) as { detail: string };
+    const off = d.sql.prepare(`SELECT flag, detail FROM recon_flags WHERE payment_id = ? AND flag = 'amount_mismatch'`).get(s.razorpayOff!.id) as { detail: string };
     expect(JSON.parse(off.detail)).toEqual({ currency: 'INR', expectedMinor: 25_000, settledMinor: 30_000 });
 
     // every payment and refund Paydesk created (and the gateway knows) is linked to what paid it out
-    const unlinked = d.db.prepare(`SELECT id FROM payments p WHERE p.status = 'paid' AND NOT EXISTS (SELECT 1 FROM settlement_items si WHERE si.payment_id = p.id)`).all();
+    const unlinked = d.sql.prepare(`SELECT id FROM payments p WHERE p.status = 'paid' AND NOT EXISTS (SELECT 1 FROM settlement_items si WHERE si.payment_id = p.id)`).all();
     expect(unlinked).toEqual([{ id: s.stripeGhost.id }]);
-    const unlinkedRefunds = d.db.prepare(`SELECT id FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM settlement_items si WHERE si.refund_id = r.id)`).all();
+    const unlinkedRefunds = d.sql.prepare(`SELECT id FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM settlement_items si WHERE si.refund_id = r.id)`).all();
     expect(unlinkedRefunds).toEqual([]);
   });
 

@@ -27,7 +27,7 @@ const summary = (input: Record<string, unknown>) => call<Summary>('reports.summa
 let n = 0;
 function account(gateway: 'stripe' | 'razorpay', mode: 'test' | 'live'): string {
   const id = `acct_${gateway}_${mode}_${n++}`;
-  d.db.prepare(`INSERT INTO accounts (id, gateway, mode, livemode, label, sandbox, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 1, 1)`)
+  d.sql.prepare(`INSERT INTO accounts (id, gateway, mode, livemode, label, sandbox, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 1, 1)`)
     .run(id, gateway, mode, mode === 'live' ? 1 : 0, `${gateway} ${mode}`);
   return id;
 }
@@ -36,7 +36,7 @@ interface Acct { id: string; gateway: 'stripe' | 'razorpay'; live: boolean }
 function pay(a: Acct, o: { currency: string; captured: number; paidAt: number; fee?: number | null; tax?: number | null }): string {
   const id = `pd_${n++}`;
   const fee = o.fee === undefined ? Math.floor(o.captured / 50) : o.fee;
-  d.db.prepare(`INSERT INTO payments (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, status, idempotency_key,
+  d.sql.prepare(`INSERT INTO payments (id, account_id, gateway, livemode, kind, order_ref, amount_minor, currency, status, idempotency_key,
       paid_at, captured_minor, fee_minor, tax_minor, net_minor, created_at, updated_at, gateway_ref)
     VALUES (@id, @a, @g, @live, @kind, @ref, @amount, @currency, 'paid', @idem, @paidAt, @amount, @fee, @tax, @net, @paidAt, @paidAt, @ref)`).run({
     id, a: a.id, g: a.gateway, live: a.live ? 1 : 0, kind: a.gateway === 'stripe' ? 'stripe_checkout' : 'razorpay_link', ref: `R-${id}`, amount: o.captured,
@@ -46,20 +46,20 @@ function pay(a: Acct, o: { currency: string; captured: number; paidAt: number; f
 }
 function refund(a: Acct, paymentId: string, o: { currency: string; amount: number; at: number; status?: string }): string {
   const id = `rf_${n++}`;
-  d.db.prepare(`INSERT INTO refunds (id, payment_id, account_id, gateway, livemode, gateway_payment_id, amount_minor, currency, status, gateway_refund_id,
+  d.sql.prepare(`INSERT INTO refunds (id, payment_id, account_id, gateway, livemode, gateway_payment_id, amount_minor, currency, status, gateway_refund_id,
       idempotency_key, request_id, operator_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'x', ?, ?, ?, ?, ?, ?, 'owner', ?, ?)`)
     .run(id, paymentId, a.id, a.gateway, a.live ? 1 : 0, o.amount, o.currency, o.status ?? 'succeeded', `re_${id}`, `i_${id}`, `q_${id}`, o.at, o.at);
   return id;
 }
 function settlement(a: Acct, o: { currency: string; at: number; status?: string }): string {
   const id = `stl_${n++}`;
-  d.db.prepare(`INSERT INTO settlements (id, account_id, gateway, livemode, gateway_settlement_id, currency, amount_minor, status, created_at)
+  d.sql.prepare(`INSERT INTO settlements (id, account_id, gateway, livemode, gateway_settlement_id, currency, amount_minor, status, created_at)
     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`).run(id, a.id, a.gateway, a.live ? 1 : 0, `po_${id}`, o.currency, o.status ?? 'paid', o.at);
   return id;
 }
 function item(settlementId: string, o: { kind: string; amount: number; fee?: number; tax?: number; at: number; paymentId?: string; refundId?: string }): void {
   const fee = o.fee ?? 0;
-  d.db.prepare(`INSERT INTO settlement_items (settlement_id, kind, payment_id, refund_id, gateway_txn_id, amount_minor, fee_minor, tax_minor, net_minor, created_at)
+  d.sql.prepare(`INSERT INTO settlement_items (settlement_id, kind, payment_id, refund_id, gateway_txn_id, amount_minor, fee_minor, tax_minor, net_minor, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(settlementId, o.kind, o.paymentId ?? null, o.refundId ?? null, `txn_${n++}`, o.amount, fee, o.tax ?? 0, o.amount - fee, o.at);
 }
 
@@ -207,7 +207,7 @@ describe('reports.summary', () => {
 
     // live is its own world: none of the test rows, all of its own
     const l = await summary({ mode: 'live', from, to });
-    const liveCount = (d.db.prepare(`SELECT count(*) AS n FROM payments WHERE livemode = 1 AND paid_at >= ? AND paid_at < ?`).get(start, end) as { n: number }).n;
+    const liveCount = (d.sql.prepare(`SELECT count(*) AS n FROM payments WHERE livemode = 1 AND paid_at >= ? AND paid_at < ?`).get(start, end) as { n: number }).n;
     expect(l.currencies.reduce((k, t) => k + t.paymentCount, 0)).toBe(liveCount);
     expect(l.settlements.every((x) => x.accountId === live.id)).toBe(true);
     expect(s.settlements.some((x) => x.accountId === live.id)).toBe(false);
