@@ -56,22 +56,27 @@ export interface AppliedCheck {
 
 const expectedStatus = (gateway: 'stripe' | 'razorpay', step: number): PaymentStatus => (gateway === 'razorpay' && step === 0 ? 'authorized' : 'paid');
 
+export interface EventRow {
+  applied_at: number | null;
+  apply_result: string | null;
+  payment_id: string | null;
+}
+
 /**
  * Every 2xx the Paydesk server sent in one run (seq + time, from the server itself: a superset of what the
  * load generator counted) must have its row, applied to its payment with a result, and each payment must be
- * at least in the status its acknowledged events put it in.
+ * at least in the status its acknowledged events put it in. `rowOf` and `statusOf` read the engine's database.
  */
-export function checkApplied(dbFile: string, runTag: string, pool: number, ackSeq: number[], ackAt: number[]): AppliedCheck {
-  const db = new Database(dbFile, { readonly: true });
-  const row = db.prepare('SELECT applied_at, apply_result, payment_id FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?');
-  const payment = db.prepare('SELECT status FROM payments WHERE id = ?').pluck();
+export function foldApplied(
+  runTag: string, pool: number, ackSeq: number[], ackAt: number[],
+  rowOf: (gateway: 'stripe' | 'razorpay', accountId: string, eventId: string) => EventRow | undefined,
+  statusOf: (paymentId: string) => PaymentStatus | undefined,
+): AppliedCheck {
   const out: AppliedCheck = { acked: ackSeq.length, lost: 0, unapplied: 0, wrongPayment: 0, stateBehind: 0, results: {}, lags: [] };
   const want = new Map<string, PaymentStatus>();
   for (let i = 0; i < ackSeq.length; i++) {
     const e = eventRef(runTag, ackSeq[i] as number, pool);
-    const r = row.get(e.gateway, e.gateway === 'stripe' ? STRIPE_ACCOUNT : RAZORPAY_ACCOUNT, e.eventId) as
-      | { applied_at: number | null; apply_result: string | null; payment_id: string | null }
-      | undefined;
+    const r = rowOf(e.gateway, e.gateway === 'stripe' ? STRIPE_ACCOUNT : RAZORPAY_ACCOUNT, e.eventId);
     if (!r) {
       out.lost++;
       continue;
@@ -89,9 +94,20 @@ export function checkApplied(dbFile: string, runTag: string, pool: number, ackSe
     if (!cur || PAYMENT_STATUS_RANK[s] > PAYMENT_STATUS_RANK[cur]) want.set(e.paymentId, s);
   }
   for (const [id, s] of want) {
-    const status = payment.get(id) as PaymentStatus | undefined;
+    const status = statusOf(id);
     if (!status || PAYMENT_STATUS_RANK[status] < PAYMENT_STATUS_RANK[s]) out.stateBehind++;
   }
-  db.close();
   return out;
+}
+
+/** foldApplied over the SQLite database of the Paydesk server. */
+export function checkApplied(dbFile: string, runTag: string, pool: number, ackSeq: number[], ackAt: number[]): AppliedCheck {
+  const db = new Database(dbFile, { readonly: true });
+  const row = db.prepare('SELECT applied_at, apply_result, payment_id FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?');
+  const payment = db.prepare('SELECT status FROM payments WHERE id = ?').pluck();
+  try {
+    return foldApplied(runTag, pool, ackSeq, ackAt, (g, a, e) => row.get(g, a, e) as EventRow | undefined, (id) => payment.get(id) as PaymentStatus | undefined);
+  } finally {
+    db.close();
+  }
 }

@@ -1,6 +1,6 @@
 // bench:webhooks — the four servers, each run as its own child process (pinned to its core by the parent):
-//   node --import tsx test/bench/webhooks/servers.ts --serve=<kind> --db=<file>
-// prints `READY <port>` and serves until SIGTERM. The Paydesk server also answers {type:'acks'} over IPC
+//   node --import tsx test/bench/webhooks/servers.ts --serve=<kind> --db=<file or postgres:// URL>
+// (a postgres:// URL: the same server on PostgreSQL, pg-servers.ts) prints `READY <port>` and serves until SIGTERM. The Paydesk server also answers {type:'acks'} over IPC
 // with the sequence numbers and times of the 2xx it sent since the last ask (for the applied check).
 //
 //   bound        bare node:http that only verifies the HMAC (node:crypto); no storage: the upper bound
@@ -11,35 +11,13 @@
 //   tutorial     what most blog posts show: node:http + constructEvent + one INSERT per event (its own
 //                fsync'd commit), WAL, synchronous=FULL
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import Database from 'better-sqlite3';
-import Stripe from 'stripe';
-import Razorpay from 'razorpay';
 import { createIngest } from '../../../electron/core/webhooks/ingest';
-import { startWebhookListener } from '../../../electron/core/webhooks/listener';
 import { RAZORPAY_SECRET, STRIPE_SECRET, getFixtureSecret, ingestDeps, openFixtureDb } from '../../fixtures/webhook-helpers';
+import { ACK, answer, listen, readBody, serveIngest, verifyWithSdk } from './http';
 import type { Kind } from './payloads';
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-const ACK = '{"received":true}';
-function answer(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
-}
-
-async function listen(server: ReturnType<typeof createServer>): Promise<number> {
-  // the listener caps connections (http-limits); these servers leave node's default (none)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return (server.address() as { port: number }).port;
-}
+import { servePg } from './pg-servers';
 
 function verifyStripeHmac(body: Buffer, header: string, secret: string): boolean {
   let t = '';
@@ -68,22 +46,6 @@ function bound(): Promise<number> {
     }, () => res.destroy());
   });
   return listen(server);
-}
-
-/** Verifies with the SDK functions; returns the row to store, or null for a bad signature. */
-function verifyWithSdk(req: IncomingMessage, body: Buffer): { gateway: string; id: string; type: string } | null {
-  try {
-    if (req.url!.startsWith('/webhooks/stripe/')) {
-      const event = Stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature']), STRIPE_SECRET);
-      return { gateway: 'stripe', id: event.id, type: event.type };
-    }
-    const text = body.toString();
-    if (!Razorpay.validateWebhookSignature(text, String(req.headers['x-razorpay-signature']), RAZORPAY_SECRET)) return null;
-    const event = JSON.parse(text) as { event: string };
-    return { gateway: 'razorpay', id: String(req.headers['x-razorpay-event-id']), type: event.event };
-  } catch {
-    return null;
-  }
 }
 
 function openPlainDb(file: string): Database.Database {
@@ -144,44 +106,14 @@ function tutorial(dbFile: string): Promise<number> {
   return listen(server);
 }
 
-/** sequence numbers and times (ms, fractional) of the 2xx the Paydesk server sent, since the last ask */
-let ackSeq: number[] = [];
-let ackAt: number[] = [];
-const nowMs = (): number => performance.timeOrigin + performance.now();
-
 async function paydesk(dbFile: string): Promise<number> {
   const db = openFixtureDb(dbFile);
-  const ingest = createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret });
-  ingest.applyPending();
-  const listener = await startWebhookListener({
-    port: 0,
-    // the listener's connection cap is an option: far above what the bench opens, so it never throttles it
-    limits: { maxConnections: 4096 },
-    onDelivery: (d) => {
-      const r = ingest.handle(d);
-      if (!(r instanceof Promise)) return r;
-      return r.then((resp) => {
-        if (resp.status >= 200 && resp.status < 300) {
-          ackSeq.push(Number(d.headers['x-bench-seq']));
-          ackAt.push(nowMs());
-        }
-        return resp;
-      });
-    },
-  });
-  process.on('message', (m: { type?: string }) => {
-    if (m?.type !== 'acks') return;
-    void ingest.idle().then(() => {
-      process.send!({ type: 'acks', seq: ackSeq, at: ackAt, stats: ingest.stats() });
-      ackSeq = [];
-      ackAt = [];
-    });
-  });
-  return listener.port;
+  return serveIngest(createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret }));
 }
 
 function serve(kind: Kind, dbFile: string): Promise<number> {
   if (kind === 'bound') return bound();
+  if (dbFile.startsWith('postgres://')) return servePg(kind, dbFile);
   if (kind === 'groupcommit') return groupCommit(dbFile);
   if (kind === 'tutorial') return tutorial(dbFile);
   return paydesk(dbFile);
