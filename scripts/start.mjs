@@ -64,6 +64,9 @@ if (build.status !== 0) {
 // the desktop app and browser mode both read (electron/core/store/choice.ts)
 const storeArg = process.argv.slice(2).find((a, i, all) => a.startsWith('--store=') || all[i - 1] === '--store');
 if (storeArg !== undefined) process.env.PAYDESK_STORE = storeArg.replace(/^--store=/, '');
+// `npm start -- --join <code>`: an owner's one-time join code, passed on as PAYDESK_JOIN (kept out of the app's argv)
+const joinArg = process.argv.slice(2).find((a, i, all) => a.startsWith('--join=') || all[i - 1] === '--join');
+if (joinArg !== undefined) process.env.PAYDESK_JOIN = joinArg.replace(/^--join=/, '');
 
 const electron = findElectron();
 if (electron.path) {

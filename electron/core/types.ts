@@ -72,6 +72,8 @@ export interface CoreOptions {
   } | null;
   /** the team's PostgreSQL database instead of SQLite in dataDir (store/choice.ts); default SQLite */
   store?: StoreChoice;
+  /** a one-time join code from an owner's desk: how a desk on the team database receives the team key (never logged) */
+  join?: string;
   /** port for the webhook listener (0 = any free port); default 0 */
   webhookPort?: number;
   /** log sink; secrets are redacted before anything reaches it */
