@@ -1,5 +1,6 @@
 // `npm run store -- backup --data-dir <dir> --to <file>`
 // `npm run store -- restore --data-dir <dir> --from <file> [--replace]`
+// `npm run store -- migrate [--from <dir>] --to postgres://user@host:port/db` (../store/move/cli.ts)
 // The passphrase comes from PAYDESK_BACKUP_PASSPHRASE or a prompt on the terminal, never from argv.
 // Any refusal: exit status 1 and one line on stderr saying why.
 import { existsSync } from 'node:fs';
@@ -15,8 +16,9 @@ import { unwrapDataKey, wrapDataKey, WrappedKeySchema } from './format';
 import { MIN_PASSPHRASE } from './service';
 import { restoreBackup } from './restore';
 import { writeBackup } from './snapshot';
+import { migrateMain } from '../store/move/cli';
 
-const USAGE = 'usage: store backup --data-dir <dir> --to <file> | store restore --data-dir <dir> --from <file> [--replace]';
+const USAGE = 'usage: store backup --data-dir <dir> --to <file> | store restore --data-dir <dir> --from <file> [--replace] | store migrate [--from <dir>] --to postgres://user@host:port/db';
 
 class Refusal extends Error {}
 
@@ -111,6 +113,7 @@ async function restore(dataDir: string, from: string, replace: boolean): Promise
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'migrate') return migrateMain(argv.slice(1));
   try {
     const { values, positionals } = parseArgs({
       args: argv,
