@@ -7,7 +7,7 @@ import { applyFacts, type FactSource, type PaymentChange } from '../payments/app
 import type { RefundRow } from '../store/repos/refunds';
 import type { OperatorRef } from '../types';
 import { higher } from './amounts';
-import type { RefundsCtx } from './context';
+import { lockPayment, type RefundsCtx } from './context';
 
 export type Actor = Pick<OperatorRef, 'id' | 'name'> | null;
 
@@ -63,6 +63,8 @@ export function recordAnswers(c: RefundsCtx, paymentId: string, answers: readonl
   const changedRows: string[] = [];
   let change: PaymentChange | null = null;
   transaction(() => {
+    // the row and the payment as they are now, with no other desk folding into the payment meanwhile
+    lockPayment(d, paymentId);
     const facts: PaymentEvent[] = [];
     for (const a of answers) {
       const cur = a.rowId ? d.repos.refunds.byId(a.rowId) : undefined;

@@ -9,7 +9,7 @@ import { applyFacts, type PaymentChange } from '../payments/apply';
 import { stateOfRow, type PaymentRow } from '../store/repos/payments';
 import type { OperatorRef } from '../types';
 import { amountsOf } from './amounts';
-import { outcomeOf, type RefundsCtx } from './context';
+import { lockPayment, outcomeOf, type RefundsCtx } from './context';
 
 const noSuchPayment = (): AppError => new AppError('not_found', 'No such payment.', { field: 'paymentId' });
 
@@ -62,6 +62,8 @@ function recordCapture(c: RefundsCtx, p: PaymentRow, gatewayPaymentId: string, c
   const capturedAmount = captured.captured ? (amount === authorized ? captured.amount : amount) : 0;
   let change: PaymentChange | null = null;
   transaction(() => {
+    // another desk may be folding an answer into this payment: its facts and ours both stay
+    lockPayment(d, p.id);
     const now = d.clock.now();
     const facts: PaymentEvent[] = [];
     if (capturedAmount > 0) facts.push({ type: 'captured', at: now, paymentId: gatewayPaymentId, amount: capturedAmount, full: false });

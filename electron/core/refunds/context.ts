@@ -55,5 +55,22 @@ export function outcomeOf(err: unknown): Outcome {
   return { kind: 'refused', error: new AppError('internal', 'Unexpected error talking to the gateway', { cause: err }) };
 }
 
+/** PostgreSQL's SQLSTATE when lock_timeout ran out waiting for a row lock */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Inside a transaction: the payment's row lock, so refunds and captures of one payment on different desks
+ * of a team take turns (a no-op on SQLite, whose write transaction is one at a time already). A wait that
+ * runs out means another desk holds the payment for longer than a gateway call should take.
+ */
+export function lockPayment(d: Pick<RefundsDeps, 'repos'>, paymentId: string): void {
+  try {
+    d.repos.payments.lockForChange(paymentId);
+  } catch (err) {
+    if ((err as { code?: unknown } | null)?.code !== LOCK_NOT_AVAILABLE) throw err;
+    throw new AppError('conflict', 'Another desk is refunding or capturing this payment; try again in a moment.', { retryable: true, cause: err });
+  }
+}
+
 /** The note left on a row whose call got no answer. */
 export const retryNote = (o: Outcome): string => `${o.error.message} Paydesk will try again with the same key.`;

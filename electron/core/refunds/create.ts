@@ -11,7 +11,7 @@ import type { RefundReason, RefundSpeed } from '../store/repos/refunds';
 import type { OperatorRef } from '../types';
 import { amountsOf, nothingLeft, overRefund, targetFor } from './amounts';
 import { attempt, resolveUnlocked } from './calls';
-import { outcomeOf, retryNote, type RefundsCtx } from './context';
+import { lockPayment, outcomeOf, retryNote, type RefundsCtx } from './context';
 import { refundDto } from './dto';
 
 const newRefundId = (): string => `rf_${randomBytes(10).toString('hex')}`;
@@ -124,11 +124,28 @@ export async function validate(c: RefundsCtx, input: RefundCreateInput, actor: O
 
 /** Re-checks the refundable amount and inserts the intent row with its audit entry, in one transaction. */
 export function commitIntent(c: RefundsCtx, input: RefundCreateInput, actor: OperatorRef, paymentId: string, intent: Intent): string {
+  return commitOrFind(c, input, actor, paymentId, intent).id;
+}
+
+/**
+ * commitIntent, telling whether the row is another desk's: one that committed the same request while this
+ * desk was validating it (a resend to both desks). Under the payment's row lock, so what is read here
+ * includes every intent another desk committed for this payment.
+ */
+function commitOrFind(c: RefundsCtx, input: RefundCreateInput, actor: OperatorRef, paymentId: string, intent: Intent): { id: string; existing: boolean } {
   const { d } = c;
   const { transaction } = d;
-  const id = newRefundId();
+  let id = newRefundId();
+  let existing = false;
   let refused: AppError | null = null;
   transaction(() => {
+    lockPayment(d, paymentId);
+    const same = d.repos.refunds.byRequest(input.requestId);
+    if (same) {
+      if (same.payment_id !== paymentId) refused = usedForAnother();
+      [id, existing] = [same.id, true];
+      return;
+    }
     const p = d.repos.payments.byId(paymentId) as PaymentRow;
     const over = overRefund(amountsOf(p, d.repos.refunds.ofPayment(p.id)), intent.amount, (n) => formatMoney(n, p.currency));
     const now = d.clock.now();
@@ -161,31 +178,48 @@ export function commitIntent(c: RefundsCtx, input: RefundCreateInput, actor: Ope
     });
   });
   if (refused) throw refused;
-  c.emitRefund(id);
-  return id;
+  if (!existing) c.emitRefund(id);
+  return { id, existing };
+}
+
+const usedForAnother = (): AppError => new AppError('conflict', 'This confirmation was already used for another refund. Close the form and start again.');
+
+/** A double click or a resend: the same refund (an interrupted one is finished with its key). */
+async function answerExisting(c: RefundsCtx, input: RefundCreateInput, existing: { id: string; payment_id: string; status: string }): Promise<Refund> {
+  const { d } = c;
+  if (existing.payment_id !== input.paymentId) throw usedForAnother();
+  if (existing.status === 'requested') {
+    try {
+      await resolveUnlocked(c, existing.id);
+    } catch (err) {
+      d.repos.refunds.noteError(existing.id, retryNote(outcomeOf(err)), d.clock.now());
+    }
+  }
+  return refundDto(d.repos.refunds, existing.id);
+}
+
+/** validate, unless another desk accepted this same request meanwhile (its refund then fills what validate checks) */
+async function validateOrFind(c: RefundsCtx, input: RefundCreateInput, actor: OperatorRef): Promise<Awaited<ReturnType<typeof validate>> | { existing: Refund }> {
+  try {
+    return await validate(c, input, actor);
+  } catch (err) {
+    const other = err instanceof AppError ? c.d.repos.refunds.byRequest(input.requestId) : undefined;
+    if (other && other.payment_id === input.paymentId) return { existing: refundDto(c.d.repos.refunds, other.id) };
+    throw err;
+  }
 }
 
 export function create(c: RefundsCtx, input: RefundCreateInput, actor: OperatorRef): Promise<Refund> {
   const { d } = c;
   return c.queue.run(input.paymentId, async () => {
     const existing = d.repos.refunds.byRequest(input.requestId);
-    if (existing) {
-      if (existing.payment_id !== input.paymentId) {
-        throw new AppError('conflict', 'This confirmation was already used for another refund. Close the form and start again.');
-      }
-      // a double click or a resend: the same refund (an interrupted one is finished with its key)
-      if (existing.status === 'requested') {
-        try {
-          await resolveUnlocked(c, existing.id);
-        } catch (err) {
-          d.repos.refunds.noteError(existing.id, retryNote(outcomeOf(err)), d.clock.now());
-        }
-      }
-      return refundDto(d.repos.refunds, existing.id);
-    }
-    const { p, intent } = await validate(c, input, actor);
-    const id = commitIntent(c, input, actor, p.id, intent);
-    await attempt(c, id, actor);
-    return refundDto(d.repos.refunds, id);
+    if (existing) return answerExisting(c, input, existing);
+    const checked = await validateOrFind(c, input, actor);
+    if ('existing' in checked) return checked.existing;
+    const { p, intent } = checked;
+    const committed = commitOrFind(c, input, actor, p.id, intent);
+    // another desk's row for this request: that desk sends it (recovery finishes it if that desk stops)
+    if (!committed.existing) await attempt(c, committed.id, actor);
+    return refundDto(d.repos.refunds, committed.id);
   });
 }

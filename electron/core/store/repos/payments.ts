@@ -13,7 +13,7 @@ import {
   type PaymentSummary,
 } from '../../../../shared/status';
 import type { Gateway } from '../../../../shared/gateways';
-import type { SqlDb, SqlStatement } from '../sql';
+import { dialect, type SqlDb, type SqlStatement } from '../sql';
 
 export type PaymentKind = 'stripe_checkout' | 'stripe_payment_link' | 'razorpay_link' | 'razorpay_order';
 
@@ -200,7 +200,8 @@ function learnt(prev: PaymentStateRow, cols: string[], vals: unknown[], col: key
  * passes better-sqlite3's own statements through, PostgreSQL's rows are objects, which stateRowOf takes too).
  */
 function stateStatement(db: SqlDb, source: string): SqlStatement<unknown[] | PaymentStateRow> {
-  const stmt = db.prepare<unknown[] | PaymentStateRow>(source) as SqlStatement<unknown[] | PaymentStateRow> & { raw?: (on: boolean) => SqlStatement<unknown[]> };
+  // the fold reads, then writes: on PostgreSQL the read takes the row lock refunds take (lockForChange), so a desk's webhook and another desk's refund answer cannot both fold the same old row
+  const stmt = db.prepare<unknown[] | PaymentStateRow>(db.engine === 'postgres' ? `${source} FOR UPDATE` : source) as SqlStatement<unknown[] | PaymentStateRow> & { raw?: (on: boolean) => SqlStatement<unknown[]> };
   return db.engine === 'sqlite' && stmt.raw ? stmt.raw(true) : stmt;
 }
 
@@ -238,10 +239,21 @@ export function paymentsRepo(db: SqlDb) {
   // saveState with the previous row: one statement per set of changed columns (a handful occur)
   const partialStmts = new Map<string, SqlStatement>();
   const byUrlStmt = db.prepare('SELECT 1 FROM payments WHERE url = ? LIMIT 1').pluck();
+  // SQLite's write transaction already serialises every writer; PostgreSQL needs the row lock
+  const lockSql = dialect(db, { sqlite: null, postgres: 'SELECT id FROM payments WHERE id = ? FOR UPDATE' });
+  const lockStmt = lockSql ? db.prepare(lockSql) : null;
 
   return {
     byId(id: string): PaymentRow | undefined {
       return byIdStmt.get(id) as PaymentRow | undefined;
+    },
+    /**
+     * Inside a transaction: waits for, then holds until commit, the payment's row lock, so a refund or capture
+     * on another desk of the team cannot check the same amounts at once (READ COMMITTED: what is read after it
+     * includes that desk's committed rows). PostgreSQL's lock_timeout bounds the wait (error 55P03).
+     */
+    lockForChange(id: string): void {
+      lockStmt?.get(id);
     },
     /** Whether some payment's link is exactly this URL (010's index on url). */
     hasLinkUrl(url: string): boolean {
