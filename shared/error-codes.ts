@@ -15,6 +15,7 @@ export const APP_ERROR_CODES = [
   'gateway_invalid', // the gateway refused the request's parameters
   'gateway_unreachable', // network error, timeout, 5xx or 429 after retries
   'db_from_future', // the database was written by a newer Paydesk
+  'store_unreachable', // the team database (PostgreSQL) cannot be reached: nothing changes until it is back
   'unavailable', // a feature that cannot work in this environment
   'internal',
 ] as const;

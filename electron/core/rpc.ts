@@ -25,6 +25,8 @@ export interface RpcOptions {
   parseOutput?: boolean;
   /** refuse a method before it runs (e.g. degraded start-up); returns the error to send */
   gate?: (method: MethodName) => AppError | null;
+  /** a failure in words it would otherwise lack (the team database went away under a handler); null: as it is */
+  explain?: (err: unknown) => AppError | null;
   /** who is calling: returns the context handlers receive, with `operator` unless the desk is locked; the method's declared role is then checked against it */
   authorize?: (method: MethodName, ctx: CallContext) => CallContext;
 }
@@ -83,7 +85,7 @@ export function createRpc(opts: RpcOptions) {
       }
       return { ok: true, value: out.data };
     } catch (err) {
-      return { ok: false, error: toWireError(err, log, method) };
+      return { ok: false, error: toWireError(opts.explain?.(err) ?? err, log, method) };
     }
   }
 

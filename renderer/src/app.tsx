@@ -13,6 +13,7 @@ import { useApplyTheme } from './state/theme';
 import { useUi } from './state/ui';
 import { OfflineScreen, SessionEndedScreen, StartupErrorScreen, SplashScreen } from './screens/system/StartupScreens';
 import { DeskGate } from './screens/desk/DeskGate';
+import { TeamBanner } from './screens/system/TeamBanner';
 
 export function App() {
   useApplyTheme();
@@ -76,6 +77,7 @@ function Shell() {
             What you see may be out of date, and changes can’t be saved until it is back.
           </Banner>
         )}
+        <TeamBanner />
         <ScreenBoundary screen={route.screen}>
           <Suspense fallback={<div className="screen-loading" aria-busy="true" aria-label="Loading" />}>
             <Screen rest={route.rest} />

@@ -3,7 +3,7 @@
 // shapes, integers as numbers, transactions and savepoints that commit or roll back whole, errors with their
 // SQLSTATE, and a row lock held by another connection that fails at lock_timeout instead of hanging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgSync, PgError, type PgSync } from '../../electron/core/store/pg/sync-client';
+import { isConnectionLoss, openPgSync, PgError, type PgSync } from '../../electron/core/store/pg/sync-client';
 import { pgStatement, toPgPlaceholders } from '../../electron/core/store/pg/statement';
 import { startPgCluster, type PgCluster } from '../fixtures/postgres';
 
@@ -95,5 +95,39 @@ describe('the synchronous PostgreSQL client', () => {
     const t0 = Date.now();
     expect(() => openPgSync({ url: `postgres://postgres@127.0.0.1:${cluster.port + 1}/none`, connectTimeoutMs: 2000 })).toThrow(expect.objectContaining({ code: 'ECONNREFUSED' }));
     expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('a connection lost under the client', () => {
+  it('fails the rest of a transaction it lost, saves none of it, and connects again for the next statement', () => {
+    const c = openPgSync({ url });
+    const losses: unknown[] = [];
+    c.onLoss((e) => losses.push(e));
+    expect(() => c.transaction(() => {
+      c.query("INSERT INTO payments (id, amount_minor) VALUES ('pd_lost_1', 100)");
+      try {
+        c.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      } catch {
+        // a careless caller swallows the failure and goes on: the rest must not run on a new connection
+      }
+      c.query("INSERT INTO payments (id, amount_minor) VALUES ('pd_lost_2', 100)");
+    })).toThrow(/broke during this transaction/);
+    expect(losses).toHaveLength(1);
+    expect(isConnectionLoss(losses[0])).toBe(true);
+    expect(c.inTransaction).toBe(false);
+    expect(c.query("SELECT id FROM payments WHERE id LIKE 'pd_lost%'").rows).toEqual([]);
+    c.close();
+  });
+
+  it('while held, fails at once in the words it was given instead of connecting; connects again once released', () => {
+    const c = openPgSync({ url });
+    expect(() => c.query('SELECT pg_terminate_backend(pg_backend_pid())')).toThrow(PgError);
+    c.hold('The team database cannot be reached.');
+    const t0 = performance.now();
+    expect(() => c.query('SELECT 1')).toThrow(expect.objectContaining({ code: '08003', message: 'The team database cannot be reached.' }));
+    expect(performance.now() - t0).toBeLessThan(50);
+    c.hold(null);
+    expect(c.query('SELECT 1 AS one').rows).toEqual([{ one: 1 }]);
+    c.close();
   });
 });

@@ -9,6 +9,7 @@
 //   503 the gateway cannot be reached (Retry-After), or Paydesk cannot serve now
 import type { ServerResponse } from 'node:http';
 import { AppError } from '../../../shared/errors';
+import { isConnectionLoss } from '../store/pg/sync-client';
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly field?: string, readonly headers: Record<string, string> = {}) {
@@ -26,7 +27,7 @@ export const API_FIELD: Readonly<Record<string, string>> = {
 /** AppError codes -> HTTP statuses */
 const STATUS_OF: Readonly<Record<string, number>> = {
   invalid_input: 400, gateway_invalid: 400, unauthorized: 401, gateway_declined: 402, forbidden: 403, gateway_auth: 403,
-  not_found: 404, conflict: 409, locked: 423, gateway_unreachable: 503, unavailable: 503, db_from_future: 503, internal: 500,
+  not_found: 404, conflict: 409, locked: 423, gateway_unreachable: 503, unavailable: 503, db_from_future: 503, store_unreachable: 503, internal: 500,
 };
 
 export interface ErrorAnswer {
@@ -41,6 +42,8 @@ const answer = (status: number, code: string, message: string, field?: string, h
 /** The answer to a thrown error; null for one that is not ours (the caller logs it and answers 500). */
 export function errorAnswer(err: unknown): ErrorAnswer | null {
   if (err instanceof HttpError) return answer(err.status, err.code, err.message, err.field, err.headers);
+  // the team database went away under the call: the shop's server may try again shortly
+  if (isConnectionLoss(err)) return answer(503, 'store_unreachable', 'Paydesk cannot reach its database right now. Try again in a minute.', undefined, { 'retry-after': '30' });
   if (!(err instanceof AppError)) return null;
   const field = err.field ? (API_FIELD[err.field] ?? err.field) : undefined;
   if (err.code === 'gateway_auth') {

@@ -18,6 +18,7 @@ import type { OperatorRecord, OperatorsRepo } from '../store/repos/operators';
 import type { SettingsRepo } from '../store/repos/settings';
 import type { CallContext, Clock, OperatorRef } from '../types';
 import { hashPin, verifyPin } from './pin';
+import { isConnectionLoss } from '../store/pg/sync-client';
 
 export const SINGLE_USER_OWNER: OperatorRef = { id: null, name: 'owner', role: 'owner' };
 export const API_ACTOR: OperatorRef = { id: null, name: 'API', role: 'staff' };
@@ -99,8 +100,22 @@ export function createOperatorsService(d: OperatorsDeps) {
     };
   }
 
+  // who was at the desk when the store last answered: while the team database is out of reach the desk keeps
+  // showing what it has to that person (the RPC gate refuses every change before it runs)
+  let lastSeen: { session: string | null; operator: OperatorRef } | null = null;
   function authorize(method: MethodName, ctx: CallContext): CallContext {
     if (ctx.transport === 'api') return { ...ctx, operator: { ...API_ACTOR } };
+    try {
+      const out = authorizeNow(method, ctx);
+      lastSeen = out.operator ? { session: session.current, operator: out.operator } : null;
+      return out;
+    } catch (err) {
+      if (isConnectionLoss(err) && lastSeen && lastSeen.session === session.current) return { ...ctx, operator: { ...lastSeen.operator } };
+      throw err;
+    }
+  }
+
+  function authorizeNow(method: MethodName, ctx: CallContext): CallContext {
     checkIdle();
     if (activeCount() === 0) return { ...ctx, operator: { ...SINGLE_USER_OWNER } };
     const cur = session.current ? byId(session.current) : undefined;

@@ -26,6 +26,14 @@ export class PgError extends Error {
   }
 }
 
+const LOST_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether `err` says the server cannot be reached or the connection broke (SQLSTATE class 08, a shutdown, a socket error). */
+export function isConnectionLoss(err: unknown): err is PgError {
+  if (!(err instanceof PgError) || err.code === null) return false;
+  return err.code.startsWith('08') || LOST_CODES.has(err.code);
+}
+
 export interface PgResult<R> {
   rows: R[];
   rowCount: number;
@@ -37,6 +45,14 @@ export interface PgSync {
   /** runs `fn` in one transaction; nested calls are savepoints. `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   readonly inTransaction: boolean;
+  /**
+   * While a reason is held (whoever watches the server found it unreachable), a statement on a broken
+   * connection fails at once with that reason instead of trying to connect (which freezes the desk up to
+   * connectTimeoutMs); null lets the next statement connect again.
+   */
+  hold(reason: string | null): void;
+  /** called with every failure that lost the connection; returns the unsubscribe */
+  onLoss(listener: (err: PgError) => void): () => void;
   close(): void;
 }
 
@@ -75,17 +91,53 @@ function unwrap(r: PgResponse): PgResult<Record<string, unknown>> {
   return { rows: r.rows.map(withBuffers), rowCount: r.rowCount };
 }
 
+const gone = (message: string): PgError => new PgError({ code: '08003', message, constraint: null });
+
 export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgConnectOptions>): PgSync {
   const conn = nextConn++;
-  unwrap(send({ op: 'connect', conn, options: { ...PG_DEFAULTS, ...options } }));
+  const connectOptions = { ...PG_DEFAULTS, ...options };
+  unwrap(send({ op: 'connect', conn, options: connectOptions }));
   let depth = 0;
   let closed = false;
+  // the connection broke; and whether that happened inside the open transaction, which the server has then
+  // rolled back: its later statements must fail too, never run on a new connection and commit in part
+  let broken = false;
+  let lostInTransaction = false;
+  let held: string | null = null;
+  const lossListeners = new Set<(err: PgError) => void>();
+  const lost = (err: PgError): PgError => {
+    broken = true;
+    if (depth > 0) lostInTransaction = true;
+    for (const l of [...lossListeners]) l(err);
+    return err;
+  };
+  const reconnect = (): void => {
+    if (lostInTransaction) throw gone('The connection to PostgreSQL broke during this transaction; the server rolled it back, so nothing of it was saved.');
+    if (held !== null) throw gone(held);
+    const r = send({ op: 'connect', conn, options: connectOptions });
+    if (!r.ok) throw lost(new PgError(r.error));
+    broken = false;
+  };
   const query = <R>(sql: string, params: readonly unknown[] = []): PgResult<R> => {
-    if (closed) throw new PgError({ code: '08003', message: 'The connection to PostgreSQL is closed.', constraint: null });
-    return unwrap(send({ op: 'query', conn, sql, params })) as PgResult<R>;
+    if (closed) throw gone('The connection to PostgreSQL is closed.');
+    if (broken) reconnect();
+    try {
+      return unwrap(send({ op: 'query', conn, sql, params })) as PgResult<R>;
+    } catch (err) {
+      throw isConnectionLoss(err) ? lost(err) : err;
+    }
   };
   return {
     query,
+    hold(reason) {
+      held = reason;
+    },
+    onLoss(listener) {
+      lossListeners.add(listener);
+      return () => {
+        lossListeners.delete(listener);
+      };
+    },
     transaction<T>(fn: () => T): T {
       const savepoint = depth > 0 ? `sp_${depth}` : null;
       query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN');
@@ -96,6 +148,10 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
         if ((out as { then?: unknown } | null)?.then) throw new TypeError('A transaction function must be synchronous.');
       } catch (err) {
         depth--;
+        if (depth === 0 && lostInTransaction) {
+          lostInTransaction = false;
+          throw err;
+        }
         try {
           query(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
         } catch {
@@ -105,7 +161,11 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
       }
       depth--;
       // a COMMIT that fails (the connection dropped, a deferred constraint) has ended the transaction anyway
-      query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+      try {
+        query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+      } finally {
+        if (depth === 0) lostInTransaction = false;
+      }
       return out;
     },
     get inTransaction() {

@@ -3,6 +3,7 @@
 // engines. A request never throws here: failures go back as values (protocol.ts).
 import pg from 'pg';
 import { runAsWorker } from 'synckit';
+import { pgClient } from './client';
 import type { PgConnectOptions, PgFailure, PgRequest, PgResponse } from './protocol';
 
 // Money and counts are integers; node-postgres gives int8 and numeric as strings so as not to lose precision.
@@ -16,26 +17,42 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text: string) => (/^-?\d+$/.t
 
 const clients = new Map<number, pg.Client>();
 
+// node-postgres reports a connection it lost without a code: these are the words it uses
+const LOST = /Connection terminated|not queryable|timeout expired|Connection ended|connection is closed/i;
+
 function failure(err: unknown): PgFailure {
   const e = err as { code?: unknown; message?: unknown; constraint?: unknown };
-  return {
-    code: typeof e?.code === 'string' ? e.code : null,
-    message: typeof e?.message === 'string' ? e.message : String(err),
-    constraint: typeof e?.constraint === 'string' ? e.constraint : null,
-  };
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  let code = typeof e?.code === 'string' ? e.code : null;
+  // connection_failure, so the main thread knows the connection (and any transaction on it) is gone
+  if (code === null && LOST.test(message)) code = '08006';
+  return { code, message, constraint: typeof e?.constraint === 'string' ? e.constraint : null };
+}
+
+/** A failure after which the connection cannot be used again (the server went away, the socket broke). */
+const isLost = (f: PgFailure): boolean =>
+  f.code !== null && (/^08/.test(f.code) || /^57P0[123]$/.test(f.code) || /^E[A-Z]+$/.test(f.code));
+
+function drop(conn: number): void {
+  const client = clients.get(conn);
+  clients.delete(conn);
+  client?.end().catch(() => undefined);
 }
 
 async function connect(conn: number, o: PgConnectOptions): Promise<void> {
-  const client = new pg.Client({
+  // connecting again replaces a connection the main thread found broken
+  drop(conn);
+  const client = pgClient({
     connectionString: o.url,
-    ...(o.password !== undefined ? { password: o.password } : {}),
     statement_timeout: o.statementTimeoutMs,
     lock_timeout: o.lockTimeoutMs,
     connectionTimeoutMillis: o.connectTimeoutMs,
     application_name: o.applicationName,
-  });
+  }, o.password);
   // a connection lost between requests is reported by the next query; an unhandled 'error' would end the worker
-  client.on('error', () => clients.delete(conn));
+  client.on('error', () => {
+    if (clients.get(conn) === client) clients.delete(conn);
+  });
   await client.connect();
   clients.set(conn, client);
 }
@@ -58,7 +75,9 @@ async function handle(req: PgRequest): Promise<PgResponse> {
     const r = Array.isArray(out) ? out[out.length - 1] : out;
     return { ok: true, rows: (r?.rows ?? []) as Record<string, unknown>[], rowCount: r?.rowCount ?? 0 };
   } catch (err) {
-    return { ok: false, error: failure(err) };
+    const f = failure(err);
+    if (req.op === 'query' && isLost(f)) drop(req.conn);
+    return { ok: false, error: f };
   }
 }
 

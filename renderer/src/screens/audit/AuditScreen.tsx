@@ -126,7 +126,7 @@ export function AuditScreen() {
           <div className="skeleton" />
           <div className="skeleton" />
         </div>
-      ) : list.error ? (
+      ) : list.error && !list.data ? (
         <Banner tone="danger" title="Couldn’t load the audit log" action={<Button size="sm" onClick={() => void list.refetch()}>Try again</Button>}>
           {list.error.message}
         </Banner>

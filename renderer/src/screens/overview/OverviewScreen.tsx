@@ -44,7 +44,7 @@ export function OverviewScreen() {
     >
       <PaidNotifier />
       <BackupWarning />
-      {overview.error ? (
+      {overview.error && !overview.data ? (
         <Banner tone="danger" title="Couldn’t load the overview" action={<Button size="sm" onClick={() => void overview.refetch()}>Try again</Button>}>
           {overview.error.message}
         </Banner>

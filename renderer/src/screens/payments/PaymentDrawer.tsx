@@ -27,7 +27,7 @@ export function PaymentDrawer({ id, onClose }: { id: string | null; onClose(): v
     >
       {id !== null && (
         <div className="pay-detail" data-payment-id={id}>
-          {detail.error ? (
+          {detail.error && !detail.data ? (
             <Banner tone="danger" title="Couldn’t load this payment" action={<Button size="sm" onClick={() => void detail.refetch()}>Try again</Button>}>
               {detail.error.message}
             </Banner>

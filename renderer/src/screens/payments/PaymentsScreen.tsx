@@ -172,7 +172,7 @@ export function PaymentsScreen({ rest }: { rest: string[] }) {
             {q.isFetching && !q.isPending && !q.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
           </div>
 
-          {q.error ? (
+          {q.error && !q.data ? (
             <Banner tone="danger" title="Couldn’t load payments" action={<Button size="sm" onClick={() => void q.refetch()}>Try again</Button>}>
               {q.error.message}
             </Banner>

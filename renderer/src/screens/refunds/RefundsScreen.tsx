@@ -148,7 +148,7 @@ export function RefundsScreen() {
           <div className="skeleton" />
           <div className="skeleton" />
         </div>
-      ) : list.error ? (
+      ) : list.error && !list.data ? (
         <Banner tone="danger" title="Couldn’t load refunds" action={<Button size="sm" onClick={() => void list.refetch()}>Try again</Button>}>
           {list.error.message}
         </Banner>

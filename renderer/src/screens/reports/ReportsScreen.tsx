@@ -191,7 +191,7 @@ export function ReportsScreen() {
         <EmptyState icon="reports" title={`No ${mode} accounts yet`}>
           <p>Connect a Stripe or Razorpay account in Settings. Reports reconcile its payments, refunds, fees and payouts.</p>
         </EmptyState>
-      ) : summary.error ? (
+      ) : summary.error && !summary.data ? (
         <Banner tone="danger" title="Couldn’t load the report">
           {summary.error.message}
         </Banner>

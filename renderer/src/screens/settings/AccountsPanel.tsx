@@ -41,7 +41,7 @@ export function AccountsPanel() {
           <div className="skeleton" />
           <div className="skeleton" />
         </div>
-      ) : accounts.error ? (
+      ) : accounts.error && !accounts.data ? (
         <Banner tone="danger" title="Couldn’t load accounts" action={<Button size="sm" onClick={() => void accounts.refetch()}>Try again</Button>}>
           {accounts.error.message}
         </Banner>

@@ -29,7 +29,7 @@ export function CallbacksPanel() {
       title="Callbacks"
       description="Paydesk tells your shop’s server when a payment is paid, fails or is refunded, and when a link expires: a signed POST to the address you set here, retried until your server answers 2xx."
     >
-      {status.error ? (
+      {status.error && !status.data ? (
         <Banner tone="danger" title="Couldn’t load the callback settings">{status.error.message}</Banner>
       ) : !s ? (
         <div className="skeleton" aria-busy="true" />

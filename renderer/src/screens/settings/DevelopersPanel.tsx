@@ -44,7 +44,7 @@ function Developers() {
       title="Developers"
       description="The HTTP API your shop’s website or scripts call to create payments, read their status and refund. Off until you switch it on."
     >
-      {status.error ? (
+      {status.error && !status.data ? (
         <Banner tone="danger" title="Couldn’t load the API’s status">{status.error.message}</Banner>
       ) : !s ? (
         <div className="skeleton" aria-busy="true" />
