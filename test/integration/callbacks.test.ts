@@ -52,7 +52,11 @@ async function until<T>(what: string, get: () => T | undefined | false, ms = 20_
  */
 async function failureRecorded(delivery: Received): Promise<void> {
   const id = (JSON.parse(delivery.body) as { id: string }).id;
-  await until('the refusal recorded', () => (f.core.deps!.repos.callbacks.byId(id)?.attempts ?? 0) >= 1);
+  // the attempt is counted when it is claimed, before the answer comes: wait for the answer's record, whose retry time the clock then passes
+  await until('the refusal recorded', () => {
+    const row = f.core.deps!.repos.callbacks.byId(id);
+    return (row?.attempts ?? 0) >= 1 && row?.last_status != null && row.next_attempt_at != null;
+  });
 }
 
 const eventsOf = (type: string, paymentId: string) =>

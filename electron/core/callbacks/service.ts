@@ -50,6 +50,8 @@ export function createCallbacksService(d: CallbacksDeps) {
   const stopping = new AbortController();
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // delivering only between start() and pause(): in a team only the desk holding the lease delivers
+  let delivering = false;
   let chain: Promise<void> = Promise.resolve();
   let queued = false;
 
@@ -122,7 +124,7 @@ export function createCallbacksService(d: CallbacksDeps) {
   };
 
   const schedulePoll = (pollMs: number): void => {
-    if (closed) return;
+    if (closed || !delivering) return;
     timer = setTimeout(() => void kick().finally(() => schedulePoll(pollMs)), pollMs);
     timer.unref();
   };
@@ -157,17 +159,25 @@ export function createCallbacksService(d: CallbacksDeps) {
       try {
         if (!enqueueFacts(paymentId)) return;
         d.onChange?.();
-        void kick();
+        if (delivering) void kick();
       } catch (err) {
         // the start-up sweep enqueues it next time; the announcement itself must not fail
         d.log('error', 'callback could not be queued', { payment: paymentId, error: err });
       }
     },
     start(): void {
+      if (closed || delivering) return;
+      delivering = true;
       const swept = sweep();
       if (swept > 0) d.log('info', `callbacks: ${swept} payment(s) caught up at start`);
       void kick();
       schedulePoll(d.pollMs ?? 5_000);
+    },
+    /** stops delivering (queued events wait for the next start, here or on the desk that holds the lease) */
+    pause(): void {
+      delivering = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
     },
     /** runs due deliveries now; resolves when done (tests, and a resend that wants its answer) */
     flush: kick,

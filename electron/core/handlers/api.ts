@@ -2,6 +2,7 @@
 import type { CoreDeps } from '../deps';
 import type { Handlers } from '../rpc';
 import { recordAudit } from '../audit';
+import { onlyOnLeaseHolder } from '../team/holder-only';
 
 export function apiHandlers(d: CoreDeps): Handlers<'api.'> {
   const api = () => d.api;
@@ -9,11 +10,13 @@ export function apiHandlers(d: CoreDeps): Handlers<'api.'> {
   return {
     'api.status': () => api().status(),
     'api.enable': async ({ port }, ctx) => {
+      onlyOnLeaseHolder(d.team, 'Switching the merchant API on');
       const status = await api().enable(port);
       recordAudit(audit, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api', id: 'merchant_api' }, details: { change: 'API switched on', port: status.port }, at: d.clock.now() });
       return status;
     },
     'api.disable': async (_input, ctx) => {
+      onlyOnLeaseHolder(d.team, 'Switching the merchant API off');
       const status = await api().disable();
       recordAudit(audit, { operator: ctx.operator, action: 'settings.changed', subject: { type: 'api', id: 'merchant_api' }, details: { change: 'API switched off' }, at: d.clock.now() });
       return status;

@@ -2,6 +2,7 @@ import type { Handlers } from '../rpc';
 import type { CoreDeps } from '../deps';
 import { recordAudit } from '../audit';
 import { listDeliveries } from '../webhooks/deliveries';
+import { onlyOnLeaseHolder } from '../team/holder-only';
 
 /**
  * The tunnel (public URL) and gateway webhook set-up; the work is in tunnel/service.ts. These changes
@@ -13,6 +14,7 @@ export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'w
   return {
     'tunnel.status': () => t.overview(),
     'tunnel.start': async (input, ctx) => {
+      onlyOnLeaseHolder(d.team, 'Starting the public address');
       const status = await t.start(input);
       recordAudit(d.store.repos.audit, {
         operator: ctx.operator, action: 'tunnel.started', subject: { type: 'tunnel', id: input.provider },
@@ -21,6 +23,7 @@ export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'w
       return status;
     },
     'tunnel.stop': async (_input, ctx) => {
+      onlyOnLeaseHolder(d.team, 'Stopping the public address');
       const before = t.status();
       const status = await t.stop();
       recordAudit(d.store.repos.audit, { operator: ctx.operator, action: 'tunnel.stopped', subject: { type: 'tunnel', id: before.provider ?? 'none' }, details: { provider: before.provider, url: before.url }, at: d.clock.now() });
@@ -35,6 +38,7 @@ export function webhooksHandlers(d: CoreDeps): Handlers<'tunnel.'> & Handlers<'w
     },
     'webhooks.setup': () => t.setup(),
     'webhooks.registerStripe': async ({ accountId }, ctx) => {
+      onlyOnLeaseHolder(d.team, 'Registering the Stripe webhook endpoint');
       const setup = await t.registerEndpoints(accountId);
       const endpoints = setup.stripe.filter((s) => accountId === undefined || s.accountId === accountId)
         .map((s) => ({ account: s.label, url: s.registeredUrl ?? s.url, result: s.registration, problem: s.error }));

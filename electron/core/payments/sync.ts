@@ -86,6 +86,8 @@ export function createSync(d: SyncDeps) {
     if (facts.length === 0 && Object.keys(ids).length === 0) return false;
     const now = clock.now();
     const changes = d.transaction(() => {
+      // another desk's refund or webhook folds this row too: wait for it, then read what it committed
+      payments.lockForChange(paymentId);
       const row = payments.byId(paymentId);
       if (!row) return [];
       const opts = { source: 'sync' as const, gatewayType, now };
@@ -188,6 +190,11 @@ export function createSync(d: SyncDeps) {
         void run().catch((err: unknown) => log('warn', 'periodic sync failed', { error: err }));
       }, everyMs);
       timer.unref();
+    },
+    /** stops the periodic sync (start() resumes it) */
+    pause(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
     },
     async stop(): Promise<void> {
       stopped = true;

@@ -73,6 +73,12 @@ export function createRefundsService(d: RefundsDeps) {
 
   return {
     start,
+    /** stops the periodic recovery (start() resumes it); work in flight finishes */
+    pause(): void {
+      started = false;
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
     preview: (paymentId: string, actor: OperatorRef): RefundablePayment => preview(ctx, paymentId, actor),
     create: (input: RefundCreateInput, actor: OperatorRef): Promise<Refund> => create(ctx, input, actor),
     list: (f: RefundFilter): { items: Refund[]; total: number } => {
