@@ -23,7 +23,7 @@ export const METHOD_NAMES = [
   'audit.list',
   'backup.status', 'backup.setPassphrase', 'backup.configure', 'backup.run', 'backup.inspect', 'backup.restore',
   'callbacks.get', 'callbacks.set', 'callbacks.rotateSecret', 'callbacks.deliveries', 'callbacks.resend',
-  'team.status', 'team.desks', 'team.invite', 'team.removeDesk',
+  'team.status', 'team.desks', 'team.invite', 'team.removeDesk', 'team.testStore', 'team.useStore',
 ] as const satisfies readonly MethodName[];
 
 export const EVENT_NAMES = [

@@ -12,6 +12,7 @@ import type { Log } from './log';
 import type { OperatorsService } from './operators';
 import type { RefundsService } from './refunds';
 import type { TeamService } from './team';
+import type { StoreChoiceService } from './team/store-choice';
 import type { ExportService } from './reports/export-service';
 import type { ReportsService } from './reports/settlements';
 import type { Repos, Store } from './store';
@@ -62,6 +63,8 @@ export interface CoreDeps extends CoreBase {
   callbacks: CallbacksService;
   /** the desks sharing the store: connection, lease, members */
   team: TeamService;
+  /** Settings → Team: test a team database, and the store this desk opens from its next start */
+  storeChoice: StoreChoiceService;
   /** pushes payment.changed with the payment as it is now (or null while the desk is locked) */
   announcePayment: AnnouncePayment;
   /** repeated webhook deliveries acknowledged since start (they leave no row) */

@@ -63,6 +63,29 @@ export const TeamInviteSchema = z.object({
 });
 export type TeamInvite = z.infer<typeof TeamInviteSchema>;
 
+/** a PostgreSQL URL without a password: postgres://user@host:port/db */
+const StoreUrl = z.string().trim().min(1, 'Type the database URL, for example postgres://paydesk@db.example.com:5432/paydesk').max(2000);
+const StorePassword = z.string().max(1000).optional();
+
+export const TeamStoreTestSchema = z.object({
+  /** whether this desk could use the database: it answered, logged in, and is not from a newer Paydesk */
+  ok: z.boolean(),
+  /** what was found, or what is wrong and what to do, in words (never the password) */
+  message: z.string(),
+  /** the form field the problem is about, when it is about one */
+  field: z.enum(['url', 'password']).nullable(),
+  /** the database's Paydesk schema version; 0 for an empty database, null when it could not be read */
+  schema: z.number().int().nullable(),
+  /** true when a team already uses the database: this desk joins with a code; false: this desk starts the team */
+  hasTeam: z.boolean(),
+});
+export type TeamStoreTest = z.infer<typeof TeamStoreTestSchema>;
+
+export const TeamUseStoreInputSchema = z.union([
+  z.object({ url: StoreUrl, password: StorePassword, joinCode: z.string().trim().max(200).optional() }).strict(),
+  z.object({ engine: z.literal('sqlite') }).strict(),
+]);
+
 export const teamMethods = {
   'team.status': query(EmptySchema, TeamStatusSchema, STAFF),
   'team.desks': query(EmptySchema, z.array(TeamDeskSchema), ownerReads('see which desks hold the team key')),
@@ -70,6 +93,10 @@ export const teamMethods = {
   'team.invite': mutation(EmptySchema, TeamInviteSchema, owner('invite a desk to the team')),
   /** the desk stops being listed as a member; it rotates nothing, and says so */
   'team.removeDesk': mutation(z.object({ id: z.string().trim().min(1, 'Choose a desk') }).strict(), OkSchema, owner('remove a desk from the team')),
+  /** connects to a PostgreSQL database once (5 s at most) and says whether this desk could use it; saves nothing */
+  'team.testStore': mutation(z.object({ url: StoreUrl, password: StorePassword }).strict(), TeamStoreTestSchema, ownerReads('test a team database')),
+  /** the store this desk opens from its next start: a team database (password and join code sealed on this computer) or its own SQLite file */
+  'team.useStore': mutation(TeamUseStoreInputSchema, z.object({ restartNeeded: z.literal(true) }), owner('choose the database this desk uses')),
 };
 
 export const teamEvents = {

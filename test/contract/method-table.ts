@@ -141,8 +141,12 @@ export const METHOD_TABLE: MethodTable = {
   'team.status': { input: () => ({}) },
   'team.desks': { input: () => ({}) },
   // a desk on SQLite has no team to invite into or remove from
-  'team.invite': { input: () => ({}), expect: 'unavailable' },
-  'team.removeDesk': { input: () => ({ id: 'desk-elsewhere' }), expect: 'unavailable' },
+  'team.invite': { input: () => ({}), expect: 'unavailable', onPostgres: { input: () => ({}) } },
+  'team.removeDesk': { input: () => ({ id: 'desk-elsewhere' }), expect: 'unavailable', onPostgres: { input: () => ({ id: 'desk-elsewhere' }), expect: 'not_found' } },
+  // nothing listens on port 1: the answer says so in words (ok: false), on both engines
+  'team.testStore': { input: () => ({ url: 'postgres://paydesk@127.0.0.1:1/paydesk' }) },
+  // back to (or staying on) this desk's own file from the next start: nothing is saved, nothing to undo
+  'team.useStore': { input: () => ({ engine: 'sqlite' as const }) },
 
   'settings.externalHosts.get': { input: () => ({}) },
   'settings.externalHosts.set': { input: () => ({ hosts: ['docs.example.com'] }) },

@@ -21,6 +21,8 @@ const RENDERER: Output = { step: 'renderer', file: 'dist/renderer/index.html', s
 const HOST: Output[] = [
   { step: 'browser-host', file: 'dist/electron/browser-host.cjs', sources: ['electron', 'shared', 'sandbox', 'package.json'] },
   { step: 'export-worker', file: 'dist/electron/export-worker.cjs', sources: ['electron/core', 'shared', 'package.json'] },
+  // the host runs PostgreSQL's connection in this worker thread (store/pg/sync-client.ts)
+  { step: 'pg-worker', file: 'dist/electron/pg-worker.cjs', sources: ['electron/core/store/pg', 'package.json'] },
 ];
 
 export const BUILT_HOST = join(ROOT, 'dist', 'electron', 'browser-host.cjs');

@@ -33,6 +33,7 @@ const CASES: [MethodName, Case][] = [
   c('callbacks.resend', { action: 'settings.changed', input: async () => ({ id: await queuedCallback() }) }),
   c('team.invite', { action: 'team.desk_invited', input: () => ({}), refusedOnSqlite: 'unavailable' }),
   c('team.removeDesk', { action: 'team.desk_removed', input: () => ({ id: 'desk-elsewhere' }), refusedOnSqlite: 'unavailable' }),
+  c('team.useStore', { action: 'settings.changed', input: () => ({ engine: 'sqlite' as const }) }),
   c('settings.setRefundPolicy', { action: 'settings.changed', input: () => ({ staffLimits: { INR: 50_000 }, idleMinutes: 15 }) }),
   c('reports.settings.set', { action: 'settings.changed', input: () => ({ timeZone: 'Asia/Kolkata' }) }),
   c('settings.externalHosts.set', { action: 'settings.changed', input: () => ({ hosts: ['docs.example.com'] }) }),

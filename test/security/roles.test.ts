@@ -29,7 +29,7 @@ const EXPECTED = {
   'webhooks.setup': 'staff', 'webhooks.registerStripe': 'owner', 'webhooks.razorpaySecret': 'owner', 'webhooks.deliveries': 'staff',
   'backup.status': 'staff', 'backup.setPassphrase': 'owner', 'backup.configure': 'owner', 'backup.run': 'owner', 'backup.inspect': 'owner', 'backup.restore': 'owner',
   'callbacks.get': 'owner', 'callbacks.set': 'owner', 'callbacks.rotateSecret': 'owner', 'callbacks.deliveries': 'owner', 'callbacks.resend': 'owner',
-  'team.status': 'staff', 'team.desks': 'owner', 'team.invite': 'owner', 'team.removeDesk': 'owner',
+  'team.status': 'staff', 'team.desks': 'owner', 'team.invite': 'owner', 'team.removeDesk': 'owner', 'team.testStore': 'owner', 'team.useStore': 'owner',
 } as const satisfies { [M in MethodName]: Role };
 
 type Seat = 'owner' | 'staff' | 'locked' | 'api';

@@ -4,7 +4,8 @@
 // lands in shell history, so it comes from PGPASSWORD or ~/.pgpass, which node-postgres reads itself.
 import { invalid } from '../../../shared/errors';
 
-export type StoreChoice = { engine: 'sqlite' } | { engine: 'postgres'; url: string };
+/** password: only from the choice saved in Settings → Team (sealed there), never from a URL, argv or a log */
+export type StoreChoice = { engine: 'sqlite' } | { engine: 'postgres'; url: string; password?: string };
 
 /** The store named by `value` (from `source`, for the message); SQLite when it is empty or absent. */
 export function parseStoreChoice(value: string | undefined, source: string): StoreChoice {

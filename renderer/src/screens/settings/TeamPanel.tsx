@@ -1,7 +1,7 @@
 // Settings → Team: which store this desk runs on, whether it answers, and which desk runs the shared jobs
 // (public address, webhooks, the merchant API, callbacks, sync, report refresh). Everyone sees that; owners
 // also see the desks holding the team key, invite a desk with a one-time code and remove one. On SQLite the
-// desk is a team of one and the panel says how to move the shop to a PostgreSQL database.
+// desk is a team of one and owners can point it at a team's PostgreSQL database (TeamStoreForm.tsx).
 import { useState } from 'react';
 import type { TeamDesk, TeamInvite, TeamStatus } from '../../../../shared/contract';
 import { useCan } from '../../api/access';
@@ -9,6 +9,7 @@ import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { Banner, Button, Card, ConfirmDialog, RoleNote, StatusChip, toast } from '../../components';
 import { CopyButton } from '../../components/CopyButton';
 import { formatDateTime, formatRelative } from '../../format/dates';
+import { TeamStoreForm, UseOwnFile } from './TeamStoreForm';
 
 const JOBS = 'the public address and webhooks, the merchant API and shop pages, callbacks to the shop, gateway sync and report refresh';
 
@@ -149,17 +150,6 @@ function Desks() {
   );
 }
 
-function MoveToTeam() {
-  return (
-    <div className="stack-sm muted small" data-testid="team-how">
-      <p>
-        Several people on several computers share one shop through a PostgreSQL database: move this desk’s data with{' '}
-        <code>npm run store -- migrate --to postgres://user@host/db</code>, start it with <code>--store</code>, then invite the other desks here.
-      </p>
-    </div>
-  );
-}
-
 export function TeamPanel() {
   const q = useRpcQuery('team.status', {});
   const can = useCan('team.desks');
@@ -173,7 +163,8 @@ export function TeamPanel() {
           <Connection s={s} />
           <Lease s={s} />
           {s.engine === 'postgres' && (can.allowed ? <Desks /> : <RoleNote permission={can} />)}
-          {s.engine === 'sqlite' && can.allowed && <MoveToTeam />}
+          {s.engine === 'postgres' && can.allowed && <UseOwnFile />}
+          {s.engine === 'sqlite' && can.allowed && <TeamStoreForm />}
         </div>
       )}
     </Card>
