@@ -108,8 +108,11 @@ async function start(): Promise<void> {
     const options: CoreOptions = {
       dataDir,
       // a team's PostgreSQL database when PAYDESK_STORE names one (npm start -- --store …); a bad value is thrown
-      // as an AppError whose message names what to fix, shown like any start-up failure
-      store: parseStoreChoice(process.env.PAYDESK_STORE, 'PAYDESK_STORE'),
+      // as an AppError whose message names what to fix, shown like any start-up failure. Unset: the store
+      // chosen in Settings → Team (core/team/store-choice.ts), else this computer's SQLite file
+      ...(process.env.PAYDESK_STORE?.trim() ? { store: parseStoreChoice(process.env.PAYDESK_STORE, 'PAYDESK_STORE') } : {}),
+      // an owner's one-time join code (npm start -- --join …): how this desk receives the team key
+      ...(process.env.PAYDESK_JOIN?.trim() ? { join: process.env.PAYDESK_JOIN } : {}),
       shell: 'electron',
       packaged: app.isPackaged,
       sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,

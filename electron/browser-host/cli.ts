@@ -1,5 +1,6 @@
-// `npm run host -- --port <p> --data-dir <dir> [--store sqlite|postgres://…] [--sandbox on|off] [--sandbox-port <p>]`
-// Browser mode: starts the embedded Paydesk Sandbox (unless switched off, see core/sandbox-policy.ts),
+// `npm run host -- --port <p> --data-dir <dir> [--store sqlite|postgres://…] [--sandbox on|off] [--sandbox-port <p>] [--sandbox-url <url>] [--join <code>]`
+// Browser mode: starts the embedded Paydesk Sandbox (unless switched off, see core/sandbox-policy.ts, or a
+// running one is named with --sandbox-url, its control token in SANDBOX_CONTROL_TOKEN),
 // core and the browser host, prints the URL (and the sandbox's URL and control token).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,8 +13,9 @@ import { ensurePrivateDir } from '../core/private-fs';
 import { parseSandboxSwitch, readSandboxSetting, sandboxDecision } from '../core/sandbox-policy';
 import { parseStoreChoice, type StoreChoice } from '../core/store/choice';
 import { startBrowserHost, type BrowserHost } from './server';
+import { CONTROL_TOKEN_ENV, connectSharedSandbox, type SharedSandbox } from './shared-sandbox';
 
-const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--store <store>] [--sandbox on|off] [--sandbox-port <p>] [--renderer-dir <dir>] [--allow-origin <origin>]
+const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--store <store>] [--sandbox on|off] [--sandbox-port <p>] [--sandbox-url <url>] [--join <code>] [--renderer-dir <dir>] [--allow-origin <origin>]
   --port          port on 127.0.0.1 (0 = any free port; default 0)
   --data-dir      where the database and keys live (default: ${envPaths('Paydesk', { suffix: '' }).data})
   --store         sqlite (default), or a team's PostgreSQL database: postgres://user@host:port/db
@@ -21,6 +23,10 @@ const USAGE = `Usage: paydesk-host [--port <p>] [--data-dir <dir>] [--store <sto
   --sandbox       on: run the embedded Paydesk Sandbox; off: real gateways only
                   (default: the saved setting in the data dir, else on)
   --sandbox-port  port of the sandbox (default: any free port)
+  --sandbox-url   use this running Paydesk Sandbox (npm run sandbox) instead of starting one; its control
+                  token comes from ${CONTROL_TOKEN_ENV} in the environment (several desks can share it)
+  --join          a one-time join code from an owner's desk (Settings → Team → Invite a desk): this desk
+                  receives the team key of the --store database (also PAYDESK_JOIN, which keeps it out of ps)
   --renderer-dir  the built screens (default: dist/renderer next to this program)
   --allow-origin  also accept calls from this exact origin (the Vite dev server), may repeat`;
 
@@ -29,10 +35,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** --store, else PAYDESK_STORE, else SQLite; a bad value ends the program with the reason */
-function storeChoiceOf(flag: string | undefined): StoreChoice {
+/** --store, else PAYDESK_STORE, else undefined: core opens the store chosen in Settings → Team, else SQLite; a bad value ends the program with the reason */
+function storeChoiceOf(flag: string | undefined): StoreChoice | undefined {
   try {
-    return flag !== undefined ? parseStoreChoice(flag, '--store') : parseStoreChoice(process.env.PAYDESK_STORE, 'PAYDESK_STORE');
+    if (flag !== undefined) return parseStoreChoice(flag, '--store');
+    return process.env.PAYDESK_STORE?.trim() ? parseStoreChoice(process.env.PAYDESK_STORE, 'PAYDESK_STORE') : undefined;
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
@@ -52,6 +59,23 @@ function defaultRendererDir(): string | null {
   return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? null;
 }
 
+/** --sandbox-url: the running sandbox's keys (its token from the environment), or null; a problem ends the program in words */
+async function sharedSandboxOf(url: string | undefined, sandboxFlag: boolean | null): Promise<SharedSandbox | null> {
+  if (url === undefined) return null;
+  if (sandboxFlag === false) fail('--sandbox off and --sandbox-url contradict each other: leave one out');
+  try {
+    return await connectSharedSandbox(url, process.env[CONTROL_TOKEN_ENV]);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** --join, else PAYDESK_JOIN; never printed */
+function joinCodeOf(flag: string | undefined): { join?: string } {
+  const code = flag ?? process.env.PAYDESK_JOIN;
+  return code?.trim() ? { join: code } : {};
+}
+
 async function main(): Promise<void> {
   let args;
   try {
@@ -62,6 +86,8 @@ async function main(): Promise<void> {
         store: { type: 'string' },
         sandbox: { type: 'string' },
         'sandbox-port': { type: 'string' },
+        'sandbox-url': { type: 'string' },
+        join: { type: 'string' },
         'renderer-dir': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -85,8 +111,9 @@ async function main(): Promise<void> {
   ensurePrivateDir(dataDir);
   const rendererDir = args['renderer-dir'] ? resolve(args['renderer-dir']) : defaultRendererDir();
 
-  const decision = sandboxDecision({ packaged: false, shell: 'browser', setting: readSandboxSetting(dataDir), override: sandboxFlag });
-  if (!decision.start) console.log(`Paydesk Sandbox ${decision.reason}`);
+  const shared = await sharedSandboxOf(args['sandbox-url'], sandboxFlag);
+  const decision = sandboxDecision({ packaged: false, shell: 'browser', setting: readSandboxSetting(dataDir), override: shared ? false : sandboxFlag });
+  if (!decision.start && !shared) console.log(`Paydesk Sandbox ${decision.reason}`);
   const sandbox = decision.start ? await createSandbox({ port: sandboxPort, host: '127.0.0.1', stateFile: join(dataDir, 'sandbox-state.json') }) : null;
   let core: PaydeskCore | null = null;
   let host: BrowserHost | null = null;
@@ -111,8 +138,9 @@ async function main(): Promise<void> {
     core = await createCore({
       dataDir,
       shell: 'browser',
-      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : null,
-      store,
+      sandbox: sandbox ? { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken } : shared,
+      ...(store ? { store } : {}),
+      ...joinCodeOf(args.join),
       log: consoleSink,
     });
     host = await startBrowserHost({ core, port, rendererDir, extraOrigins: args['allow-origin'] ?? [], log: consoleSink });
@@ -130,6 +158,7 @@ async function main(): Promise<void> {
     // for scripts and tests that drive the sandbox's control API (/__sandbox/…); the console never needs it
     console.log(`SANDBOX_CONTROL_TOKEN=${sandbox.controlToken}`);
   }
+  if (shared) console.log(`Paydesk Sandbox at ${shared.url} (shared)`);
   console.log(`Data: ${dataDir} (keys: ${info.vaultProtection.kind})`);
 }
 

@@ -19,6 +19,8 @@ import { dbPath } from './store/db';
 import { createTunnelService } from './tunnel/service';
 import { createTeamService, soloParts } from './team';
 import { deskIdentity } from './team/desk';
+import { createLease, type Lease, type LeaseOptions } from './team/lease';
+import { startTeamRelay } from './team/relay';
 import { describeStore } from './store/choice';
 import type { AccountRow } from './store/repos/accounts';
 import { shopReturnOf } from './accounts/return-pages';
@@ -26,12 +28,17 @@ import type { KeyProtector } from './types';
 import { createDuplicateCounter } from './webhooks/deliveries';
 import { createIngest, type Ingest } from './webhooks/ingest';
 import { webhookSecrets } from './webhooks/secrets';
+import { createTeamMembers } from './team/members';
+import { loadLocalTeamKey, teamVaultRepo } from './team/team-key';
+import { createStoreChoiceService } from './team/store-choice';
 
 export const APP_VERSION: string = (pkg as { version: string }).version;
 
 export interface Composed {
   deps: CoreDeps;
   ingest: Ingest;
+  /** on PostgreSQL, the lease on the singleton jobs (started by createCore); null on SQLite */
+  lease: Lease | null;
   /** stops every service, in reverse order of construction; the caller closes the store afterwards */
   close(): Promise<void>;
 }
@@ -43,6 +50,8 @@ export interface ComposeHooks {
   onWebhookSecret: (accountId: string, secret: string) => Promise<void>;
   /** false once core is closing: background refreshes stop quietly */
   isOpen: () => boolean;
+  /** on PostgreSQL: this desk took or lost the lease on the singleton jobs (team/jobs.ts starts or stops them) */
+  lease?: Pick<LeaseOptions, 'onAcquired' | 'onLost'>;
 }
 
 export function composeServices(base: CoreBase, protector: KeyProtector, hooks: ComposeHooks): Composed {
@@ -66,13 +75,11 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
     announceScreens(paymentId);
     callbacks.noteChange(paymentId);
   };
-  callbacks.start();
 
   const refunds = createRefundsService({
     repos: { refunds: repos.refunds, payments: repos.payments, accounts: repos.accounts },
     transaction, gateways, operators, audit: repos.audit, events, clock, log, announce,
   });
-  refunds.start();
   stops.push(() => refunds.close());
   const followRefunds = (paymentId: string) => refunds.followInCommit(paymentId);
 
@@ -97,7 +104,12 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   // the customer returns to the public address while it is up; the embedded sandbox's accounts reach the listener itself
   const returnBase = (account: AccountRow): string | null => {
     const port = base.runtime.webhookListenerPort;
-    return tunnel.status().url ?? (account.sandbox && port ? `http://127.0.0.1:${port}` : null);
+    return tunnel.status().url ?? (account.sandbox && port ? `http://127.0.0.1:${port}` : null) ?? holderBase(account);
+  };
+  // a desk of a team without the lease: the address the lease holder serves the shop's pages under
+  const holderBase = (account: AccountRow): string | null => {
+    const url = lease?.current()?.publicUrl ?? null;
+    return url && (account.sandbox || url.startsWith('https://')) ? url : null;
   };
   // ... unless the account has the shop's own pages (Settings → Accounts)
   const shopReturn = (account: AccountRow) => shopReturnOf(repos.settings, account.id);
@@ -108,7 +120,6 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
     repos: { accounts: repos.accounts, settings: repos.settings, payments: repos.payments, settlements: repos.settlements, ledger: repos.ledger, reconciliation: repos.reconciliation },
     transaction, gateways, events, clock, log, announce, isOpen: hooks.isOpen,
   });
-  reports.start();
   stops.push(() => reports.stop());
 
   const exports = createExportService({
@@ -146,7 +157,8 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
     settings: repos.settings,
     // the data key, unsealed again by this machine's protector whenever a backup wraps or encrypts with it
     dataKey: async () => {
-      const sealed = repos.vault.sealedKey();
+      // on the team database the data key is the team key, kept in this data folder (team/team-key.ts)
+      const sealed = (store.engine === 'postgres' ? teamVaultRepo(options.dataDir, repos.vault) : repos.vault).sealedKey();
       if (!sealed) throw new AppError('internal', 'The vault has no data key');
       return protector.unprotect(sealed.sealedKey);
     },
@@ -162,18 +174,34 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   stops.push(() => api.close());
 
   const desk = deskIdentity(options.dataDir);
+  // on PostgreSQL: what the other desks commit reaches this desk's screens, and whether the database answers
+  const relay = options.store?.engine === 'postgres' ? startTeamRelay({ url: options.store.url, ...(options.store.password !== undefined ? { password: options.store.password } : {}), desk, store, events, log, now: clock.now, announce }) : null;
+  if (relay) stops.push(() => relay.close());
+  const lease = store.engine === 'postgres' && hooks.lease
+    // elapsed time since the last renew on a monotonic clock: a wall clock set forward must not drop the lease
+    ? createLease({ repo: repos.lease, desk, clock: { now: () => performance.now() }, log, ...hooks.lease, onChanged: () => events.emit('team.changed', {}) })
+    : null;
+  // on PostgreSQL: the desks holding the team key, and one-time join codes
+  const members = store.engine === 'postgres'
+    ? createTeamMembers({ team: repos.team, audit: repos.audit, transaction: store.transaction, desk, teamKey: () => loadLocalTeamKey(options.dataDir, protector), now: clock.now, onChange: () => events.emit('team.changed', {}) })
+    : null;
   const team = createTeamService({
     engine: store.engine,
     database: options.store?.engine === 'postgres' ? describeStore(options.store) : null,
     desk,
     ...soloParts(desk, clock.now()),
+    ...(relay ? { connection: relay.connection } : {}),
+    ...(lease ? { lease } : {}),
+    ...(members ? { members } : {}),
     stableAddress: () => tunnel.stableAddress(),
   });
 
-  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, callbacks, team, webhookDuplicates, announcePayment: announce };
+  const storeChoice = createStoreChoiceService({ dataDir: options.dataDir, protector, now: clock.now });
+  const deps: CoreDeps = { ...base, accounts, operators, payments, refunds, reports, exports, tunnel, backup, api, callbacks, team, storeChoice, webhookDuplicates, announcePayment: announce };
   return {
     deps,
     ingest,
+    lease,
     async close() {
       for (const stop of stops.reverse()) await stop();
     },

@@ -5,7 +5,6 @@
 // every other method answers with that error.
 import type { AppInfo, MethodName } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { edgeSocketPath, publicHostOf } from './api/forwarded';
 import { APP_VERSION, composeServices, type Composed } from './compose';
 import type { CoreBase, CoreDeps } from './deps';
 import { createEvents } from './events';
@@ -17,16 +16,17 @@ import { ensurePrivateDir } from './private-fs';
 import { consoleSink, createLog } from './log';
 import { createRpc, type AllHandlers } from './rpc';
 import { sandboxControl } from './sandbox-control';
-import { registerWithSandbox } from './sandbox-link';
 import { openSqliteStore, type SqliteStore, type Store } from './store';
 import { describeStore } from './store/choice';
 import { openPgStore } from './store/pg/store';
 import type { CallContext, Clock, Core, CoreOptions } from './types';
 import { openVault, type Vault } from './vault';
 import { chooseProtector } from './vault/choose-protector';
-import { startWebhookListener, type WebhookListener } from './webhooks/listener';
-import { createPayRoutes } from './webhooks/pay-routes';
-import { payDeps } from './pay/deps';
+import { deskIdentity } from './team/desk';
+import { openTeam } from './team/open-team';
+import { teamVaultRepo } from './team/team-key';
+import { createJobs, type SingletonJobs } from './team/jobs';
+import { forgetSavedJoinCode, readSavedStore, savedJoinRefused, savedStoreUnreachable } from './team/store-choice';
 
 export type { Core, CoreOptions, CallContext, KeyProtector, Clock } from './types';
 export type { CoreDeps } from './deps';
@@ -75,7 +75,7 @@ type OpenedStore = Store & { close(): void; db: SqliteStore['db'] | null };
 async function openEngine(options: CoreOptions, clock: Clock, log: ReturnType<typeof createLog>): Promise<OpenedStore> {
   if (options.store?.engine === 'postgres') {
     log('info', `opening the team database: ${describeStore(options.store)}`);
-    return { ...openPgStore(options.store.url, clock.now, log), db: null };
+    return { ...openPgStore(options.store.url, clock.now, log, 'paydesk', options.store.password), db: null };
   }
   // a restore staged in Settings → Backup (or on a fresh install's first screen) takes its place now
   const restored = await finishStagedRestore(options.dataDir, clock.now());
@@ -83,13 +83,28 @@ async function openEngine(options: CoreOptions, clock: Clock, log: ReturnType<ty
   return openSqliteStore(options.dataDir, clock.now, log);
 }
 
-async function openStore(options: CoreOptions, clock: Clock, log: ReturnType<typeof createLog>, onOpen: (store: OpenedStore) => void) {
-  ensurePrivateDir(options.dataDir);
-  const store = await openEngine(options, clock, log);
+async function openStore(given: CoreOptions, clock: Clock, log: ReturnType<typeof createLog>, onOpen: (store: OpenedStore) => void) {
+  ensurePrivateDir(given.dataDir);
+  // no --store / PAYDESK_STORE: the database chosen in Settings → Team, if any; one that does not answer is a
+  // start-up problem in words, never a quiet fall back to this computer's file
+  const saved = given.store === undefined ? await readSavedStore(given.dataDir, given.protector) : null;
+  // a join code given at start (--join, PAYDESK_JOIN) wins over the saved one
+  const options: CoreOptions = saved ? { ...given, ...saved, ...(given.join !== undefined ? { join: given.join } : {}) } : given;
+  const savedJoin = saved?.join !== undefined && given.join === undefined;
+  const store = await openEngine(options, clock, log).catch((err: unknown) => {
+    throw saved ? savedStoreUnreachable(err, saved, options.dataDir) : err;
+  });
   onOpen(store);
-  const protector = await chooseProtector(store.repos.vault, options.dataDir, options.protector, log);
-  const vault = await openVault(store.repos.vault, protector, clock.now);
-  return { store, protector, vault };
+  // on the team database the data key is the team key, held in this data folder only (team/team-key.ts)
+  const vaultRepo = store.engine === 'postgres' ? teamVaultRepo(options.dataDir, store.repos.vault) : store.repos.vault;
+  const protector = await chooseProtector(vaultRepo, options.dataDir, options.protector, log);
+  const team = store.engine === 'postgres' ? await openTeam({ dataDir: options.dataDir, store, protector, desk: deskIdentity(options.dataDir), join: options.join, now: clock.now, log }).catch((err: unknown) => {
+    throw savedJoin && err instanceof AppError ? savedJoinRefused(err) : err;
+  }) : null;
+  // the saved join code is spent once this desk holds the team key
+  if (team && saved?.join !== undefined) forgetSavedJoinCode(options.dataDir);
+  const vault = await openVault(vaultRepo, protector, clock.now);
+  return { options, store, protector, vault, team };
 }
 
 export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
@@ -107,7 +122,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
 
   let opened: OpenedStore | null = null;
   let composed: Composed | null = null;
-  let listener: WebhookListener | null = null;
+  let jobs: SingletonJobs | null = null;
   let closed = false;
   let startupError: AppInfo['startupError'] = null;
   let protection: AppInfo['vaultProtection'] = options.protector
@@ -130,11 +145,12 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     const { store } = o;
     const gateways = createGateways({ accounts: store.repos.accounts, vault, sandboxUrl: sandbox?.url ?? null, version: APP_VERSION, ...(options.adapters ? { adapters: options.adapters } : {}) });
     const base: CoreBase = {
-      options, store, repos: store.repos, vault, events, gateways, clock, log, info,
+      options: o.options, store, repos: store.repos, vault, events, gateways, clock, log, info,
       runtime: { webhookListenerPort: null, webhookListenerSocket: null, webhookListenerError: null },
     };
     composed = composeServices(base, o.protector, {
       isOpen: () => !closed,
+      lease: { onAcquired: (a) => jobs?.start(a), onLost: () => jobs?.stop() },
       onTunnelOnline: (reconnected) => {
         if (!closed) void composed?.deps.payments.sync.syncAll(reconnected ? 'tunnel reconnected' : 'tunnel online');
       },
@@ -142,11 +158,14 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       // it from now on, as the gateway would once the merchant pasted it in its Dashboard
       onWebhookSecret: async (id, secret) => {
         const row = store.repos.accounts.get(id);
+        const listener = jobs?.listener();
         if (!control || !listener || !row?.sandbox || gateways.adapter(row.gateway).webhooks.setup.kind !== 'manual') return;
         await control.pointWebhooks(row.gateway, id, listener.urlFor(row.gateway, id), secret).catch((err: unknown) =>
           log('warn', `could not give the sandbox the new webhook secret for account ${id}`, { error: err instanceof Error ? err.message : String(err) }));
       },
     });
+    // the other desks' Team screens list the desk that just joined
+    if (o.team?.how === 'joined') events.emit('team.changed', {});
   } catch (err) {
     if (!(err instanceof AppError)) {
       (opened as OpenedStore | null)?.close();
@@ -167,12 +186,20 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     handlers,
     log,
     gate: (method: MethodName) =>
-      startupError && !method.startsWith('system.') ? new AppError(startupError.code as AppError['code'], startupError.message) : null,
+      startupError && !method.startsWith('system.') ? new AppError(startupError.code as AppError['code'], startupError.message) : (deps?.team.refusal(method) ?? null),
+    ...(deps ? { explain: deps.team.explain } : {}),
     // the desk session: who is at the desk goes into ctx.operator; a locked desk refuses all but desk.* / system.*
     ...(deps ? { authorize: deps.operators.authorize } : {}),
   });
 
-  if (composed) listener = await start(composed, { sandbox, control, background, isClosed: () => closed });
+  if (composed) {
+    const c: Composed = composed;
+    if (sandbox) prepareSandbox(c.deps, sandbox, background, () => closed);
+    jobs = createJobs(c, { control, track: (p) => background.track(p), isClosed: () => closed, lease: c.lease });
+    // SQLite: this desk runs every job; a team: the desk holding the lease does (./team/lease.ts)
+    if (c.lease) await c.lease.start();
+    else await jobs.start();
+  }
 
   return {
     info,
@@ -194,7 +221,9 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     async close() {
       if (closed) return;
       closed = true;
-      await listener?.close();
+      // the listener stops acknowledging first; a team's lease is released after, so the next desk takes over at once
+      await jobs?.stop();
+      await composed?.lease?.close();
       await background.settle();
       await composed?.ingest.close();
       await composed?.close();
@@ -203,69 +232,9 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   };
 }
 
-/** Where the listener also takes the tunnel's traffic; null (port only) when the data dir allows no socket. */
-function edgeSocketPathOf(d: CoreDeps): string | null {
-  try {
-    return edgeSocketPath(d.options.dataDir);
-  } catch (err) {
-    d.log('warn', 'webhook listener: no socket entry for the tunnel', { error: err instanceof Error ? err.message : String(err) });
-    return null;
-  }
-}
-
-interface StartContext {
-  sandbox: CoreOptions['sandbox'] | null;
-  control: ReturnType<typeof sandboxControl> | null;
-  background: ReturnType<typeof backgroundTasks>;
-  isClosed: () => boolean;
-}
-
-/**
- * Start-up work once every service exists: webhooks stored but not applied are applied first; the listener
- * starts (one that cannot, e.g. its port is in use, leaves core running: the reason is in
- * runtime.webhookListenerError and sync keeps payments current); then, in the background, the sandbox's
- * accounts are verified and pointed at the listener, intents left `creating` are finished and the catch-up
- * sync runs; the minute sync, the merchant API and the backup schedule start.
- */
-async function start(c: Composed, s: StartContext): Promise<WebhookListener | null> {
-  const d = c.deps;
-  if (s.sandbox) {
-    const sandbox = s.sandbox;
-    const changed = d.accounts.ensureSandboxAccounts(sandbox);
-    const toVerify = new Set([...changed, ...d.repos.accounts.list().filter((r) => r.builtin && r.verificationStatus !== 'verified').map((r) => r.id)]);
-    for (const id of toVerify) s.background.track((async () => { if (!s.isClosed()) await d.accounts.verify(id); })());
-  }
-  const applied = c.ingest.applyPending();
-  if (applied > 0) d.log('info', `applied ${applied} webhook event(s) received before the last shutdown`);
-  let listener: WebhookListener | null = null;
-  try {
-    listener = await startWebhookListener({
-      port: d.options.webhookPort ?? 0,
-      onDelivery: (delivery) => c.ingest.handle(delivery),
-      api: () => d.api.edge(),
-      socketPath: edgeSocketPathOf(d),
-      now: d.clock.now,
-      onError: (err) => d.log('warn', 'webhook listener error', { error: err.message }),
-      pay: createPayRoutes(payDeps(d)),
-      publicHost: () => publicHostOf(d.tunnel.status().url),
-    });
-    d.runtime.webhookListenerPort = listener.port;
-    d.runtime.webhookListenerSocket = listener.socketPath;
-  } catch (err) {
-    const message = err instanceof AppError ? err.message : 'The webhook listener could not start.';
-    d.runtime.webhookListenerError = message;
-    d.log('error', `webhook listener not started: ${message}`);
-  }
-  const started = listener;
-  s.background.track((async () => {
-    if (s.control && started) await registerWithSandbox(d, started, s.control);
-    await d.payments.links.retryPending();
-    if (!s.isClosed()) await d.payments.sync.syncAll('start');
-  })());
-  // every minute while a link is open (finishing intents left `creating` first)
-  d.payments.sync.start();
-  s.background.track(d.api.startIfEnabled());
-  // the backup schedule: checks every minute whether a backup is due
-  d.backup.start();
-  return listener;
+/** The embedded sandbox's accounts exist on every desk; those not yet verified are verified in the background. */
+function prepareSandbox(d: CoreDeps, sandbox: NonNullable<CoreOptions['sandbox']>, background: ReturnType<typeof backgroundTasks>, isClosed: () => boolean): void {
+  const changed = d.accounts.ensureSandboxAccounts(sandbox);
+  const toVerify = new Set([...changed, ...d.repos.accounts.list().filter((r) => r.builtin && r.verificationStatus !== 'verified').map((r) => r.id)]);
+  for (const id of toVerify) background.track((async () => { if (!isClosed()) await d.accounts.verify(id); })());
 }

@@ -25,6 +25,8 @@ import { deliveriesRepo } from './repos/deliveries';
 import { apiIdempotencyRepo } from './repos/api-idempotency';
 import { apiRateRepo } from './repos/api-rate';
 import { callbacksRepo } from './repos/callbacks';
+import { leaseRepo } from './repos/lease';
+import { teamRepo } from './repos/team';
 import { createDurability, type Durability, type DurabilityOptions } from './durability';
 import { sqliteTransact, type Transact } from './transaction';
 import { sqliteSql, type Engine, type SqlDb } from './sql';
@@ -78,6 +80,8 @@ export function createRepos(sql: SqlDb, now: () => number, sqlite: Db | null) {
     apiIdempotency: apiIdempotencyRepo(sql),
     apiRate: apiRateRepo(sql),
     callbacks: callbacksRepo(sql),
+    lease: leaseRepo(sql),
+    team: teamRepo(sql),
     ...sqliteOnly(sqlite),
   };
 }
@@ -87,12 +91,12 @@ export type Repos = ReturnType<typeof createRepos>;
 export interface Store {
   readonly engine: Engine;
   readonly repos: Repos;
+  /** the connection in the shape both engines share: for in-process tools and tests that read rows the way repositories do */
+  readonly sql: SqlDb;
   /** runs `fn` in one transaction (a savepoint when nested) */
   readonly transaction: Transact;
   /** group-commit durability for the webhook ingest: commits answered once an fsync begun after them ends */
   durability(opts?: DurabilityOptions): Durability;
-  /** the connection in the shape both engines share: for in-process tools and tests that read rows the way repositories do */
-  readonly sql: SqlDb;
 }
 
 export function createStore(db: Db, now: () => number): Store {

@@ -24,8 +24,8 @@ const immediateDurability: Durability = {
   close: () => undefined,
 };
 
-export function openPgStore(url: string, now: () => number, log: (level: 'info', message: string) => void, applicationName = 'paydesk'): PgStore {
-  const pg = openPgSync({ url, applicationName });
+export function openPgStore(url: string, now: () => number, log: (level: 'info', message: string) => void, applicationName = 'paydesk', password?: string): PgStore {
+  const pg = openPgSync({ url, applicationName, ...(password !== undefined ? { password } : {}) });
   try {
     const m = migratePg(pg, { now });
     if (m.applied.length > 0) log('info', `team database migrated to version ${m.to}`);
