@@ -7,7 +7,7 @@
 // mode, so keeping the database file 0600 keeps them 0600; the umask covers the first creation.
 //
 // Windows has no POSIX modes (the user profile's ACL protects the folder there): these are no-ops on win32.
-import { chmodSync, fchmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, fchmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -54,4 +54,21 @@ export function withPrivateUmask<T>(fn: () => T): T {
   } finally {
     process.umask(previous);
   }
+}
+
+/** A small private file's text, or null when there is none (other read errors throw). */
+export function readTextIfPresent(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Writes a small private file whole (0600, through a temp file and a rename), so a crash never leaves half of one. */
+export function writePrivateText(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE });
+  renameSync(tmp, file);
 }

@@ -2,10 +2,10 @@
 // recognise (the computer's name unless PAYDESK_DESK_NAME says otherwise). Desks sharing a team database tell
 // each other apart by the id: in the lease, the list of desks holding the team key, and change notices.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { PRIVATE_FILE_MODE } from '../private-fs';
+import { writePrivateText } from '../private-fs';
 
 export interface DeskIdentity {
   id: string;
@@ -35,8 +35,6 @@ export function deskIdentity(dataDir: string, name: string | undefined = process
   const wanted = clean(name);
   if (known && (!wanted || wanted === known.name)) return known;
   const desk = { id: known?.id ?? randomUUID(), name: wanted ?? known?.name ?? clean(hostname()) ?? 'Desk' };
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(desk)}\n`, { mode: PRIVATE_FILE_MODE });
-  renameSync(tmp, file);
+  writePrivateText(file, `${JSON.stringify(desk)}\n`);
   return desk;
 }

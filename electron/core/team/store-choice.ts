@@ -5,11 +5,11 @@
 //
 // A saved team database that does not answer at start is a start-up problem in words (core starts degraded),
 // never a quiet fall back to the SQLite file, whose data is not the team's.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, invalid } from '../../../shared/errors';
 import type { TeamStoreTest } from '../../../shared/contract';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../private-fs';
+import { ensurePrivateDir, readTextIfPresent, writePrivateText } from '../private-fs';
 import { describeStore, parseStoreChoice, type StoreChoice } from '../store/choice';
 import { knownPgVersion } from '../store/pg/migrate';
 import { explainPgFailure, probePgStore } from '../store/pg/probe';
@@ -38,13 +38,8 @@ export interface SavedStore {
 
 function readStoreFile(dataDir: string): StoreFile | null {
   const file = storeFilePath(dataDir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = readTextIfPresent(file);
+  if (text === null) return null;
   try {
     const v = JSON.parse(text) as Partial<StoreFile>;
     if (typeof v.url === 'string' && typeof v.protector === 'string' && ['safeStorage', 'keyring', 'keyfile'].includes(v.protector)) return v as StoreFile;
@@ -57,9 +52,7 @@ function readStoreFile(dataDir: string): StoreFile | null {
 function writeStoreFile(dataDir: string, f: StoreFile): void {
   ensurePrivateDir(dataDir);
   const file = storeFilePath(dataDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(f)}\n`, { mode: PRIVATE_FILE_MODE });
-  renameSync(tmp, file);
+  writePrivateText(file, `${JSON.stringify(f)}\n`);
 }
 
 /** The protector that sealed the file: the shell's own (safeStorage) when it is that kind, else the one of this data folder. */

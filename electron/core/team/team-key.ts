@@ -3,10 +3,10 @@
 // own data folder (team-key.json, 0600), sealed by this machine's KeyProtector (safeStorage, the OS keyring
 // or a key file, as a one-desk vault does). Copying the database alone therefore opens nothing.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../private-fs';
+import { ensurePrivateDir, readTextIfPresent, writePrivateText } from '../private-fs';
 import type { VaultRepo } from '../store/repos/vault';
 import type { KeyProtector } from '../types';
 
@@ -44,13 +44,8 @@ const KINDS: readonly string[] = ['safeStorage', 'keyring', 'keyfile'];
 /** The file as stored, or null when this desk holds no team key; throws in words when it is damaged. */
 export function readLocalTeamKeyFile(dataDir: string): LocalTeamKeyFile | null {
   const file = teamKeyFilePath(dataDir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = readTextIfPresent(file);
+  if (text === null) return null;
   try {
     const v = JSON.parse(text) as { teamId?: unknown; protector?: unknown; sealedKey?: unknown };
     if (typeof v.teamId === 'string' && v.teamId && typeof v.protector === 'string' && KINDS.includes(v.protector) && typeof v.sealedKey === 'string' && v.sealedKey) {
@@ -66,9 +61,7 @@ export function readLocalTeamKeyFile(dataDir: string): LocalTeamKeyFile | null {
 export function writeLocalTeamKeyFile(dataDir: string, f: LocalTeamKeyFile): void {
   ensurePrivateDir(dataDir);
   const file = teamKeyFilePath(dataDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ teamId: f.teamId, protector: f.protector, sealedKey: f.sealedKey.toString('base64') })}\n`, { mode: PRIVATE_FILE_MODE });
-  renameSync(tmp, file);
+  writePrivateText(file, `${JSON.stringify({ teamId: f.teamId, protector: f.protector, sealedKey: f.sealedKey.toString('base64') })}\n`);
 }
 
 /** Forgets this desk's team key (a team start or join that did not commit). */
