@@ -48,6 +48,9 @@ export interface KeyProtector {
   unprotect(sealed: Buffer): Promise<Buffer>;
 }
 
+/** every kind of KeyProtector, for files that name the kind that sealed them */
+export const PROTECTOR_KINDS: readonly string[] = ['safeStorage', 'keyring', 'keyfile'] satisfies readonly KeyProtector['kind'][];
+
 export interface Clock {
   /** milliseconds since the epoch */
   now(): number;

@@ -13,7 +13,7 @@ import { ensurePrivateDir, readTextIfPresent, writePrivateText } from '../privat
 import { describeStore, parseStoreChoice, type StoreChoice } from '../store/choice';
 import { knownPgVersion } from '../store/pg/migrate';
 import { explainPgFailure, probePgStore } from '../store/pg/probe';
-import type { KeyProtector } from '../types';
+import { PROTECTOR_KINDS, type KeyProtector } from '../types';
 import { createKeyFileProtector } from '../vault/protectors/keyfile';
 import { createKeyringProtector } from '../vault/protectors/keyring';
 
@@ -42,7 +42,7 @@ function readStoreFile(dataDir: string): StoreFile | null {
   if (text === null) return null;
   try {
     const v = JSON.parse(text) as Partial<StoreFile>;
-    if (typeof v.url === 'string' && typeof v.protector === 'string' && ['safeStorage', 'keyring', 'keyfile'].includes(v.protector)) return v as StoreFile;
+    if (typeof v.url === 'string' && typeof v.protector === 'string' && PROTECTOR_KINDS.includes(v.protector)) return v as StoreFile;
   } catch {
     // reported below
   }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { ensurePrivateDir, readTextIfPresent, writePrivateText } from '../private-fs';
 import type { VaultRepo } from '../store/repos/vault';
-import type { KeyProtector } from '../types';
+import { PROTECTOR_KINDS, type KeyProtector } from '../types';
 
 export const TEAM_KEY_FILE = 'team-key.json';
 export const TEAM_KEY_BYTES = 32;
@@ -39,8 +39,6 @@ export function newTeamKey(): { key: Buffer; teamId: string } {
   return { key: randomBytes(TEAM_KEY_BYTES), teamId: randomUUID() };
 }
 
-const KINDS: readonly string[] = ['safeStorage', 'keyring', 'keyfile'];
-
 /** The file as stored, or null when this desk holds no team key; throws in words when it is damaged. */
 export function readLocalTeamKeyFile(dataDir: string): LocalTeamKeyFile | null {
   const file = teamKeyFilePath(dataDir);
@@ -48,7 +46,7 @@ export function readLocalTeamKeyFile(dataDir: string): LocalTeamKeyFile | null {
   if (text === null) return null;
   try {
     const v = JSON.parse(text) as { teamId?: unknown; protector?: unknown; sealedKey?: unknown };
-    if (typeof v.teamId === 'string' && v.teamId && typeof v.protector === 'string' && KINDS.includes(v.protector) && typeof v.sealedKey === 'string' && v.sealedKey) {
+    if (typeof v.teamId === 'string' && v.teamId && typeof v.protector === 'string' && PROTECTOR_KINDS.includes(v.protector) && typeof v.sealedKey === 'string' && v.sealedKey) {
       return { teamId: v.teamId, protector: v.protector as KeyProtector['kind'], sealedKey: Buffer.from(v.sealedKey, 'base64') };
     }
   } catch {
