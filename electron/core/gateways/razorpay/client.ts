@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import Razorpay from 'razorpay';
+import type Razorpay from 'razorpay';
+import { lazyPackage } from '../../lazy-package';
 import { mapRazorpayError } from '../errors';
 
 /** The X-Refund-Idempotency key of the refund call running in this async context. */
@@ -29,8 +30,11 @@ interface AxiosLike {
 }
 interface RequestConfigLike { method?: string; url?: string; headers: Record<string, unknown> & { set?: (name: string, value: string) => unknown } }
 
+const razorpaySdk = lazyPackage<typeof Razorpay>('razorpay');
+
 export function makeRazorpayClient(keyId: string, secret: string, opts: RazorpayClientOptions): Razorpay {
-  const client = new Razorpay({ key_id: keyId, key_secret: secret });
+  const Sdk = razorpaySdk();
+  const client = new Sdk({ key_id: keyId, key_secret: secret });
   const rq = (client.api as unknown as { rq: AxiosLike }).rq;
   // The SDK's base is the origin ('https://api.razorpay.com') and every path starts with /v1,
   // so the sandbox base is its origin too (not <url>/v1, which would give /v1/v1/...).

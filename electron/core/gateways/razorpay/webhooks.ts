@@ -2,7 +2,8 @@
 // plus what that signature leaves to the receiver. Razorpay signs the body only: the event id header is
 // not signed and there is no signed timestamp, so the body's SHA-256 is the replay key and the event's
 // created_at bounds its age (GATEWAYS.md §2).
-import Razorpay from 'razorpay';
+// the SDK's own function (Razorpay.validateWebhookSignature is this one), without loading the client
+import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils';
 import type { RazorpayWebhookEvent } from './types';
 import { bodySha256, headerOf, isAhead } from '../replay';
 import type { ReplayLimits, SignedDelivery, Verification, WebhookPort, WebhookSecrets } from '../ports/webhooks';
@@ -17,7 +18,7 @@ const REPLAY_WINDOW_SEC = 7 * 24 * 3600 + 3600;
 function matchingSecret(text: string, sig: string, cfg: WebhookSecrets): number {
   for (let i = 0; i < cfg.secrets.length; i++) {
     try {
-      if (Razorpay.validateWebhookSignature(text, sig, cfg.secrets[i] as string)) return i;
+      if (validateWebhookSignature(text, sig, cfg.secrets[i] as string)) return i;
     } catch {
       // the SDK throws on an empty body or secret: not a match
     }

@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { lazyPackage } from '../../lazy-package';
 import { mapStripeError } from '../errors';
 
 export interface StripeClientOptions {
@@ -7,6 +8,8 @@ export interface StripeClientOptions {
   timeoutMs?: number;
   version?: string;
 }
+
+const stripeSdk = lazyPackage<typeof Stripe>('stripe');
 
 export function makeStripeClient(secret: string, opts: StripeClientOptions): Stripe {
   const config: ConstructorParameters<typeof Stripe>[1] = {
@@ -21,7 +24,8 @@ export function makeStripeClient(secret: string, opts: StripeClientOptions): Str
     config.port = u.port || (u.protocol === 'https:' ? '443' : '80');
     config.protocol = u.protocol === 'https:' ? 'https' : 'http';
   }
-  return new Stripe(secret, config);
+  const Sdk = stripeSdk();
+  return new Sdk(secret, config);
 }
 
 /** Read-only key check: balance.retrieve. */

@@ -1,6 +1,7 @@
 // Stripe's side of ports/webhooks.ts: stripe-node's own signature check (constructEvent), plus what it
 // leaves to the receiver (a `t` ahead of the clock, the event's mode), and event normalisation.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { lazyPackage } from '../../lazy-package';
 import { headerOf, isAhead } from '../replay';
 import type { ReplayLimits, SignedDelivery, Verification, WebhookPort, WebhookSecrets } from '../ports/webhooks';
 import { normalizeStripe } from './webhooks-normalize';
@@ -11,7 +12,7 @@ export { normalizeStripe } from './webhooks-normalize';
 const TOLERANCE_SEC = 300;
 
 // verification only: no API key is used and no request is ever sent
-const sdkWebhooks = Stripe.webhooks;
+const stripeSdk = lazyPackage<typeof Stripe>('stripe');
 
 /**
  * The `t` of a Stripe-Signature header, read the way stripe-node reads it (the last `t=` wins, parseInt),
@@ -33,7 +34,7 @@ function construct(body: Buffer, sig: string, cfg: WebhookSecrets, tolerance: nu
   let firstError: unknown = null;
   for (let i = 0; i < cfg.secrets.length; i++) {
     try {
-      return { event: sdkWebhooks.constructEvent(body, sig, cfg.secrets[i] as string, tolerance, undefined, receivedAt), index: i };
+      return { event: stripeSdk().webhooks.constructEvent(body, sig, cfg.secrets[i] as string, tolerance, undefined, receivedAt), index: i };
     } catch (err) {
       // the signature matched but the body is not JSON
       if (err instanceof SyntaxError) return { refusal: 'malformed', detail: 'Signed body is not valid JSON' };

@@ -12,8 +12,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSyncFn } from 'synckit';
+import type * as Synckit from 'synckit';
 import type { PgConnectOptions, PgFailure, PgRequest, PgResponse } from './protocol';
+import { lazyPackage } from '../../lazy-package';
 
 export class PgError extends Error {
   readonly code: string | null;
@@ -65,6 +66,8 @@ export const PG_DEFAULTS: Omit<PgConnectOptions, 'url'> = {
   applicationName: 'paydesk',
 };
 
+const synckit = lazyPackage<typeof Synckit>('synckit');
+
 let call: ((req: PgRequest) => PgResponse) | null = null;
 let nextConn = 1;
 
@@ -76,7 +79,7 @@ function workerEntry(): string {
 
 function send(req: PgRequest): PgResponse {
   // the wait is bounded by the statement timeout plus a margin for connecting
-  call ??= createSyncFn<(r: PgRequest) => Promise<PgResponse>>(workerEntry(), { execArgv: [], timeout: 60_000 });
+  call ??= synckit().createSyncFn<(r: PgRequest) => Promise<PgResponse>>(workerEntry(), { execArgv: [], timeout: 60_000 });
   return call(req);
 }
 
