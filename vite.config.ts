@@ -108,7 +108,7 @@ function preloadFirstScreens(screens: string[]): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
-  plugins: [react(), noInlineScriptsInDev(), preloadFirstScreens(['screens/overview/OverviewScreen.tsx', 'screens/payments/PaymentsScreen.tsx'])],
+  plugins: [react(), noInlineScriptsInDev(), preloadFirstScreens(['src/start.tsx', 'screens/overview/OverviewScreen.tsx', 'screens/payments/PaymentsScreen.tsx'])],
   build: {
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,

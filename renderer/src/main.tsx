@@ -1,24 +1,35 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { RpcProvider } from './api/hooks';
+// The page's entry, small on purpose: it is downloaded and run before anything else, so the page's first
+// requests leave while the browser is still fetching and compiling React, the shell and the screen (on a
+// cold load, a few hundred milliseconds). It sends them (first-requests.ts: the shell's, then the screen's
+// once the account list says which mode is shown), starts loading the screen's code, then starts the shell
+// (start.tsx), which claims the answers.
 import { adoptLaunchToken } from './api/http';
-import { App } from './app';
-import { boot } from './boot';
+import { pickTransport } from './api/transport';
+import { FIRST_ASKS } from './first-data';
+import { askEarly } from './first-requests';
+import { parseHash } from './router';
+import { SCREEN_CODE } from './screen-code';
 import './styles.css';
 
 // Browser mode opens with ?token=<per-launch token>: keep it for this tab and drop it from the address bar.
 adoptLaunchToken();
 
-const root = document.getElementById('root');
-if (!root) throw new Error('#root missing from index.html');
-
-// the current screen's code and the shell's first requests start now, alongside React's first render
-const { transport, client } = boot();
-
-createRoot(root).render(
-  <StrictMode>
-    <RpcProvider transport={transport} client={client}>
-      <App />
-    </RpcProvider>
-  </StrictMode>,
+const transport = pickTransport();
+const screen = parseHash(window.location.hash).screen;
+void askEarly(transport, 'system.info', {});
+askEarly(transport, 'accounts.list', {}).then(
+  (accounts) => {
+    for (const [method, input] of FIRST_ASKS[screen]?.(accounts) ?? []) void askEarly(transport, method, input as never);
+  },
+  () => {}, // the shell shows why when it asks
+);
+// errors surface when the screen renders
+SCREEN_CODE[screen]().catch(() => {});
+import('./start').then(
+  (m) => m.start(transport),
+  () => {
+    // the shell's code is gone (the host was restarted with another build) or unreachable
+    const root = document.getElementById('root');
+    if (root) root.textContent = 'Paydesk could not load. Reload the page, or open it again from the link Paydesk printed.';
+  },
 );

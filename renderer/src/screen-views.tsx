@@ -1,17 +1,16 @@
-// Screen -> component, each screen loaded on demand as its own chunk (React.lazy), so the first paint
-// evaluates only the shell and the screen it shows. boot.ts starts loading the screen of the address at
-// once, alongside the shell's first requests; another screen's code loads when its link is pointed at or
-// focused in the sidebar (app.tsx), or when it is opened.
-// Add a screen: a folder in screens/, a row in nav.ts, a row here.
-import { Component, createElement, lazy, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+// Screen -> component, each screen loaded on demand as its own chunk (React.lazy) from the loaders in
+// screen-code.ts, so the first paint evaluates only the shell and the screen it shows. The page's entry
+// (main.tsx) starts loading the screen of the address at once; another screen's code loads when its link is
+// pointed at or focused in the sidebar (app.tsx), or when it is opened.
+// Add a screen: a folder in screens/, a row in nav.ts, a row in screen-code.ts.
+import { Component, createElement, lazy, useEffect, useState, type ReactNode } from 'react';
 import { Banner, Button } from './components';
 import type { QueryClient } from '@tanstack/react-query';
 import type { Transport } from './api/transport';
 import { SCREENS, type Screen } from './router';
+import { SCREEN_CODE, type ScreenComponent } from './screen-code';
 import { prefetchOverview } from './screens/overview/queries';
 import { prefetchPayments } from './screens/payments/queries';
-
-type ScreenComponent = ComponentType<{ rest: string[] }>;
 
 interface ScreenView {
   /** the screen; suspends while its code loads */
@@ -39,30 +38,22 @@ function lazyScreen(load: () => Promise<ScreenComponent>): ScreenView {
   return { Component, preload, isLoaded: () => loaded !== null };
 }
 
-const VIEWS: Record<Screen, ScreenView> = {
-  overview: lazyScreen(() => import('./screens/overview/OverviewScreen').then((m) => m.OverviewScreen)),
-  payments: lazyScreen(() => import('./screens/payments/PaymentsScreen').then((m) => m.PaymentsScreen)),
-  'new-link': lazyScreen(() => import('./screens/new-link/NewLinkScreen').then((m) => m.NewLinkScreen)),
-  refunds: lazyScreen(() => import('./screens/refunds/RefundsScreen').then((m) => m.RefundsScreen)),
-  audit: lazyScreen(() => import('./screens/audit/AuditScreen').then((m) => m.AuditScreen)),
-  reports: lazyScreen(() => import('./screens/reports/ReportsScreen').then((m) => m.ReportsScreen)),
-  webhooks: lazyScreen(() => import('./screens/webhooks/WebhooksScreen').then((m) => m.WebhooksScreen)),
-  settings: lazyScreen(() => import('./screens/settings/SettingsScreen').then((m) => m.SettingsScreen)),
-};
+const VIEWS = Object.fromEntries(SCREENS.map((s) => [s, lazyScreen(SCREEN_CODE[s])])) as Record<Screen, ScreenView>;
 
 export const SCREEN_VIEWS = Object.fromEntries(SCREENS.map((s) => [s, VIEWS[s].Component])) as Record<Screen, ScreenComponent>;
 
 /**
- * The data a screen asks for first, asked before its code has loaded (small modules in the first chunk): the
- * requests leave as soon as the account list says which mode is shown. Screens not listed ask when they render.
+ * The data a screen asks for first, put in the query cache before its code has loaded: the requests
+ * (first-data.ts) left from the page's entry the moment the account list answered, and these claim them.
+ * Screens not listed ask when they render.
  */
 const FIRST_DATA: Partial<Record<Screen, (client: QueryClient, t: Transport) => Promise<void>>> = {
   overview: prefetchOverview,
   payments: prefetchPayments,
 };
 
-export function prefetchScreenData(screen: Screen, client: QueryClient, t: Transport): void {
-  FIRST_DATA[screen]?.(client, t).catch(() => {});
+export function prefetchScreenData(screen: Screen, client: QueryClient, t: Transport): Promise<void> {
+  return FIRST_DATA[screen]?.(client, t).catch(() => {}) ?? Promise.resolve();
 }
 
 /** Starts loading one screen's code (errors surface when the screen renders). */

@@ -2,7 +2,10 @@
 // Reads the server's account list from react-query and only the *selection* from UI state.
 import type { Account } from '../../../shared/contract';
 import { useRpcQuery } from '../api/hooks';
+import { testDataShown } from './mode';
 import { useUi } from './ui';
+
+export { testDataShown } from './mode';
 
 export interface AccountsView {
   accounts: Account[];
@@ -12,11 +15,6 @@ export interface AccountsView {
   showingTestData: boolean;
   /** the account list has been answered (or failed): until then the mode is not known yet */
   settled: boolean;
-}
-
-export function testDataShown(accounts: readonly Account[], selected: Account | null): boolean {
-  if (selected) return selected.mode === 'test';
-  return accounts.some((a) => a.mode === 'test');
 }
 
 export function useAccountsView(): AccountsView {

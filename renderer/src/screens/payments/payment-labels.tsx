@@ -4,7 +4,10 @@ import { linkStateFor } from '../../../../shared/link-state';
 import { declineText } from '../../../../shared/declines';
 import type { PaymentStatus } from '../../../../shared/status';
 import { StatusChip, type ChipTone } from '../../components';
-import { testDataShown, useAccountsView } from '../../state/accounts-view';
+import { useAccountsView } from '../../state/accounts-view';
+import { currentMode } from '../../state/mode';
+
+export { currentMode } from '../../state/mode';
 
 export const STATUS_LABEL: Readonly<Record<DisplayStatusValue, string>> = {
   creating: 'Creating',
@@ -139,7 +142,3 @@ export function useCurrentMode(): { mode: Mode; accounts: Account[]; selected: A
   return { mode, accounts, selected, modeAccounts: accounts.filter((a) => a.mode === mode), settled };
 }
 
-/** useCurrentMode's rule as a plain function (also used before React renders, to ask for a screen's data early). */
-export function currentMode(accounts: readonly Account[], selected: Account | null): Mode {
-  return selected ? selected.mode : testDataShown(accounts, selected) ? 'test' : 'live';
-}

@@ -7,9 +7,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { Account, MethodInput, PaymentList } from '../../../../shared/contract';
 import { rpcKey } from '../../api/hooks';
 import type { Transport } from '../../api/transport';
-import { useUi } from '../../state/ui';
-import { listInput, usePaymentFilters, type PaymentFilters } from './filters';
-import { currentMode } from './payment-labels';
+import { paymentsFirstInput } from '../../first-data';
+import { listInput, type PaymentFilters } from './filters';
 
 type ListInput = MethodInput<'payments.list'>;
 
@@ -26,13 +25,11 @@ export function listQuery(t: Transport, input: ListInput) {
 }
 
 /**
- * Asks for the first page the screen will ask for, once the account list (already requested by boot.ts)
- * says which mode and account are shown. Quietly does nothing if that fails: the screen asks again.
+ * Asks for the first page the screen will ask for, once the account list (already requested by the page's
+ * entry) says which mode and account are shown: the input the entry's early request used (first-data.ts).
+ * Quietly does nothing if that fails: the screen asks again.
  */
 export async function prefetchPayments(client: QueryClient, t: Transport): Promise<void> {
   const accounts = await client.ensureQueryData({ queryKey: rpcKey('accounts.list', {}), queryFn: () => t.call('accounts.list', {}) });
-  const selectedId = useUi.getState().selectedAccountId;
-  const selected = accounts.find((a) => a.id === selectedId) ?? null;
-  const f = usePaymentFilters.getState();
-  await client.prefetchInfiniteQuery(listQuery(t, pageInput(f, f.search, currentMode(accounts, selected), selected?.id ?? null)));
+  await client.prefetchInfiniteQuery(listQuery(t, paymentsFirstInput(accounts)));
 }
