@@ -7,7 +7,9 @@
 //    (`--store <url>`) made the schema.
 // 2. Starts the host again on that store and measures in Debian Chromium (playwright-core):
 //    - first rows: page load of #/payments until the first table row is in the DOM (median of 5 cold loads;
-//      the page reports the moment itself, page-timing.ts);
+//      the page reports the moment itself, page-timing.ts), and the same for the floor page (floor-page.ts: the
+//      same two requests and rows without a framework), each of its cold loads right after one of the
+//      console's, so the ratio compares like with like;
 //    - filter: a change of the status/gateway/date filters until the table shows the new first row and count
 //      (p95 of BENCH_RUNS, every run a combination not asked before, so each one goes to core);
 //    - search: a search submitted (Enter) until the same (p95 of BENCH_RUNS distinct terms).
@@ -17,7 +19,7 @@
 // 3. Scrolls deep into the table (loading further cursor pages) and checks the DOM holds only the visible rows.
 //
 // Ends with a table of both engines and one summary line per engine:
-// `payments (<engine>): 100000 rows; first rows <ms> ms; filter p95 <ms> ms; search p95 <ms> ms`
+// `payments (<engine>): 100000 rows; first rows <ms> ms = <r>x floor page (<ms> ms); filter p95 <ms> ms; search p95 <ms> ms`
 // (or `payments (postgres): not measured: <why>` when the host does not start on it).
 // Targets: first rows <= 400 ms; filter and search p95 under 100 ms. Not part of npm test.
 // Needs a current build (built.ts): `npm run build` first, or BENCH_BUILD=1.
@@ -33,6 +35,7 @@ import { launchBrowser } from '../e2e/fixtures';
 import { BENCH_HOST } from './bench-host';
 import { requireCurrentBuild } from './built';
 import { benchEngines, stopBenchCluster } from './engines';
+import { startFloorPage } from './floor-page';
 import { describeTimings, loadAverage, pageTiming, watchFirstData, type PageTiming } from './page-timing';
 import { pgOracle, sqliteOracle, type Expect, type FilterCase, type Oracle } from './payments-oracle';
 import { preparePgStore, startHostOn, type BenchHost } from './payments-pg';
@@ -138,29 +141,51 @@ interface Result {
   engine: Engine;
   /** null when not measured, with `why` */
   firstRows: number | null;
+  /** the floor page's first rows in the same run (floor-page.ts) */
+  floorRows: number | null;
   filterP95: number;
   searchP95: number;
   why?: string;
 }
 
-/** Measures the screen of the host at `host` (already up) whose store `o` answers for. */
-async function measure(browser: Browser, host: BenchHost, o: Oracle, engine: Engine): Promise<Result> {
-  // 1. first rows: cold loads of #/payments (a new browser context each: no cache, no storage)
-  const loads: number[] = [];
-  const timings: PageTiming[] = [];
-  for (let i = 0; i < 5; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
+/** One cold load (a new browser context: no cache, no storage) until the first row is in the DOM. */
+async function coldLoad(browser: Browser, url: string, breakdown: boolean): Promise<{ ms: number; timing: PageTiming | null }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
+  try {
     const firstData = await watchFirstData(context, '.pay-row');
     const page = await context.newPage();
     const start = Date.now();
-    await page.goto(`${host.url}#/payments`);
-    loads.push((await firstData()) - start);
-    timings.push(await pageTiming(page, ['payments.list']));
+    await page.goto(url);
+    const ms = (await firstData()) - start;
+    return { ms, timing: breakdown ? await pageTiming(page, ['payments.list']) : null };
+  } finally {
     await context.close();
   }
+}
+
+/** Measures the screen of the host at `host` (already up) whose store `o` answers for. */
+async function measure(browser: Browser, host: BenchHost, o: Oracle, engine: Engine): Promise<Result> {
+  // 1. first rows: cold loads of #/payments (a new browser context each: no cache, no storage), each followed
+  //    by a cold load of the floor page (floor-page.ts), so both see the same machine
+  const floor = await startFloorPage(host.url);
+  const loads: number[] = [];
+  const floorLoads: number[] = [];
+  const timings: PageTiming[] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      const t = await coldLoad(browser, `${host.url}#/payments`, true);
+      loads.push(t.ms);
+      timings.push(t.timing!);
+      floorLoads.push((await coldLoad(browser, floor.url, false)).ms);
+    }
+  } finally {
+    await floor.close();
+  }
   const firstRows = pct(loads, 50);
+  const floorRows = pct(floorLoads, 50);
   console.log(`first rows (page load to first row), ms: ${loads.map(fmt).join(' ')}`);
   console.log(`first rows breakdown: ${describeTimings(timings)}`);
+  console.log(`floor page (the same two requests and rows, no framework), ms: ${floorLoads.map(fmt).join(' ')}`);
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -227,7 +252,7 @@ async function measure(browser: Browser, host: BenchHost, o: Oracle, engine: Eng
   const totals = (ts: Timing[]) => ts.map((t) => t.total);
   const rpcs = (ts: Timing[]) => ts.map((t) => t.rpc);
   console.log(`filter p50 ${fmt(pct(totals(filterTimes), 50))} ms (payments.list p50 ${fmt(pct(rpcs(filterTimes), 50))}, p95 ${fmt(pct(rpcs(filterTimes), 95))}); search p50 ${fmt(pct(totals(searchTimes), 50))} ms (payments.list p50 ${fmt(pct(rpcs(searchTimes), 50))}, p95 ${fmt(pct(rpcs(searchTimes), 95))}); target: p95 < 100 ms`);
-  const result: Result = { engine, firstRows, filterP95: pct(totals(filterTimes), 95), searchP95: pct(totals(searchTimes), 95) };
+  const result: Result = { engine, firstRows, floorRows, filterP95: pct(totals(filterTimes), 95), searchP95: pct(totals(searchTimes), 95) };
   console.log(summary(result));
   return result;
 }
@@ -252,7 +277,7 @@ async function runEngine(browser: Browser, engine: Engine): Promise<Result> {
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     console.log(`${engine}: not measured: ${why}`);
-    return { engine, firstRows: null, filterP95: NaN, searchP95: NaN, why };
+    return { engine, firstRows: null, floorRows: null, filterP95: NaN, searchP95: NaN, why };
   } finally {
     await o?.close();
     await host?.stop();
@@ -263,7 +288,7 @@ async function runEngine(browser: Browser, engine: Engine): Promise<Result> {
 const summary = (r: Result): string =>
   r.firstRows === null
     ? `payments (${r.engine}): not measured: ${r.why}`
-    : `payments (${r.engine}): ${ROWS} rows; first rows ${fmt(r.firstRows)} ms; filter p95 ${fmt(r.filterP95)} ms; search p95 ${fmt(r.searchP95)} ms`;
+    : `payments (${r.engine}): ${ROWS} rows; first rows ${fmt(r.firstRows)} ms = ${(r.firstRows / r.floorRows!).toFixed(2)}x floor page (${fmt(r.floorRows!)} ms); filter p95 ${fmt(r.filterP95)} ms; search p95 ${fmt(r.searchP95)} ms`;
 
 async function main() {
   if (!BENCH_HOST) requireCurrentBuild();
@@ -278,10 +303,10 @@ async function main() {
   }
   console.log('');
   console.log(`${await loadAverage()}; targets: first rows <= 400 ms (median of 5 cold loads), filter and search p95 < 100 ms`);
-  console.log(`${'engine'.padEnd(10)} ${'rows'.padStart(8)}  ${'first rows'.padStart(10)}  ${'filter p95'.padStart(10)}  ${'search p95'.padStart(10)}`);
+  console.log(`${'engine'.padEnd(10)} ${'rows'.padStart(8)}  ${'first rows'.padStart(10)}  ${'floor page'.padStart(10)}  ${'filter p95'.padStart(10)}  ${'search p95'.padStart(10)}`);
   for (const r of results) {
     const ms = (n: number | null) => (n === null || !Number.isFinite(n) ? 'n/a' : `${fmt(n)} ms`).padStart(10);
-    console.log(`${r.engine.padEnd(10)} ${String(ROWS).padStart(8)}  ${ms(r.firstRows)}  ${ms(r.filterP95)}  ${ms(r.searchP95)}`);
+    console.log(`${r.engine.padEnd(10)} ${String(ROWS).padStart(8)}  ${ms(r.firstRows)}  ${ms(r.floorRows)}  ${ms(r.filterP95)}  ${ms(r.searchP95)}`);
   }
   for (const r of results) console.log(summary(r));
   if (results.some((r) => r.firstRows === null)) process.exitCode = 1;

@@ -41,6 +41,7 @@ import { checkApplied, checkpoint, resetPool, seedPool, type AppliedCheck } from
 import { pickGenerator, pinning, runLoad, writeLuaScript } from './webhooks/load';
 import { KINDS, poolFor, writeRequestFile, type Kind } from './webhooks/payloads';
 import { checkAppliedPg, checkpointPg, resetPoolPg, seedPoolPg } from './webhooks/pg-check';
+import { perEvent, usageOf } from './webhooks/proc-usage';
 import { summarise } from './webhooks/profile';
 import { fmt, load, reportEngine, sideBySide, type Run } from './webhooks/report';
 
@@ -161,12 +162,14 @@ async function main(): Promise<void> {
     const file = writeRequestFile(join(work, name.replace('/', '-')), s.port, runTag, count, pool);
     if (engine === 'sqlite') checkpoint(s.db);
     else if (engine === 'postgres') await checkpointPg(s.db);
+    const before = usageOf(s.child.pid);
     const r = await runLoad({ generator, pin, lua, port: s.port, connections: c, durationS, base: file.base });
     rmSync(`${file.base}.http`, { force: true });
     const run: Run = { ...r, kind, engine, c, round, rps: r.acked / (r.seconds || durationS) };
     fastest = Math.max(fastest, r.sent / (r.seconds || durationS));
     if (kind === 'paydesk') {
       const acks = await acksOf(s);
+      run.usage = perEvent(before, usageOf(s.child.pid), acks.seq.length);
       if (engine === 'postgres') {
         run.check = await checkAppliedPg(s.db, runTag, pool, acks.seq, acks.at);
         await resetPoolPg(s.db);
@@ -175,6 +178,7 @@ async function main(): Promise<void> {
         resetPool(s.db);
       }
     }
+    if (kind !== 'paydesk') run.usage = perEvent(before, usageOf(s.child.pid), r.acked);
     if (record) {
       runs.push(run);
       const ck: AppliedCheck | undefined = run.check;

@@ -15,6 +15,8 @@ export interface Run extends LoadResult {
   round: number;
   rps: number;
   check?: AppliedCheck;
+  /** the server process's CPU and storage writes per acknowledged event (proc-usage.ts); SQLite's storage work is in it */
+  usage?: { cpuUs: number; sysUs: number; writtenKb: number };
 }
 
 export const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : 'n/a');
@@ -61,6 +63,7 @@ export function reportEngine(all: Run[], engine: Engine, SERVERS: Kind[], CONCUR
       );
     }
   }
+  usageLines(runs, SERVERS, CONCURRENCY, engine);
   const wrapped = runs.filter((r) => r.wraps > 0 && r.kind !== 'bound');
   if (wrapped.length) console.log(`WARNING: ${wrapped.length} run(s) of a storage server ran out of pre-signed requests and replayed some (duplicates): ${wrapped.map((r) => `${r.kind} c${r.c}`).join(', ')}`);
 
@@ -116,6 +119,28 @@ export function reportEngine(all: Run[], engine: Engine, SERVERS: Kind[], CONCUR
   );
   const r2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
   return `webhooks (${engine}): c64 ${Math.round(p64)}/s = ${r2(gc)}x group-commit minimum, ${r2(p64 / rps('bound'))}x bound, ${r2(tut)}x tutorial; c1 p99 ${r2(c1p99)} ms; lost ${lost}`;
+}
+
+/**
+ * Per acknowledged event, each server's CPU time and bytes written to storage (medians over the rounds). On
+ * PostgreSQL the storage work is in the database's own processes, so only the server's CPU is its own.
+ */
+function usageLines(runs: Run[], servers: Kind[], concurrency: number[], engine: Engine): void {
+  const rows: string[] = [];
+  for (const c of concurrency) {
+    const cells = servers
+      .map((k) => {
+        const us = runs.filter((r) => r.kind === k && r.c === c && r.usage).map((r) => r.usage!);
+        if (us.length === 0) return null;
+        const kb = engine === 'sqlite' && k !== 'bound' ? `, ${fmt(median(us.map((u) => u.writtenKb)), 1)} KB written` : '';
+        return `${k} ${fmt(median(us.map((u) => u.cpuUs)))} µs CPU (${fmt(median(us.map((u) => u.sysUs)))} in the kernel)${kb}`;
+      })
+      .filter((x): x is string => x !== null);
+    if (cells.length) rows.push(`  c${c}: ${cells.join('; ')}`);
+  }
+  if (rows.length === 0) return;
+  console.log(`per acknowledged event (server process, /proc; medians):`);
+  for (const r of rows) console.log(r);
 }
 
 /** Each storage server's median events/s, p50 and p99 on both engines, one line per server and concurrency. */
