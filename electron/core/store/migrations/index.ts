@@ -18,6 +18,7 @@ import { migration as m013 } from './013-manual-payouts';
 import { migration as m014 } from './014-callback-outbox';
 import { migration as m015 } from './015-api-rate';
 import { migration as m016 } from './016-team';
+import { migration as m017 } from './017-open-count-index';
 
 export type { Migration } from './types';
 
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   m014,
   m015,
   m016,
+  m017,
 ];

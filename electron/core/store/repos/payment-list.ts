@@ -123,6 +123,8 @@ export function listFilters(input: PaymentListInput, engine: Engine = 'sqlite'):
  * (shared/status.ts summarizePayment), and every status is listed so the index's third column is reached.
  */
 export const OVERVIEW_SQL = {
+  /** links a customer can still pay: answered from payments_by_list_status alone (migration 017) */
+  openLinks: `SELECT count(*) AS n FROM payments WHERE livemode = ? AND status IN ${OPEN} AND (expires_at IS NULL OR expires_at > ?)`,
   paidSince: 'SELECT paid_at, currency, captured_minor FROM payments WHERE paid_at >= ? AND +livemode = ? AND captured_minor > 0',
   refunds: `SELECT currency, count(*) AS count, sum(refunded_minor) AS "amountMinor" FROM payments
     WHERE livemode = ? AND status IN (${PAYMENT_STATUSES.map((st) => `'${st}'`).join(', ')}) AND refund_state IN ('partially_refunded', 'refunded')
@@ -142,7 +144,7 @@ export function paymentListRepo(db: SqlDb) {
   const timeline = db.prepare('SELECT at, kind, source, gateway_type, changed, status_after, detail FROM payment_events WHERE payment_id = ? ORDER BY at, id LIMIT 500');
   const rawEvents = db.prepare('SELECT id, event_id, type, received_at, created_at, apply_result, raw FROM webhook_events WHERE payment_id = ? ORDER BY id LIMIT 200');
   const paidSince = db.prepare(OVERVIEW_SQL.paidSince);
-  const openLinks = db.prepare(`SELECT count(*) AS n FROM payments WHERE livemode = ? AND status IN ${OPEN} AND (expires_at IS NULL OR expires_at > ?)`);
+  const openLinks = db.prepare(OVERVIEW_SQL.openLinks);
   const failed = db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'failed' AND created_at >= ?");
   const creating = db.prepare("SELECT count(*) AS n FROM payments WHERE livemode = ? AND status = 'creating'");
   const refunds = db.prepare(OVERVIEW_SQL.refunds);

@@ -4,6 +4,7 @@
 // (test/migrations/pg-parity.test.ts). Never edit a migration once released: add one.
 import { BASELINE_CORE } from './015-baseline-core';
 import { BASELINE_MONEY } from './015-baseline-money';
+import { OPEN_COUNT_INDEX } from './017-open-count-index';
 import { TEAM } from './016-team';
 import type { PgMigration } from './types';
 
@@ -15,4 +16,5 @@ export const PG_BASELINE_VERSION = 15;
 export const pgMigrations: readonly PgMigration[] = [
   { version: PG_BASELINE_VERSION, name: 'baseline', sql: BASELINE_CORE + BASELINE_MONEY },
   { version: 16, name: 'team', sql: TEAM },
+  { version: 17, name: 'open-count-index', sql: OPEN_COUNT_INDEX },
 ];
