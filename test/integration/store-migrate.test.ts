@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InProcessDeps } from '../../electron/core';
 import { migrate } from '../../electron/core/store/migrate';
+import { migrations } from '../../electron/core/store/migrations/index';
 import { migratePg } from '../../electron/core/store/pg/migrate';
 import { openPgSync } from '../../electron/core/store/pg/sync-client';
 import { moveToPostgres } from '../../electron/core/store/move/index';
@@ -190,7 +191,7 @@ describe('npm run store -- migrate', () => {
     const db = new Database(path.join(old, 'paydesk.sqlite'));
     migrate(db, { to: 15 });
     db.close();
-    await expect(moveToPostgres({ from: old, to: url, out: () => undefined })).rejects.toThrow(/schema version 15, this Paydesk at 16: open it once with this Paydesk/);
+    await expect(moveToPostgres({ from: old, to: url, out: () => undefined })).rejects.toThrow(new RegExp(`schema version 15, this Paydesk at ${migrations.length}: open it once with this Paydesk`));
     await expect(moveToPostgres({ from: dirs.again, to: 'postgres://postgres@127.0.0.1:1/shop', out: () => undefined }))
       .rejects.toThrow(/Could not connect to PostgreSQL 127\.0\.0\.1:1\/shop: .*PGPASSWORD/);
     expect(existsSync(path.join(dirs.again, TEAM_KEY_FILE))).toBe(false);
