@@ -86,7 +86,7 @@ function preloadFirstScreens(screens: string[]): Plugin {
         const js = new Set<string>();
         const css = new Set<string>();
         for (const c of chunks) {
-          if (!c.facadeModuleId || !screens.some((s) => c.facadeModuleId!.endsWith(s))) continue;
+          if (!c.moduleIds.some((id) => screens.some((s) => id.endsWith(s)))) continue;
           const files = new Set<string>();
           walk(c.fileName, files);
           for (const f of files) {
@@ -105,10 +105,57 @@ function preloadFirstScreens(screens: string[]): Plugin {
   };
 }
 
+/**
+ * The code of the shell and the two first screens as ONE chunk (plus its CSS). Left to the bundler, the modules
+ * they share with other screens become some twenty chunks, many under 1 KB; a browser fetches at most six at
+ * a time from one HTTP/1.1 host, so a cold load of the browser host waited for four rounds of requests
+ * before it could run the shell (bench:start, bench:payments). What the entry itself imports stays in the
+ * entry, so it stays small and sends the first requests early (main.tsx); every other screen stays its own
+ * chunk, loaded on use.
+ */
+function firstScreensChunk(entry: string, roots: string[]): Rollup.OutputOptions['codeSplitting'] {
+  type Info = (id: string) => { importers: readonly string[] } | null;
+  /** whether a module is one of `targets` or imported, statically and by any path, from one of them */
+  const importedFrom = (targets: (id: string) => boolean, memo: Map<string, boolean>) => (id: string, info: Info): boolean => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const seen = new Set<string>();
+    const todo = [id];
+    let found = false;
+    while (todo.length && !found) {
+      const m = todo.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      found = targets(m) || memo.get(m) === true;
+      todo.push(...(info(m)?.importers ?? []));
+    }
+    memo.set(id, found);
+    return found;
+  };
+  const inEntry = importedFrom((m) => m.endsWith(entry), new Map());
+  const inFirst = importedFrom((m) => roots.some((r) => m.endsWith(r)), new Map());
+  return {
+    groups: [
+      {
+        debugName: 'first-screens',
+        // the entry's own modules stay in the entry (they are dependencies of the captured ones)
+        includeDependenciesRecursively: false,
+        name: (id, ctx) => {
+          const info: Info = (m) => ctx.getModuleInfo(m);
+          return !inEntry(id, info) && inFirst(id, info) ? 'first-screens' : null;
+        },
+      },
+    ],
+  };
+}
+
+/** the shell and the screens a page usually opens on: the Overview (the default address) and Payments */
+const FIRST_SCREENS = ['src/start.tsx', 'screens/overview/OverviewScreen.tsx', 'screens/payments/PaymentsScreen.tsx'];
+
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
-  plugins: [react(), noInlineScriptsInDev(), preloadFirstScreens(['src/start.tsx', 'screens/overview/OverviewScreen.tsx', 'screens/payments/PaymentsScreen.tsx'])],
+  plugins: [react(), noInlineScriptsInDev(), preloadFirstScreens(FIRST_SCREENS)],
   build: {
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
@@ -116,6 +163,7 @@ export default defineConfig({
     // no inline scripts or data: modules: the CSP forbids them (script-src 'self')
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    rollupOptions: { output: { codeSplitting: firstScreensChunk('src/main.tsx', FIRST_SCREENS) } },
   },
   server: {
     host: '127.0.0.1',

@@ -102,6 +102,22 @@ it.each(['light', 'dark'] as const)('settings dialogs render (%s): manage keys, 
   }
 });
 
+it('fetches the first screen\'s code in one round of requests, and no other screen\'s', async () => {
+  for (const [path, heading] of [['#/payments', 'Payments'], ['', 'Overview']] as const) {
+    const cp = await openConsole(browser, host, { path });
+    try {
+      await cp.page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      const files = (await cp.page.evaluate('performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname)')) as string[];
+      const code = files.filter((f) => /\.(js|css)$/.test(f));
+      // a browser opens at most six connections to one HTTP/1.1 host: more files would wait for a second round
+      expect(code.length, code.join(' ')).toBeLessThanOrEqual(6);
+      expect(code.filter((f) => /(NewLink|Refunds|Reports|Webhooks|Settings|Audit)Screen/.test(f))).toEqual([]);
+    } finally {
+      await cp.context.close();
+    }
+  }
+});
+
 it('is keyboard usable: skip link, nav by Tab, Ctrl+N to a new link', async () => {
   const { page, context } = await openConsole(browser, host);
   try {
