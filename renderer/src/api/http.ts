@@ -14,7 +14,7 @@ type AnyListener = (payload: unknown) => void;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 
-/** the token of this page when sessionStorage is unavailable (storage disabled): it lasts until a reload */
+/** the token this page was opened with; after a reload, the one kept in sessionStorage */
 let pageToken: string | null = null;
 
 function tabStorage(): Storage | null {
@@ -35,17 +35,21 @@ export function adoptLaunchToken(): void {
   const token = params.get(TOKEN_PARAM);
   if (token === null) return;
   pageToken = token;
-  try {
-    tabStorage()?.setItem(TOKEN_STORAGE_KEY, token);
-  } catch {
-    // storage full or blocked: pageToken serves this page
-  }
+  // A tab's first use of sessionStorage waits for the browser process (15 ms on a cold load): stored once the
+  // first requests have left, which use pageToken. A reload finds it there.
+  setTimeout(() => {
+    try {
+      tabStorage()?.setItem(TOKEN_STORAGE_KEY, token);
+    } catch {
+      // storage full or blocked: pageToken serves this page
+    }
+  }, 0);
   params.delete(TOKEN_PARAM);
   const search = params.toString();
   history.replaceState(history.state, '', location.pathname + (search ? `?${search}` : '') + location.hash);
 }
 
-const launchToken = (): string | null => tabStorage()?.getItem(TOKEN_STORAGE_KEY) ?? pageToken;
+const launchToken = (): string | null => pageToken ?? tabStorage()?.getItem(TOKEN_STORAGE_KEY) ?? null;
 
 const tokenHeaders = (): Record<string, string> => {
   const token = launchToken();

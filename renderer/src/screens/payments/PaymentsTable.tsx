@@ -9,12 +9,13 @@ import { isoString } from '../../format/dates';
 import { displayMoney, merchantLocale } from '../../format/money';
 import { PaymentStatusChip } from './payment-labels';
 import { GatewayMark } from '../settings/account-labels';
+import { observeRectAfterLayout, scrollAfterMount } from '../../components/virtual-mount';
 
 const ROW_H = 52;
 /**
  * The scroll box's height before it is measured, as payments.css sets it (.pay-table-wrap, lower under the
- * TEST MODE strip), so the first render already holds the rows in view: measured first, the rows would come
- * in a second render after a forced layout.
+ * TEST MODE strip), so the first render already holds the rows in view; the box's real size follows from
+ * the browser's own layout (virtual-mount.ts).
  */
 function estimatedRect(): { width: number; height: number } {
   if (typeof window === 'undefined') return { width: 0, height: 0 };
@@ -151,6 +152,8 @@ export const PaymentsTable = memo(function PaymentsTable({
     getItemKey: (i) => modelRows[i]?.id ?? i,
     overscan: 4,
     initialRect,
+    observeElementRect: observeRectAfterLayout,
+    scrollToFn: scrollAfterMount,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1]!.index : -1;
