@@ -16,6 +16,7 @@ import { ensurePrivateDir } from './private-fs';
 import { consoleSink, createLog } from './log';
 import { createRpc, type AllHandlers } from './rpc';
 import { sandboxControl } from './sandbox-control';
+import { createStartupGate } from './startup-gate';
 import { openSqliteStore, type SqliteStore, type Store } from './store';
 import { describeStore } from './store/choice';
 import { openPgStore } from './store/pg/store';
@@ -119,6 +120,8 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   const events = createEvents({ log });
   const control = sandbox ? sandboxControl(sandbox.url, sandbox.controlToken) : null;
   const background = backgroundTasks(log);
+  // verifying, pointing and syncing wait for the first screen's data (startup-gate.ts)
+  const startup = createStartupGate();
 
   let opened: OpenedStore | null = null;
   let composed: Composed | null = null;
@@ -194,8 +197,8 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
 
   if (composed) {
     const c: Composed = composed;
-    if (sandbox) prepareSandbox(c.deps, sandbox, background, () => closed);
-    jobs = createJobs(c, { control, track: (p) => background.track(p), isClosed: () => closed, lease: c.lease });
+    if (sandbox) prepareSandbox(c.deps, sandbox, background, () => closed, startup.opened);
+    jobs = createJobs(c, { control, track: (p) => background.track(p), isClosed: () => closed, lease: c.lease, startup: startup.opened });
     // SQLite: this desk runs every job; a team: the desk holding the lease does (./team/lease.ts)
     if (c.lease) await c.lease.start();
     else await jobs.start();
@@ -205,15 +208,16 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     info,
     deps,
     async idle() {
+      startup.open();
       await background.settle();
       // and every webhook received so far is committed and applied
       await composed?.ingest.idle();
     },
     call(method, input, ctx) {
-      return rpc.call(method, input, ctx);
+      return startup.around(() => rpc.call(method, input, ctx));
     },
     callUnknown(method: string, input: unknown, ctx: CallContext) {
-      return rpc.dispatch(method, input, ctx);
+      return startup.around(() => rpc.dispatch(method, input, ctx));
     },
     onEvent(l) {
       return events.on(l);
@@ -221,6 +225,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     async close() {
       if (closed) return;
       closed = true;
+      startup.open();
       // the listener stops acknowledging first; a team's lease is released after, so the next desk takes over at once
       await jobs?.stop();
       await composed?.lease?.close();
@@ -232,9 +237,14 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   };
 }
 
-/** The embedded sandbox's accounts exist on every desk; those not yet verified are verified in the background. */
-function prepareSandbox(d: CoreDeps, sandbox: NonNullable<CoreOptions['sandbox']>, background: ReturnType<typeof backgroundTasks>, isClosed: () => boolean): void {
+/** The embedded sandbox's accounts exist on every desk; those not yet verified are verified in the background, after `startup`. */
+function prepareSandbox(d: CoreDeps, sandbox: NonNullable<CoreOptions['sandbox']>, background: ReturnType<typeof backgroundTasks>, isClosed: () => boolean, startup: Promise<void>): void {
   const changed = d.accounts.ensureSandboxAccounts(sandbox);
   const toVerify = new Set([...changed, ...d.repos.accounts.list().filter((r) => r.builtin && r.verificationStatus !== 'verified').map((r) => r.id)]);
-  for (const id of toVerify) background.track((async () => { if (!isClosed()) await d.accounts.verify(id); })());
+  for (const id of toVerify) {
+    background.track((async () => {
+      await startup;
+      if (!isClosed()) await d.accounts.verify(id);
+    })());
+  }
 }

@@ -32,6 +32,8 @@ export interface JobsContext {
   isClosed: () => boolean;
   /** the lease on PostgreSQL; null on SQLite */
   lease: Lease | null;
+  /** resolves once the first screen has its data: the sandbox registration and the first sync wait for it (../startup-gate.ts) */
+  startup: Promise<void>;
 }
 
 export interface SingletonJobs {
@@ -135,6 +137,8 @@ export function createJobs(c: Composed, s: JobsContext): SingletonJobs {
     listener = await startListener(c, s.lease);
     const started = listener;
     s.track((async () => {
+      await s.startup;
+      if (s.isClosed() || !running) return;
       if (started) await pointSandbox(started);
       await d.payments.links.retryPending();
       if (!s.isClosed() && running) await d.payments.sync.syncAll(takeover?.previousHolder ? 'took over the singleton jobs' : 'start');
