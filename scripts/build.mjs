@@ -49,6 +49,45 @@ const bundled = [...esmOnly, ...BUNDLED_FOR_START.filter((d) => deps.includes(d)
 const external = deps.filter((d) => !bundled.includes(d));
 if (esmOnly.length) info(`build: bundling ESM-only dependencies into the CommonJS outputs: ${esmOnly.join(', ')}`);
 
+// zod carries its messages in 60-odd languages and exports them all (`z.locales`), so a bundle that imports
+// `z` parses ~350 KB of them at every start; Paydesk's messages are its own and zod's are only ever English.
+// Its locales index becomes English alone (zod configures English itself on import).
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    const zodDir = `${path.sep}node_modules${path.sep}zod${path.sep}`;
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(zodDir) ? { path: path.resolve(path.dirname(args.importer), '../locales/index.js'), namespace: 'zod-english-only' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+// Packages core needs only for some requests, made to load on their first use instead of at every start:
+// libphonenumber-js (~40 ms of require) checks a customer's phone number when a link is made. Each listed
+// export becomes a function that requires the package the first time it is called; an export that is
+// imported but not listed fails the build.
+const LOAD_ON_FIRST_USE = { 'libphonenumber-js/min': ['getCountryCallingCode', 'getExampleNumber', 'parsePhoneNumberFromString'] };
+const loadOnFirstUse = {
+  name: 'load-on-first-use',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(LOAD_ON_FIRST_USE).map((n) => n.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => (args.namespace === 'load-on-first-use' ? undefined : { path: args.path, namespace: 'load-on-first-use' }));
+    build.onLoad({ filter: /.*/, namespace: 'load-on-first-use' }, (args) => ({
+      contents: [
+        `let loaded = null;`,
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        ...LOAD_ON_FIRST_USE[args.path].map((name) => `export const ${name} = (...a) => load().${name}(...a);`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 // import.meta in a CommonJS bundle: point it at the bundle file itself.
 const importMetaBanner = "const __paydesk_import_meta_url = require('node:url').pathToFileURL(__filename).href;";
 const nodeCommon = {
@@ -61,6 +100,7 @@ const nodeCommon = {
   external: ['electron', ...external],
   loader: { '.sql': 'text' },
   banner: { js: importMetaBanner },
+  plugins: [zodEnglishOnly, loadOnFirstUse],
   define: {
     'import.meta.url': '__paydesk_import_meta_url',
     'import.meta.dirname': '__dirname',
