@@ -19,6 +19,7 @@ import { migration as m014 } from './014-callback-outbox';
 import { migration as m015 } from './015-api-rate';
 import { migration as m016 } from './016-team';
 import { migration as m017 } from './017-open-count-index';
+import { migration as m018 } from './018-paid-cover-index';
 
 export type { Migration } from './types';
 
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   m015,
   m016,
   m017,
+  m018,
 ];

@@ -117,8 +117,8 @@ export function listFilters(input: PaymentListInput, engine: Engine = 'sqlite'):
 
 /**
  * The overview's two month-long reads (exported for the query-plan test). The captured payments of the month
- * are found through payments_by_paid (paid_at): `+livemode` keeps the planner off the list indexes, whose
- * livemode prefix would walk every payment of the mode (100,000 table look-ups instead of a month's).
+ * are read from payments_by_paid alone (paid_at, then the mode, amount and currency: migration 018): `+livemode`
+ * keeps the planner off the list indexes, whose livemode prefix would walk every payment of the mode.
  * Refunds go through payments_by_list_status: refunded_minor > 0 exactly when refund_state is not 'none'
  * (shared/status.ts summarizePayment), and every status is listed so the index's third column is reached.
  */
