@@ -121,7 +121,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
   const control = sandbox ? sandboxControl(sandbox.url, sandbox.controlToken) : null;
   const background = backgroundTasks(log);
   // verifying, pointing and syncing wait for the first screen's data (startup-gate.ts)
-  const startup = createStartupGate();
+  const startup = createStartupGate(options.startup);
 
   let opened: OpenedStore | null = null;
   let composed: Composed | null = null;

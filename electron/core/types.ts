@@ -2,6 +2,7 @@
 import type { Envelope } from '../../shared/errors';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import type { GatewayAdapter } from './gateways/adapter';
+import type { StartupGateOptions } from './startup-gate';
 import type { StoreChoice } from './store/choice';
 
 /** A person at the desk (or Paydesk itself / the API): what attribution and permission checks use. */
@@ -83,4 +84,6 @@ export interface CoreOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
   /** the gateway adapters, by gateway (default: the real ones); tests pass a fake one to prove the seam */
   adapters?: Readonly<Record<string, GatewayAdapter>>;
+  /** when the deferrable start-up work begins (startup-gate.ts); default: the first screen's data served, at the latest 2 s after start */
+  startup?: StartupGateOptions;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createCore, type PaydeskCore } from '../../electron/core/index';
+import type { StartupGateOptions } from '../../electron/core/startup-gate';
 import { createKeyFileProtector } from '../../electron/core/vault';
 import type { Account } from '../../shared/contract';
 import { createSandbox, type RunningSandbox } from '../../sandbox/index';
@@ -19,7 +20,7 @@ afterEach(async () => {
   cleanup = null;
 });
 
-async function start(): Promise<{ core: PaydeskCore; sandbox: RunningSandbox }> {
+async function start(startup: StartupGateOptions): Promise<{ core: PaydeskCore; sandbox: RunningSandbox }> {
   const sandbox = await createSandbox({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-startup-'));
   const store = await freshTestStore();
@@ -29,6 +30,7 @@ async function start(): Promise<{ core: PaydeskCore; sandbox: RunningSandbox }> 
     protector: createKeyFileProtector(dataDir),
     sandbox: { url: sandbox.url, keys: sandbox.keys, controlToken: sandbox.controlToken },
     log: () => {},
+    startup,
     ...(store ? { store } : {}),
   });
   cleanup = async () => {
@@ -50,28 +52,38 @@ async function stripeEndpoints(sandbox: RunningSandbox): Promise<unknown[]> {
   return ((await res.json()) as { data: unknown[] }).data;
 }
 
+const until = async (what: () => Promise<boolean>, ms: number): Promise<void> => {
+  for (const end = Date.now() + ms; !(await what()) && Date.now() < end; ) await sleep(50);
+};
+
 it('verifies and points the sandbox only after the first calls are answered and quiet', async () => {
-  const { core, sandbox } = await start();
-  // a second with nobody calling: well past what verifying took when it ran at once, short of the latest start
+  // the latest start is out of reach: only the first screen's calls can start the work
+  const { core, sandbox } = await start({ quietMs: 300, latestMs: 600_000 });
+  // a second with nobody calling: well past what verifying takes when it runs at once
   await sleep(1000);
   expect(await stripeEndpoints(sandbox)).toEqual([]);
   // the first screen's call: answered before any verification ran
   const first = await sandboxAccounts(core);
   expect(first.map((a) => a.verification.status)).toEqual(['unverified', 'unverified']);
-  // then quiet: the work starts
-  let accounts = first;
-  for (let i = 0; i < 100 && accounts.some((a) => a.verification.status !== 'verified'); i++) {
-    await sleep(100);
-    accounts = await sandboxAccounts(core);
-  }
-  expect(accounts.map((a) => a.verification.status)).toEqual(['verified', 'verified']);
-  await core.idle();
+  // then no call for the quiet time: the work starts (watched at the sandbox, not through core)
+  await until(async () => (await stripeEndpoints(sandbox)).length > 0, 15_000);
   expect(await stripeEndpoints(sandbox)).toHaveLength(1);
+  await core.idle();
+  expect((await sandboxAccounts(core)).map((a) => a.verification.status)).toEqual(['verified', 'verified']);
 });
 
-it('starts the work after the latest time on a desk nobody opens', async () => {
-  const { core, sandbox } = await start();
-  for (let i = 0; i < 100 && (await stripeEndpoints(sandbox)).length === 0; i++) await sleep(100);
+it('keeps waiting while calls keep coming, and starts the work at the latest time on a desk nobody opens', async () => {
+  const busy = await start({ quietMs: 300, latestMs: 600_000 });
+  for (let i = 0; i < 15; i++) {
+    await sandboxAccounts(busy.core);
+    await sleep(100);
+  }
+  expect(await stripeEndpoints(busy.sandbox)).toEqual([]);
+  await cleanup?.();
+
+  const { core, sandbox } = await start({ quietMs: 300, latestMs: 500 });
+  await until(async () => (await stripeEndpoints(sandbox)).length > 0, 15_000);
   expect(await stripeEndpoints(sandbox)).toHaveLength(1);
+  await core.idle();
   expect((await sandboxAccounts(core)).map((a) => a.verification.status)).toEqual(['verified', 'verified']);
 });
