@@ -57,18 +57,20 @@ export function createStartupGate(opts: StartupGateOptions = {}): StartupGate {
     quiet.unref?.();
   }
 
+  async function counted<T>(call: () => Promise<T>): Promise<T> {
+    inFlight += 1;
+    if (quiet) clearTimeout(quiet);
+    try {
+      return await call();
+    } finally {
+      callEnded();
+    }
+  }
+
   return {
     opened,
     open,
-    async around(call) {
-      if (isOpen) return call();
-      inFlight += 1;
-      if (quiet) clearTimeout(quiet);
-      try {
-        return await call();
-      } finally {
-        callEnded();
-      }
-    },
+    // once open, for the rest of the desk's life, a call goes straight through: no extra promise per call
+    around: (call) => (isOpen ? call() : counted(call)),
   };
 }
