@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Payment, PaymentDetail } from '../../shared/contract';
 import { hostRpc, openConsole, sandboxControlOf, SHOTS_DIR, useHostAndBrowser, type ConsolePage } from './fixtures';
+import { payOnStripePage } from './payment-steps';
 
 const UI_TIMEOUT = 15_000;
 const env = useHostAndBrowser();
@@ -34,15 +35,6 @@ async function accountId(gateway: 'stripe' | 'razorpay'): Promise<string> {
 
 const createLink = async (gateway: 'stripe' | 'razorpay', orderRef: string, extra: Record<string, unknown> = {}) =>
   rpc<Payment>('links.create', { accountId: await accountId(gateway), mode: 'test', amount: gateway === 'stripe' ? '49.00' : '1,499.00', currency: gateway === 'stripe' ? 'USD' : 'INR', orderRef, customerName: 'Asha Rao', customerEmail: 'asha@example.com', ...extra });
-
-async function payStripe(page: Page, url: string, card: string) {
-  await page.goto(url);
-  await page.fill('#number', card);
-  await page.fill('#expiry', '12 / 34');
-  await page.fill('#cvc', '123');
-  await page.fill('#name', 'Asha Rao');
-  await page.click('#submit');
-}
 
 /** marks the page; if the marker is gone later, the page was reloaded */
 const markPage = (page: Page) => page.evaluate('window.__noReload = 42');
@@ -98,7 +90,7 @@ it('creates a Stripe link in the console, pays it with 4242 in a second tab, and
 
     await markPage(page);
     const customer = await c.context.newPage();
-    await payStripe(customer, url, '4242 4242 4242 4242');
+    await payOnStripePage(customer, url, '4242 4242 4242 4242');
     await chipOf(result).getByText('Paid', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
     await page.getByText(/Paid: \$1,234\.50 for E2E-STRIPE-1/).first().waitFor({ timeout: UI_TIMEOUT });
     await expect(stillSamePage(page)).resolves.toBe(42);
@@ -118,7 +110,7 @@ it('shows a declined card (0002) as Open with a failed attempt and the reason, l
     await expect(chipOf(drawer).textContent()).resolves.toBe('Open');
     await markPage(c.page);
     const customer = await c.context.newPage();
-    await payStripe(customer, p.url!, '4000 0000 0000 0002');
+    await payOnStripePage(customer, p.url!, '4000 0000 0000 0002');
     await customer.getByTestId('error').waitFor();
     // a declined attempt leaves a single-use link open: Open, with the failed attempt beside it
     await drawer.locator('[data-testid=payment-status] .chip-note', { hasText: '1 failed attempt' }).waitFor({ timeout: UI_TIMEOUT });

@@ -5,14 +5,21 @@ import type { Locator, Page } from 'playwright-core';
 import type { PaymentDetail } from '../../shared/contract';
 import { pageRpc } from './fixtures';
 
-/** fills the sandbox's hosted Stripe Checkout page with `card` and submits it */
+/**
+ * Fills the sandbox's hosted Stripe Checkout page with `card`, submits it, and returns once the page the
+ * submit leads to has loaded (the decline on the form, the receipt, or the return page). A page.close()
+ * that races a navigation's commit can be dropped by Chromium and never return (crbug.com/536385539).
+ */
 export async function payOnStripePage(page: Page, url: string, card: string, name = 'Asha Rao'): Promise<void> {
   await page.goto(url);
   await page.fill('#number', card);
   await page.fill('#expiry', '12 / 34');
   await page.fill('#cvc', '123');
   await page.fill('#name', name);
+  // the form posts, so every outcome is a new document: its load event is the end of the submit
+  const loaded = page.waitForEvent('load');
   await page.click('#submit');
+  await loaded;
 }
 
 /**
