@@ -9,6 +9,7 @@ import {
   QueryCache,
   QueryClient,
   QueryClientProvider,
+  notifyManager,
   useMutation,
   useQuery,
   useQueryClient,
@@ -21,6 +22,12 @@ import { EVENT_NAMES } from '../../../shared/contract-names';
 import { ApiError } from './errors';
 import { pickTransport, type Transport } from './transport';
 import { useUi } from '../state/ui';
+
+// react-query tells components about new data in a timer task by default (setTimeout 0), so the browser
+// may style, lay out and paint the screen without the data first, then again with it: on a cold load of
+// Payments, a whole-page layout between the first page's answer and its rows. A microtask hands the data
+// to React in the task that received it.
+notifyManager.setScheduler(queueMicrotask);
 
 type DomainOf<M> = M extends `${infer D}.${string}` ? D : never;
 /** 'accounts', 'system', ... : every domain that has methods in the contract */

@@ -1,6 +1,7 @@
+import { QueryObserver, notifyManager } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { eventNames, methodNames } from '../../../shared/contract';
-import { EVENT_INVALIDATIONS, domainOf } from '../../../renderer/src/api/hooks';
+import { EVENT_INVALIDATIONS, createRpcQueryClient, domainOf } from '../../../renderer/src/api/hooks';
 
 describe('event -> invalidation table', () => {
   it('has exactly one row per contract event', () => {
@@ -23,5 +24,20 @@ describe('event -> invalidation table', () => {
     expect(domainOf('accounts.list')).toBe('accounts');
     expect(domainOf('system.info')).toBe('system');
     expect(domainOf(42)).toBe('');
+  });
+});
+
+describe('when components hear of new data', () => {
+  it('in the task that brought the data, before a timer set at the same moment', async () => {
+    const client = createRpcQueryClient();
+    const observer = new QueryObserver<number>(client, { queryKey: ['system.info', {}], enabled: false });
+    const heard: string[] = [];
+    // subscribed as useQuery subscribes a component: through notifyManager.batchCalls
+    const off = observer.subscribe(notifyManager.batchCalls((r) => heard.push(`data ${r.data}`)));
+    setTimeout(() => heard.push('next task'), 0);
+    client.setQueryData(['system.info', {}], 1);
+    await new Promise((r) => setTimeout(r, 5));
+    off();
+    expect(heard).toEqual(['data 1', 'next task']);
   });
 });
