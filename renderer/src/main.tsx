@@ -1,8 +1,8 @@
 // The page's entry, small on purpose: it is downloaded and run before anything else, so the page's first
 // requests leave while the browser is still fetching and compiling React, the shell and the screen (on a
 // cold load, a few hundred milliseconds). It sends them (first-requests.ts: the shell's, then the screen's
-// once the account list says which mode is shown), starts loading the screen's code, then starts the shell
-// (start.tsx), which claims the answers.
+// once the account list says which mode is shown), then starts the shell (start.tsx) and the screen's code,
+// which claim the answers.
 import { adoptLaunchToken } from './api/http';
 import { pickTransport } from './api/transport';
 import { FIRST_ASKS } from './first-data';
@@ -17,19 +17,29 @@ adoptLaunchToken();
 const transport = pickTransport();
 const screen = parseHash(window.location.hash).screen;
 void askEarly(transport, 'system.info', {});
-askEarly(transport, 'accounts.list', {}).then(
+const firstAsked = askEarly(transport, 'accounts.list', {}).then(
   (accounts) => {
     for (const [method, input] of FIRST_ASKS[screen]?.(accounts) ?? []) void askEarly(transport, method, input as never);
   },
   () => {}, // the shell shows why when it asks
 );
-// errors surface when the screen renders
-SCREEN_CODE[screen]().catch(() => {});
-import('./start').then(
-  (m) => m.start(transport),
-  () => {
-    // the shell's code is gone (the host was restarted with another build) or unreachable
-    const root = document.getElementById('root');
-    if (root) root.textContent = 'Paydesk could not load. Reload the page, or open it again from the link Paydesk printed.';
-  },
-);
+
+function startShell(): void {
+  // errors surface when the screen renders
+  SCREEN_CODE[screen]().catch(() => {});
+  import('./start').then(
+    (m) => m.start(transport),
+    () => {
+      // the shell's code is gone (the host was restarted with another build) or unreachable
+      const root = document.getElementById('root');
+      if (root) root.textContent = 'Paydesk could not load. Reload the page, or open it again from the link Paydesk printed.';
+    },
+  );
+}
+
+// The shell's code (already downloading: index.html preloads it) runs once the account list's answer has
+// sent the screen's first data request. Run as soon as it arrived, its evaluation (~40 ms) held the page
+// when that answer came, and the request waited for it. A slow engine must not leave the window blank: the
+// shell starts after SHELL_WAIT_MS at the latest, and shows that Paydesk is opening.
+const SHELL_WAIT_MS = 400;
+void Promise.race([firstAsked, new Promise((resolve) => setTimeout(resolve, SHELL_WAIT_MS))]).then(startShell);

@@ -118,6 +118,39 @@ it('fetches the first screen\'s code in one round of requests, and no other scre
   }
 });
 
+it('sends the screen\'s first data request before the shell\'s code runs', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+  const page = await context.newPage();
+  try {
+    // the account list answers late, as from a busy engine: the shell's code is there long before it
+    await page.route((url) => url.pathname === '/rpc/accounts.list', async (route) => {
+      await new Promise((r) => setTimeout(r, 150));
+      await route.continue();
+    });
+    // when the page asks for the first payments, and when anything is first drawn in #root
+    await context.addInitScript(`(() => {
+      const seen = (window.__seen = {});
+      const fetch0 = window.fetch;
+      window.fetch = function (input, init) {
+        if (String(input).endsWith('/rpc/payments.list')) seen.firstData ??= performance.now();
+        return fetch0.call(this, input, init);
+      };
+      new MutationObserver((_, o) => {
+        if (!document.getElementById('root')?.firstChild) return;
+        seen.drawn = performance.now();
+        o.disconnect();
+      }).observe(document, { subtree: true, childList: true });
+    })()`);
+    await page.goto(`${host.url}#/payments`);
+    await page.getByRole('heading', { level: 1, name: 'Payments' }).waitFor();
+    const seen = (await page.evaluate('window.__seen')) as { firstData?: number; drawn?: number };
+    expect(seen.firstData, 'payments.list was asked for').toBeDefined();
+    expect(seen.firstData!).toBeLessThan(seen.drawn!);
+  } finally {
+    await context.close();
+  }
+});
+
 it('is keyboard usable: skip link, nav by Tab, Ctrl+N to a new link', async () => {
   const { page, context } = await openConsole(browser, host);
   try {
