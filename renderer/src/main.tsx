@@ -38,8 +38,10 @@ function startShell(): void {
 }
 
 // The shell's code (already downloading: index.html preloads it) runs once the account list's answer has
-// sent the screen's first data request. Run as soon as it arrived, its evaluation (~40 ms) held the page
-// when that answer came, and the request waited for it. A slow engine must not leave the window blank: the
-// shell starts after SHELL_WAIT_MS at the latest, and shows that Paydesk is opening.
+// sent the screen's first data request. Its evaluation holds the page's one thread for ~40 ms; run the
+// moment it arrives, it would usually hold that answer, and so the request that needs it. A slow engine
+// must not leave the window blank: the shell starts after SHELL_WAIT_MS at the latest and says Paydesk is
+// opening. Either way the entry's handler of the answer runs before the shell's (it was attached first),
+// so the shell claims the screen's requests rather than sending them twice.
 const SHELL_WAIT_MS = 400;
 void Promise.race([firstAsked, new Promise((resolve) => setTimeout(resolve, SHELL_WAIT_MS))]).then(startShell);
