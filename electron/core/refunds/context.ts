@@ -55,8 +55,12 @@ export function outcomeOf(err: unknown): Outcome {
   return { kind: 'refused', error: new AppError('internal', 'Unexpected error talking to the gateway', { cause: err }) };
 }
 
-/** PostgreSQL's SQLSTATE when lock_timeout ran out waiting for a row lock */
-const LOCK_NOT_AVAILABLE = '55P03';
+/**
+ * PostgreSQL's SQLSTATEs when a wait for the row lock ran out: lock_timeout (55P03), or statement_timeout
+ * (57014). lock_timeout bounds each wait, and a row with a second waiter is two waits (first for the other
+ * waiter's tuple lock, then for the holder's transaction), so statement_timeout can end it first.
+ */
+const WAIT_RAN_OUT = new Set(['55P03', '57014']);
 
 /**
  * Inside a transaction: the payment's row lock, so refunds and captures of one payment on different desks
@@ -67,7 +71,7 @@ export function lockPayment(d: Pick<RefundsDeps, 'repos'>, paymentId: string): v
   try {
     d.repos.payments.lockForChange(paymentId);
   } catch (err) {
-    if ((err as { code?: unknown } | null)?.code !== LOCK_NOT_AVAILABLE) throw err;
+    if (!WAIT_RAN_OUT.has(String((err as { code?: unknown } | null)?.code))) throw err;
     throw new AppError('conflict', 'Another desk is refunding or capturing this payment; try again in a moment.', { retryable: true, cause: err });
   }
 }
