@@ -64,7 +64,9 @@ export const canTransition = (from: PaymentStatus, to: PaymentStatus): boolean =
 export type PaymentEvent =
   | { type: 'created'; at: number }
   | { type: 'opened'; at: number }
-  | { type: 'attempt_failed'; at: number; reason: string; paymentId?: string | null }
+  /** `attemptId`: the gateway's id of the try, when it has one (Stripe: the failed charge; Razorpay: the payment).
+   *  One try is often reported twice (two events, or an event and a status check) with times a second apart. */
+  | { type: 'attempt_failed'; at: number; reason: string; paymentId?: string | null; attemptId?: string | null }
   | { type: 'authorized'; at: number; paymentId: string; amount: number }
   /** `full`: the gateway says the link/session/order is paid in full (Stripe session paid, Razorpay link/order paid).
    *  `method`: how the customer paid, as the gateway names it (Stripe payment_method_details.type, Razorpay method). */

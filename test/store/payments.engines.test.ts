@@ -1,6 +1,7 @@
 // The payments repository on both engines: inserts with their defaults, look-ups by our id and by each
 // gateway id (the oldest payment first), the state reads (raw arrays on SQLite, objects on PostgreSQL, the
-// same row either way), saveState's full and partial updates, and the timeline with its failure recount.
+// same row either way), saveState's full and partial updates, and the timeline with its failure recount (by the gateway's id of
+// a try where it has one).
 import { beforeAll, expect, it } from 'vitest';
 import { applyPaymentEvent, initialPaymentState, summarizePayment, type PaymentEvent, type PaymentState } from '../../shared/status';
 import { describeOnBothEngines } from '../fixtures/engines';
@@ -102,6 +103,24 @@ describeOnBothEngines('payments repository', (store) => {
     expect(JSON.parse(timeline[0]!.detail)).toEqual({ reason: 'insufficient_funds' });
     expect(timeline[0]).toMatchObject({ kind: 'attempt_failed', status_after: 'failed', gateway_type: 'payment_intent.payment_failed', webhook_event_id: null });
     expect(payments.timeline('pd_none')).toEqual([]);
+  });
+
+  it('counts a try the gateway names once, whatever the times it is reported at', () => {
+    const { payments } = store().repos;
+    payments.insert(paymentInsert('pd_t2'));
+    const entry = (at: number, attemptId: string | null) => payments.addTimeline({
+      paymentId: 'pd_t2', at, recordedAt: T0 + 100, event: { type: 'attempt_failed', at, reason: 'card_declined', attemptId }, source: 'webhook', webhookEventId: null,
+      gatewayType: 'charge.failed', changed: true, statusAfter: 'failed',
+    });
+    entry(T0 + 1_000, 'ch_1');
+    entry(T0 + 2_000, 'ch_1');
+    expect(payments.byId('pd_t2')?.failed_attempts).toBe(1);
+    entry(T0 + 2_000, 'ch_2');
+    expect(payments.byId('pd_t2')?.failed_attempts).toBe(2);
+    // a try the gateway gives no id (Stripe: an authentication failure) is told apart by its time
+    entry(T0 + 2_000, null);
+    entry(T0 + 3_000, null);
+    expect(payments.byId('pd_t2')?.failed_attempts).toBe(4);
   });
 
   it('refuses a second payment with the same idempotency key', () => {

@@ -33,7 +33,7 @@ function paymentFacts(p: RzpPaymentLite, fullWhenCaptured: boolean): PaymentEven
   } else if (p.status === 'failed') {
     const c = p.error_reason ?? p.error_code ?? '';
     const m = p.error_description ?? '';
-    out.push({ type: 'attempt_failed', at, reason: (c && m ? `${c}: ${m}` : c || m || 'payment_failed').slice(0, 500), paymentId: p.id });
+    out.push({ type: 'attempt_failed', at, reason: (c && m ? `${c}: ${m}` : c || m || 'payment_failed').slice(0, 500), paymentId: p.id, attemptId: p.id });
   }
   return out;
 }

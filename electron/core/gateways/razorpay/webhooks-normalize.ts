@@ -84,7 +84,7 @@ function payment(event: RazorpayWebhookEvent, type: string, at: number): Facts |
   const events: PaymentEvent[] = [];
   if (type === 'payment.authorized') events.push({ type: 'authorized', at, paymentId: p.id, amount: p.amount });
   else if (type === 'payment.captured') captured(events, p, at, false);
-  else if (type === 'payment.failed') events.push({ type: 'attempt_failed', at, reason: reasonText(p.error_reason ?? p.error_code, p.error_description, 'payment_failed'), paymentId: p.id });
+  else if (type === 'payment.failed') events.push({ type: 'attempt_failed', at, reason: reasonText(p.error_reason ?? p.error_code, p.error_description, 'payment_failed'), paymentId: p.id, attemptId: p.id });
   return { ref: r, events, handled: type === 'payment.authorized' || type === 'payment.captured' || type === 'payment.failed' };
 }
 

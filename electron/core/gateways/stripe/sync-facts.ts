@@ -46,7 +46,7 @@ export function sessionFacts(s: Stripe.Checkout.Session, reusableLink: boolean, 
     if (e && pi) {
       const code = e.decline_code ?? e.code ?? '';
       const msg = e.message ?? '';
-      facts.push({ type: 'attempt_failed', at: (int(ch?.created) ?? int(pi.created) ?? nowS) * 1000, reason: (code && msg ? `${code}: ${msg}` : code || msg || 'payment_failed').slice(0, 500), paymentId: pi.id });
+      facts.push({ type: 'attempt_failed', at: (int(ch?.created) ?? int(pi.created) ?? nowS) * 1000, reason: (code && msg ? `${code}: ${msg}` : code || msg || 'payment_failed').slice(0, 500), paymentId: pi.id, attemptId: idOf(e.charge) ?? null });
     }
   }
   return { facts, ids };

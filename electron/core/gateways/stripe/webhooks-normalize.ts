@@ -55,7 +55,7 @@ function paymentIntent(pi: Stripe.PaymentIntent, type: string, at: number): Fact
     events.push({ type: 'captured', at, paymentId: pi.id, amount: int(pi.amount_received) ?? int(pi.amount) ?? 0, full: false });
   } else if (type === 'payment_intent.payment_failed') {
     const e = pi.last_payment_error;
-    events.push({ type: 'attempt_failed', at, reason: reasonText(e?.decline_code ?? e?.code, e?.message, 'payment_failed'), paymentId: pi.id });
+    events.push({ type: 'attempt_failed', at, reason: reasonText(e?.decline_code ?? e?.code, e?.message, 'payment_failed'), paymentId: pi.id, attemptId: idOf(e?.charge) ?? null });
   } else if (type === 'payment_intent.amount_capturable_updated' && pi.status === 'requires_capture') {
     events.push({ type: 'authorized', at, paymentId: pi.id, amount: int(pi.amount_capturable) ?? 0 });
   }
@@ -72,7 +72,7 @@ function charge(ch: Stripe.Charge, type: string, at: number): Facts {
     if (ch.captured) events.push({ type: 'captured', at, paymentId, amount: int(ch.amount_captured) ?? int(ch.amount) ?? 0, full: false, method });
     else events.push({ type: 'authorized', at, paymentId, amount: int(ch.amount) ?? 0 });
   } else if (type === 'charge.failed') {
-    events.push({ type: 'attempt_failed', at, reason: reasonText(ch.outcome?.reason ?? ch.failure_code, ch.failure_message, 'charge_failed'), paymentId });
+    events.push({ type: 'attempt_failed', at, reason: reasonText(ch.outcome?.reason ?? ch.failure_code, ch.failure_message, 'charge_failed'), paymentId, attemptId: ch.id });
   } else if (type === 'charge.refunded') {
     for (const re of ch.refunds?.data ?? []) {
       const e = refundEvent(re, at);

@@ -233,8 +233,10 @@ export function paymentsRepo(db: SqlDb) {
   const timelineStmt = db.prepare(`INSERT INTO payment_events
       (payment_id, at, recorded_at, kind, source, webhook_event_id, gateway_type, detail, changed, status_after)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // one try: the same gateway id, or (a try without one) the same time
+  const attemptKey = dialect(db, { sqlite: "coalesce(json_extract(detail, '$.attemptId'), at)", postgres: "coalesce(detail::json ->> 'attemptId', at::text)" });
   const recountFailuresStmt = db.prepare(`UPDATE payments SET failed_attempts =
-    (SELECT count(DISTINCT at) FROM payment_events WHERE payment_id = ? AND kind = 'attempt_failed') WHERE id = ?`);
+    (SELECT count(DISTINCT ${attemptKey}) FROM payment_events WHERE payment_id = ? AND kind = 'attempt_failed') WHERE id = ?`);
   const timelineOfStmt = db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY at, id');
   // saveState with the previous row: one statement per set of changed columns (a handful occur)
   const partialStmts = new Map<string, SqlStatement>();
@@ -380,7 +382,7 @@ export function paymentsRepo(db: SqlDb) {
       });
       return s;
     },
-    /** a failed attempt also recounts the payment's failed attempts (distinct times: one decline reported twice counts once) */
+    /** a failed attempt also recounts the payment's failed attempts (one try reported twice counts once: attemptKey) */
     addTimeline(t: TimelineInsert): void {
       const { type, at: _at, ...detail } = t.event;
       timelineStmt.run(t.paymentId, t.at, t.recordedAt, type, t.source, t.webhookEventId, t.gatewayType, JSON.stringify(detail), t.changed ? 1 : 0, t.statusAfter);

@@ -14,6 +14,7 @@ import { PaymentRefundPanel } from '../refunds/PaymentRefundPanel';
 import { PdIcon } from './icons';
 import { Amounts, attemptLabel, Fact, LinkPayments, linkPayable, notPayableText, OrderAttempts, Reason, Section, ViaLink } from './drawer-parts';
 import { KIND_LABEL, merchantStatus, PaymentStatusChip } from './payment-labels';
+import { shownTimeline } from './timeline-entries';
 
 export function PaymentDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
   const detail = useRpcQuery('payments.get', { id: id ?? '' }, { enabled: id !== null });
@@ -286,29 +287,13 @@ function describe(e: TimelineEntry, p: Payment): { title: string; tone: 'success
   }
 }
 
-const KIND_ORDER: Record<string, number> = { created: 0, opened: 1, attempt_failed: 2, authorized: 3, captured: 4, fee_known: 6, refund_updated: 7, expired: 8, cancelled: 8 };
-
 const SOURCE: Record<TimelineEntry['source'], string> = { webhook: 'webhook', sync: 'status check', local: 'Paydesk' };
 
 function Timeline({ entries, repeats, p }: { entries: TimelineEntry[]; repeats: number; p: Payment }) {
-  // show what changed something; repeats (a duplicate webhook, a late event) only as a count: gateway events
-  // that changed nothing leave no timeline entry (core/webhooks/ingest.ts), only their raw event, so
-  // `repeats` counts those, plus any recorded entry that is not shown
-  // gateway times are whole seconds, Paydesk's are milliseconds: within one second, keep the natural order
-  // every failed attempt is shown (a customer may try twice with the same reason), but one attempt is often
-  // reported by two gateway events (Stripe: payment_intent.payment_failed and charge.failed): show it once
-  const attempts = new Set<string>();
-  const isNewAttempt = (e: TimelineEntry): boolean => {
-    const key = `${Math.floor(e.at / 1000)}|${str(e.detail.reason) ?? ''}`;
-    if (attempts.has(key)) return false;
-    attempts.add(key);
-    return true;
-  };
-  const shown = entries
-    .filter((e) => e.kind === 'created' || (e.kind === 'attempt_failed' ? isNewAttempt(e) : e.changed))
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => Math.floor(a.e.at / 1000) - Math.floor(b.e.at / 1000) || (KIND_ORDER[a.e.kind] ?? 5) - (KIND_ORDER[b.e.kind] ?? 5) || a.i - b.i)
-    .map((x) => x.e);
+  // repeats (a duplicate webhook, a late event) only as a count: gateway events that changed nothing leave
+  // no timeline entry (core/webhooks/ingest.ts), only their raw event, so `repeats` counts those, plus any
+  // recorded entry that is not shown
+  const shown = shownTimeline(entries);
   const quiet = entries.length - shown.length + repeats;
   if (shown.length === 0) return <p className="muted">Nothing has happened yet.</p>;
   return (

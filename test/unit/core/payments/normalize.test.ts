@@ -74,11 +74,11 @@ describe('normalizeStripe', () => {
         latest_charge: 'ch_3Abc',
         metadata: {},
         status: 'requires_payment_method',
-        last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+        last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.', charge: 'ch_3Abc' },
       }),
     );
     expect(n.ref).toEqual({ paydeskId: null, ids: { paymentIntentId: 'pi_3Abc', chargeId: 'ch_3Abc' } });
-    expect(n.events).toEqual([{ type: 'attempt_failed', at: T * 1000, reason: 'insufficient_funds: Your card has insufficient funds.', paymentId: 'pi_3Abc' }]);
+    expect(n.events).toEqual([{ type: 'attempt_failed', at: T * 1000, reason: 'insufficient_funds: Your card has insufficient funds.', paymentId: 'pi_3Abc', attemptId: 'ch_3Abc' }]);
   });
   it('payment_intent.succeeded and charge.succeeded key the capture by the payment intent (counted once)', () => {
     const pi = normalizeStripe(stripeEvent('payment_intent.succeeded', { id: 'pi_3Abc', object: 'payment_intent', amount: 123450, amount_received: 123450, metadata: { paydesk_id: 'pd_01' }, latest_charge: 'ch_3Abc', status: 'succeeded' }));
@@ -180,7 +180,7 @@ describe('normalizeRazorpay', () => {
   it('payment.failed carries error_reason and error_description; payment.authorized authorises', () => {
     const f = normalizeRazorpay(rzEvent('payment.failed', { payment: { entity: payment({ status: 'failed', captured: false, fee: null, tax: null, error_code: 'BAD_REQUEST_ERROR', error_description: 'Payment failed due to insufficient balance', error_reason: 'insufficient_funds', notes: { paydesk_id: 'pd_07' } }) as never } }));
     expect(f.ref?.paydeskId).toBe('pd_07');
-    expect(f.events).toEqual([{ type: 'attempt_failed', at: T * 1000, reason: 'insufficient_funds: Payment failed due to insufficient balance', paymentId: 'pay_29QQoUBi66xm2f' }]);
+    expect(f.events).toEqual([{ type: 'attempt_failed', at: T * 1000, reason: 'insufficient_funds: Payment failed due to insufficient balance', paymentId: 'pay_29QQoUBi66xm2f', attemptId: 'pay_29QQoUBi66xm2f' }]);
     const au = normalizeRazorpay(rzEvent('payment.authorized', { payment: { entity: payment({ status: 'authorized', captured: false, fee: null }) as never } }));
     expect(au.events).toEqual([{ type: 'authorized', at: T * 1000, paymentId: 'pay_29QQoUBi66xm2f', amount: 50000 }]);
   });
