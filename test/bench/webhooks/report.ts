@@ -130,16 +130,19 @@ function usageLines(runs: Run[], servers: Kind[], concurrency: number[], engine:
   for (const c of concurrency) {
     const cells = servers
       .map((k) => {
-        const us = runs.filter((r) => r.kind === k && r.c === c && r.usage).map((r) => r.usage!);
+        const measured = runs.filter((r) => r.kind === k && r.c === c && r.usage);
+        const us = measured.map((r) => r.usage!);
         if (us.length === 0) return null;
         const kb = engine === 'sqlite' && k !== 'bound' ? `, ${fmt(median(us.map((u) => u.writtenKb)), 1)} KB written` : '';
-        return `${k} ${fmt(median(us.map((u) => u.cpuUs)))} µs CPU (${fmt(median(us.map((u) => u.sysUs)))} in the kernel)${kb}`;
+        // events/s x CPU per event: the share of its one core the server used
+        const busy = median(measured.map((r) => (r.rps * r.usage!.cpuUs) / 10_000));
+        return `${k} ${fmt(median(us.map((u) => u.cpuUs)))} µs CPU (${fmt(median(us.map((u) => u.sysUs)))} in the kernel)${kb}, core ${fmt(busy)}% busy`;
       })
       .filter((x): x is string => x !== null);
     if (cells.length) rows.push(`  c${c}: ${cells.join('; ')}`);
   }
   if (rows.length === 0) return;
-  console.log(`per acknowledged event (server process, /proc; medians):`);
+  console.log(`per acknowledged event (server process, /proc; medians; core busy = events/s x CPU per event: near 100%, the server is bound by its CPU, not by the disk):`);
   for (const r of rows) console.log(r);
 }
 
