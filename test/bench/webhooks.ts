@@ -29,6 +29,7 @@
 //   BENCH_SERVERS      a subset, comma-separated (default bound,groupcommit,paydesk,tutorial)
 //   BENCH_LOADGEN      autocannon: use the fallback generator even when wrk is installed
 //   BENCH_ENGINES      sqlite, postgres or both (default: both when PostgreSQL is installed; engines.ts)
+//   BENCH_SLOW_FSYNC_US  every fsync of a server process takes this much longer, as on a slow disk (needs cc; webhooks/slow-fsync.ts)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -42,6 +43,7 @@ import { pickGenerator, pinning, runLoad, writeLuaScript } from './webhooks/load
 import { KINDS, poolFor, writeRequestFile, type Kind } from './webhooks/payloads';
 import { checkAppliedPg, checkpointPg, resetPoolPg, seedPoolPg } from './webhooks/pg-check';
 import { perEvent, usageOf } from './webhooks/proc-usage';
+import { slowFsyncEnv } from './webhooks/slow-fsync';
 import { summarise } from './webhooks/profile';
 import { fmt, load, reportEngine, sideBySide, type Run } from './webhooks/report';
 
@@ -72,13 +74,13 @@ interface Server extends Target {
   port: number;
 }
 
-function startServer(t: Target, serverPin: string[]): Promise<Server> {
+function startServer(t: Target, serverPin: string[], env: Record<string, string>): Promise<Server> {
   const script = fileURLToPath(new URL('./webhooks/servers.ts', import.meta.url));
   const profDir = PROF && t.kind === 'paydesk' ? join(PROF, t.engine!) : null;
   if (profDir) mkdirSync(profDir, { recursive: true });
   const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const cmd = [...serverPin, process.execPath, ...prof, '--import', 'tsx', script, `--serve=${t.kind}`, `--db=${t.db}`];
-  const child = spawn(cmd[0] as string, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(cmd[0] as string, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   return new Promise((res, rej) => {
     let out = '';
     const onExit = (code: number | null): void => rej(new Error(`${t.name} server exited (${code}) before it was ready`));
@@ -140,16 +142,20 @@ async function main(): Promise<void> {
   const pin = pinning();
   const work = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'paydesk-bench-wh-'));
   const lua = writeLuaScript(work);
+  // a shared library is loaded from tmpdir: /dev/shm may be mounted noexec
+  const libDir = mkdtempSync(join(tmpdir(), 'paydesk-bench-wh-lib-'));
+  const serverEnv = slowFsyncEnv(libDir);
   const pool = poolFor(Math.ceil(STORAGE_MIN_RATE * DURATION_S * 1.3) + 2000);
 
   console.log(`webhook bench (store ${engines.join(' and ')}): ${ROUNDS} rounds x ${DURATION_S} s per run, concurrency ${CONCURRENCY.join('/')}, servers ${SERVERS.join(', ')}`);
   console.log(`load generator: ${generator === 'wrk' ? 'wrk -t1 (pre-signed requests replayed by a Lua script)' : 'autocannon in its own process (pre-signed requests)'}; ${pin.note}`);
   if (generator === 'autocannon' && !process.env.BENCH_LOADGEN) console.log('wrk not found: autocannon is JavaScript and may cap the fast servers. For better figures: apt-get install wrk');
+  if (serverEnv.SLOW_FSYNC_US) console.log(`every fsync of a server process takes ${serverEnv.SLOW_FSYNC_US} µs longer (BENCH_SLOW_FSYNC_US; PostgreSQL's own flushes are not slowed)`);
   console.log(`load average at start: ${load()}`);
   const targets = await makeTargets(engines, pool, pin.server.length ? (pin.server.at(-1) as string) : null);
 
   const servers = new Map<string, Server>();
-  for (const t of targets) servers.set(t.name, await startServer(t, pin.server));
+  for (const t of targets) servers.set(t.name, await startServer(t, pin.server, serverEnv));
   let fastest = STORAGE_MIN_RATE; // events/s, the most any server sent in a run
   const runs: Run[] = [];
 
@@ -203,6 +209,7 @@ async function main(): Promise<void> {
     for (const s of servers.values()) await stopServer(s);
     stopBenchCluster();
     rmSync(work, { recursive: true, force: true });
+    rmSync(libDir, { recursive: true, force: true });
   }
   const loadEnd = load();
   const summaries = engines.map((e) => reportEngine(runs, e, SERVERS, CONCURRENCY));
