@@ -88,7 +88,7 @@ describeOnBothEngines('payments repository', (store) => {
     expect(payments.byId('pd_p1')).toMatchObject({ status: 'partially_paid', plink_id: 'plink_p1', updated_at: T0 + 40 });
   });
 
-  it('adds timeline entries in time order and counts distinct failed attempts', () => {
+  it('adds timeline entries in time order and counts distinct failed attempts, each once', () => {
     const { payments } = store().repos;
     payments.insert(paymentInsert('pd_t1'));
     const entry = (at: number, event: PaymentEvent, changed: boolean) => payments.addTimeline({
@@ -96,16 +96,17 @@ describeOnBothEngines('payments repository', (store) => {
     });
     entry(T0 + 9, { type: 'attempt_failed', at: T0 + 9, reason: 'card_declined' }, true);
     entry(T0 + 5, { type: 'attempt_failed', at: T0 + 5, reason: 'insufficient_funds' }, true);
+    // the first try reported again (a status check): no second entry
     entry(T0 + 9, { type: 'attempt_failed', at: T0 + 9, reason: 'card_declined' }, false);
     expect(payments.byId('pd_t1')?.failed_attempts).toBe(2);
     const timeline = payments.timeline('pd_t1');
-    expect(timeline.map((t) => [t.at, t.changed])).toEqual([[T0 + 5, 1], [T0 + 9, 1], [T0 + 9, 0]]);
+    expect(timeline.map((t) => [t.at, t.changed])).toEqual([[T0 + 5, 1], [T0 + 9, 1]]);
     expect(JSON.parse(timeline[0]!.detail)).toEqual({ reason: 'insufficient_funds' });
     expect(timeline[0]).toMatchObject({ kind: 'attempt_failed', status_after: 'failed', gateway_type: 'payment_intent.payment_failed', webhook_event_id: null });
     expect(payments.timeline('pd_none')).toEqual([]);
   });
 
-  it('counts a try the gateway names once, whatever the times it is reported at', () => {
+  it('records and counts a try once, by the gateway\'s id for it or else by its time', () => {
     const { payments } = store().repos;
     payments.insert(paymentInsert('pd_t2'));
     const entry = (at: number, attemptId: string | null) => payments.addTimeline({
@@ -118,9 +119,16 @@ describeOnBothEngines('payments repository', (store) => {
     entry(T0 + 2_000, 'ch_2');
     expect(payments.byId('pd_t2')?.failed_attempts).toBe(2);
     // a try the gateway gives no id (Stripe: an authentication failure) is told apart by its time
-    entry(T0 + 2_000, null);
     entry(T0 + 3_000, null);
+    entry(T0 + 3_000, null);
+    expect(payments.byId('pd_t2')?.failed_attempts).toBe(3);
+    // an entry stored without an id, then the same try reported with one at the same time
+    entry(T0 + 4_000, null);
+    entry(T0 + 4_000, 'ch_4');
     expect(payments.byId('pd_t2')?.failed_attempts).toBe(4);
+    expect(payments.timeline('pd_t2').map((t) => [t.at, JSON.parse(t.detail).attemptId ?? null])).toEqual([
+      [T0 + 1_000, 'ch_1'], [T0 + 2_000, 'ch_2'], [T0 + 3_000, null], [T0 + 4_000, null],
+    ]);
   });
 
   it('refuses a second payment with the same idempotency key', () => {

@@ -38,8 +38,9 @@ export interface Fold {
 
 /**
  * Folds facts into the row's state. Pure. The timeline keeps the facts that changed what the merchant
- * sees, and every failed attempt (the drawer lists each); a repeat or a late fact leaves none (for a
- * webhook, its stored event, linked to the payment, is the record).
+ * sees, and every failed attempt (the drawer lists each; the repository records a try reported twice
+ * once); a repeat or a late fact leaves none (for a webhook, its stored event, linked to the payment, is
+ * the record).
  */
 export function foldFacts(row: PaymentStateRow, facts: readonly PaymentEvent[], opts: FoldOptions): Fold {
   let state = stateOfRow(row);

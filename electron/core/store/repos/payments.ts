@@ -1,5 +1,5 @@
-// Prepared statements for payments and their timeline (payment_events). The state machine lives in
-// shared/status.ts; this file only stores its state and the columns derived from it.
+// Prepared statements for payments and their timeline (payment_events, through payment-timeline.ts). The
+// state machine lives in shared/status.ts; this file only stores its state and the columns derived from it.
 import type { GatewayIds, PaymentRef } from '../../gateways/facts';
 import {
   initialPaymentState,
@@ -7,13 +7,15 @@ import {
   parsePaymentState,
   serializePaymentState,
   summarizePayment,
-  type PaymentEvent,
   type PaymentState,
   type PaymentStatus,
   type PaymentSummary,
 } from '../../../../shared/status';
 import type { Gateway } from '../../../../shared/gateways';
 import { dialect, type SqlDb, type SqlStatement } from '../sql';
+import { paymentTimeline } from './payment-timeline';
+
+export type { TimelineInsert } from './payment-timeline';
 
 export type PaymentKind = 'stripe_checkout' | 'stripe_payment_link' | 'razorpay_link' | 'razorpay_order';
 
@@ -95,18 +97,6 @@ export interface PaymentInsert {
   gatewayRef?: string;
   /** a reusable link: its payments become child rows */
   reusable?: boolean;
-}
-
-export interface TimelineInsert {
-  paymentId: string;
-  at: number;
-  recordedAt: number;
-  event: PaymentEvent;
-  source: 'webhook' | 'sync' | 'local';
-  webhookEventId: number | null;
-  gatewayType: string | null;
-  changed: boolean;
-  statusAfter: PaymentStatus;
 }
 
 /** payments column for each GatewayIds key */
@@ -230,14 +220,7 @@ export function paymentsRepo(db: SqlDb) {
       method = coalesce(@method, method), balance_txn_id = coalesce(@balanceTxnId, balance_txn_id), available_on = coalesce(@availableOn, available_on),
       updated_at = @now
     WHERE id = @id`);
-  const timelineStmt = db.prepare(`INSERT INTO payment_events
-      (payment_id, at, recorded_at, kind, source, webhook_event_id, gateway_type, detail, changed, status_after)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // one try: the same gateway id, or (a try without one) the same time
-  const attemptKey = dialect(db, { sqlite: "coalesce(json_extract(detail, '$.attemptId'), at)", postgres: "coalesce(detail::json ->> 'attemptId', at::text)" });
-  const recountFailuresStmt = db.prepare(`UPDATE payments SET failed_attempts =
-    (SELECT count(DISTINCT ${attemptKey}) FROM payment_events WHERE payment_id = ? AND kind = 'attempt_failed') WHERE id = ?`);
-  const timelineOfStmt = db.prepare('SELECT * FROM payment_events WHERE payment_id = ? ORDER BY at, id');
+  const timeline = paymentTimeline(db);
   // saveState with the previous row: one statement per set of changed columns (a handful occur)
   const partialStmts = new Map<string, SqlStatement>();
   const byUrlStmt = db.prepare('SELECT 1 FROM payments WHERE url = ? LIMIT 1').pluck();
@@ -382,15 +365,9 @@ export function paymentsRepo(db: SqlDb) {
       });
       return s;
     },
-    /** a failed attempt also recounts the payment's failed attempts (one try reported twice counts once: attemptKey) */
-    addTimeline(t: TimelineInsert): void {
-      const { type, at: _at, ...detail } = t.event;
-      timelineStmt.run(t.paymentId, t.at, t.recordedAt, type, t.source, t.webhookEventId, t.gatewayType, JSON.stringify(detail), t.changed ? 1 : 0, t.statusAfter);
-      if (type === 'attempt_failed') recountFailuresStmt.run(t.paymentId, t.paymentId);
-    },
-    timeline(paymentId: string): { kind: string; at: number; changed: number; status_after: string; detail: string; gateway_type: string | null; webhook_event_id: number | null }[] {
-      return timelineOfStmt.all(paymentId) as never;
-    },
+    /** payment-timeline.ts: a failed try already recorded adds nothing; a new one recounts the failed attempts */
+    addTimeline: timeline.add,
+    timeline: timeline.of,
   };
 }
 

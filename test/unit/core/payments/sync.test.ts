@@ -60,6 +60,19 @@ describe('sync without webhooks', () => {
     expect((await f.call('links.checkStatus', { id: p.id })).status).toBe('paid');
   });
 
+  it('Stripe: a declined try that every status check reports again is one entry and one failed attempt', async () => {
+    const p = await f.call('links.create', { accountId: f.stripeId, amount: '12.00', currency: 'USD', orderRef: ref() });
+    await f.sb('POST', `/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/fail`, { card: '4000000000000002' });
+    for (let i = 0; i < 3; i++) await f.call('links.checkStatus', { id: p.id });
+    const d = await f.call('payments.get', { id: p.id });
+    expect(d.payment.failedAttempts).toBe(1);
+    expect(d.timeline.filter((t) => t.kind === 'attempt_failed')).toHaveLength(1);
+    // a second declined card on the same link is a second try
+    await f.sb('POST', `/__sandbox/stripe/checkout/sessions/${p.gatewayIds.sessionId}/fail`, { card: '4000000000000002' });
+    await f.call('links.checkStatus', { id: p.id });
+    expect((await f.call('payments.get', { id: p.id })).payment.failedAttempts).toBe(2);
+  });
+
   it('the periodic run (syncAll) catches up Razorpay links and orders, with fee and tax', async () => {
     const link = await f.call('links.create', { accountId: f.razorpayId, amount: '500.00', currency: 'INR', orderRef: ref() });
     const order = await f.call('links.create', { accountId: f.razorpayId, kind: 'order', amount: '300.00', currency: 'INR', orderRef: ref() });
