@@ -1,7 +1,7 @@
 // The payments repository on both engines: inserts with their defaults, look-ups by our id and by each
 // gateway id (the oldest payment first), the state reads (raw arrays on SQLite, objects on PostgreSQL, the
-// same row either way), saveState's full and partial updates, and the timeline with its failure recount (by the gateway's id of
-// a try where it has one).
+// same row either way), saveState's full and partial updates, and the timeline with its failure recount (each
+// try once: by the gateway's id for it where it has one, else by its time).
 import { beforeAll, expect, it } from 'vitest';
 import { applyPaymentEvent, initialPaymentState, summarizePayment, type PaymentEvent, type PaymentState } from '../../shared/status';
 import { describeOnBothEngines } from '../fixtures/engines';
