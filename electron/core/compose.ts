@@ -23,6 +23,7 @@ import { createLease, type Lease, type LeaseOptions } from './team/lease';
 import { startTeamRelay } from './team/relay';
 import { describeStore } from './store/choice';
 import type { AccountRow } from './store/repos/accounts';
+import type { ExportSource } from './store/repos/export-reader';
 import { shopReturnOf } from './accounts/return-pages';
 import type { KeyProtector } from './types';
 import { createDuplicateCounter } from './webhooks/deliveries';
@@ -52,6 +53,13 @@ export interface ComposeHooks {
   isOpen: () => boolean;
   /** on PostgreSQL: this desk took or lost the lease on the singleton jobs (team/jobs.ts starts or stops them) */
   lease?: Pick<LeaseOptions, 'onAcquired' | 'onLost'>;
+}
+
+/** The export reads with its own connections: the data folder's SQLite file, or the desk's team database. */
+function exportSourceOf(options: CoreBase['options']): ExportSource {
+  const s = options.store;
+  if (s?.engine !== 'postgres') return dbPath(options.dataDir);
+  return { url: s.url, ...(s.password !== undefined ? { password: s.password } : {}) };
 }
 
 export function composeServices(base: CoreBase, protector: KeyProtector, hooks: ComposeHooks): Composed {
@@ -123,7 +131,7 @@ export function composeServices(base: CoreBase, protector: KeyProtector, hooks: 
   stops.push(() => reports.stop());
 
   const exports = createExportService({
-    dataDir: options.dataDir, dbPath: store.engine === 'sqlite' ? dbPath(options.dataDir) : null, accounts: repos.accounts, audit: repos.audit, events, clock, log,
+    dataDir: options.dataDir, source: exportSourceOf(options), accounts: repos.accounts, audit: repos.audit, events, clock, log,
     timeZone: () => reports.settings().timeZone,
   });
   // a running export is cancelled (its workers see the flag within 1024 rows) and its files deleted

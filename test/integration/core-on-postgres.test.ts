@@ -1,8 +1,11 @@
 // A whole desk on the team database: core opened on PostgreSQL (a throwaway cluster) with the embedded
 // sandbox. A link made at the desk is paid in the sandbox, its webhook applied, refunded in part, found by
-// search, recorded in the audit log; after a restart everything is still there. Real core, real SDKs, real
-// HTTP, a real PostgreSQL server.
+// search, recorded in the audit log, exported to the reconciliation CSV; after a restart everything is still
+// there. Real core, real SDKs, real HTTP, a real PostgreSQL server.
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportFilePath } from '../../electron/core/reports/export-service';
 import type { Payment } from '../../shared/contract';
 import { startPgCluster, type PgCluster } from '../fixtures/postgres';
 import { withCore, type CoreFixture } from '../fixtures/with-core';
@@ -65,10 +68,21 @@ describe('a desk on PostgreSQL', () => {
     expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(['link.created', 'refund.requested']));
   });
 
-  it('says in words that the CSV export is not there yet on the team database', async () => {
-    const day = new Date().toISOString().slice(0, 10);
-    const r = await f.core.callUnknown('reports.export.start', { mode: 'test', from: day, to: day, preset: 'paydesk' }, { transport: 'ipc' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/team database \(PostgreSQL\)/) } });
+  it("exports the day's CSV from the team database: the payment and its refund", async () => {
+    const day = new Date(paid.paidAt!).toISOString().slice(0, 10);
+    const started = await f.call<{ exportId: string; fileName: string }>('reports.export.start', { mode: 'test', from: day, to: day, preset: 'paydesk' });
+    const status = await until('the export', async () => {
+      const s = await f.call<{ state: string; rows: number; error: string | null }>('reports.export.status', { exportId: started.exportId });
+      if (s.state !== 'running' && s.state !== 'done') throw new Error(`export ${s.state}: ${s.error}`);
+      return s.state === 'done' && s;
+    });
+    const rows = parse(readFileSync(exportFilePath(f.dataDir, started.exportId)!), { bom: true, columns: true }) as Record<string, string>[];
+    expect(status.rows).toBe(rows.length);
+    const ours = rows.filter((r) => r.order_ref === 'TEAM-1001');
+    expect(ours.map((r) => r.type)).toEqual(['payment', 'refund']);
+    expect(ours[0]).toMatchObject({ paydesk_id: paid.id, mode: 'test', currency: 'USD', gross: '42.50', gross_minor: '4250' });
+    expect(ours[1]).toMatchObject({ gross_minor: '-500', fee_minor: '0', net_minor: '-500' });
+    expect(ours[1]!.refund_id).toMatch(/^re_/);
   });
 
   it('keeps everything across a restart', async () => {

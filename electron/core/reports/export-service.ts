@@ -18,6 +18,7 @@ import type { Log } from '../log';
 import { ensurePrivateDir } from '../private-fs';
 import type { AccountsRepo } from '../store/repos/accounts';
 import type { AuditRepo } from '../store/repos/audit';
+import type { ExportSource } from '../store/repos/export-reader';
 import type { CallContext, Clock } from '../types';
 import { PRESETS } from './columns';
 import { ExportCancelledError, startExport, type ExportHandle } from './export';
@@ -69,8 +70,8 @@ export interface ExportService {
 
 export interface ExportServiceDeps {
   dataDir: string;
-  /** the database file the export workers read with their own connections; null on PostgreSQL */
-  dbPath: string | null;
+  /** what the export workers read with their own connections: the SQLite file or the team database */
+  source: ExportSource;
   accounts: AccountsRepo;
   audit: AuditRepo;
   events: CoreEvents;
@@ -115,10 +116,6 @@ export function createExportService(d: ExportServiceDeps): ExportService {
 
   return {
     start(input, ctx) {
-      const dbPath = d.dbPath;
-      if (dbPath === null) {
-        throw new AppError('unavailable', 'The CSV export reads the SQLite file of a one-desk shop; on the team database (PostgreSQL) it is not available yet.');
-      }
       if ([...jobs.values()].some((j) => j.status.state === 'running')) {
         throw new AppError('conflict', 'An export is already running. Wait for it to finish or cancel it.');
       }
@@ -159,7 +156,7 @@ export function createExportService(d: ExportServiceDeps): ExportService {
       let handle: ExportHandle;
       try {
         handle = startExport({
-          dbPath,
+          ...(typeof d.source === 'string' ? { dbPath: d.source } : { postgres: d.source }),
           outPath: file,
           preset: input.preset,
           filters: { from: input.from, to: input.to, mode: input.mode, gateway, accountIds },

@@ -19,7 +19,7 @@
 // through tsx in tests and development.
 import { renameSync, rmSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { openExportReader, type ExportReader } from '../store/repos/export-reader';
+import { openExportReader, type ExportReader, type ExportSource } from '../store/repos/export-reader';
 import type { MovementQueryFilters } from '../store/repos/movements';
 import { PRESETS, rowWriter, type PresetId } from './columns';
 import { BOM, CsvFileWriter, headerLine } from './csv';
@@ -27,7 +27,8 @@ import { TimeFormatter } from './time';
 
 /** Everything the worker needs, already validated by the main thread (export.ts resolveExportJob). */
 export interface ExportJob {
-  dbPath: string;
+  /** the SQLite database file, or the team database */
+  source: ExportSource;
   /** the final file; the worker writes `${outPath}.partial` and renames it on success */
   outPath: string;
   preset: PresetId;
@@ -106,7 +107,7 @@ export function runExport(job: ExportJob, post: (m: WorkerMessage) => void, isCa
   let writer: CsvFileWriter | null = null;
   let rows = 0;
   try {
-    reader = openExportReader(job.dbPath);
+    reader = openExportReader(job.source);
     let query = job.query;
     if (parallel) {
       // take a snapshot and wait for the main thread's verdict

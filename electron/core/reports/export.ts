@@ -1,7 +1,8 @@
 // The reconciliation export, main-thread side: validates the request, resolves the merchant's local date
 // range to UTC, and runs the export in a worker_threads Worker (export-worker.ts) so the event loop that
-// answers the UI stays free. On a machine with several cores the range is split into time slices, one
-// worker each, read from one shared database snapshot and appended in order (export-worker.ts explains how).
+// answers the UI stays free. On SQLite, on a machine with several cores, the range is split into time slices,
+// one worker each, read from one shared database snapshot and appended in order (export-worker.ts explains how);
+// on the team database (`postgres` instead of `dbPath`) one worker reads it through a cursor.
 //
 //   const h = startExport({ dbPath, outPath, preset: 'paydesk', filters: { from: '2024-01-01', to: '2024-01-31',
 //                           mode: 'live' }, timeZone: 'Asia/Kolkata', bom: true });
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GATEWAYS, type Gateway } from '../../../shared/gateways';
 import { PRIVATE_FILE_MODE } from '../private-fs';
-import { openVersionProbe } from '../store/repos/export-reader';
+import { openVersionProbe, type ExportSource, type PgExportSource } from '../store/repos/export-reader';
 import { isPresetId, presetFields, PRESETS, type PresetId } from './columns';
 import {
   CTRL,
@@ -57,7 +58,9 @@ export interface ExportResult extends ExportProgress {
 }
 
 export interface StartExportOptions {
-  dbPath: string;
+  /** the SQLite database file (absolute); or `postgres`, the team database */
+  dbPath?: string;
+  postgres?: PgExportSource;
   outPath: string;
   preset: PresetId;
   filters: ExportFilters;
@@ -115,10 +118,9 @@ export function resolveExportJob(o: StartExportOptions): ExportJob {
   if (preset.gateway && f.gateway && f.gateway !== preset.gateway) {
     throw new RangeError(`The ${preset.title} preset holds ${preset.gateway} rows only`);
   }
-  if (!path.isAbsolute(o.dbPath) || !path.isAbsolute(o.outPath)) throw new RangeError('dbPath and outPath must be absolute');
   const { startMs, endMs } = localDateRangeToUtc(f.from, f.to, o.timeZone);
   return {
-    dbPath: o.dbPath,
+    source: exportSource(o),
     outPath: o.outPath,
     preset: o.preset,
     query: {
@@ -136,6 +138,12 @@ export function resolveExportJob(o: StartExportOptions): ExportJob {
     progressEveryMs: o.progressEveryMs ?? 250,
     ...(o.minRowsToSplit !== undefined ? { minRowsToSplit: o.minRowsToSplit } : {}),
   };
+}
+
+function exportSource(o: StartExportOptions): ExportSource {
+  if ((o.dbPath === undefined) === (o.postgres === undefined)) throw new RangeError('Give the SQLite file (dbPath) or the team database (postgres), one of them');
+  if (!path.isAbsolute(o.outPath) || (o.dbPath !== undefined && !path.isAbsolute(o.dbPath))) throw new RangeError('dbPath and outPath must be absolute');
+  return o.dbPath ?? (o.postgres as PgExportSource);
 }
 
 /** At most this many worker threads per export (the `parallelism` option). */
@@ -188,12 +196,13 @@ export function startExport(options: StartExportOptions): ExportHandle {
   if (options.onProgress) listeners.add(options.onProgress);
 
   // A parallel export needs a probe connection to check that all workers share one snapshot (export-worker.ts).
-  let parts = exportParallelism(options.parallelism);
+  // On the team database the server sorts and streams the rows: one worker writes the file.
+  let parts = typeof job.source === 'string' ? exportParallelism(options.parallelism) : 1;
   let probe: ReturnType<typeof openVersionProbe> | null = null;
   let version = 0;
-  if (parts > 1) {
+  if (parts > 1 && typeof job.source === 'string') {
     try {
-      probe = openVersionProbe(job.dbPath);
+      probe = openVersionProbe(job.source);
       version = probe.version();
     } catch {
       // e.g. no database file: one worker reports the error as a single export would

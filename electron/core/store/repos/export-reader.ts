@@ -1,7 +1,13 @@
 // The export worker's own read-only connection (a worker thread cannot share the main one): one snapshot
 // per export, the bounds of its time slices, and the one streaming statement of store/repos/movements.ts.
+// On SQLite it reads the database file; on the team database, export-reader-pg.ts.
 import Database from 'better-sqlite3';
+import { openPgExportReader, type PgExportSource } from './export-reader-pg';
 import { buildMovementQuery, buildSliceQueries, type MovementQueryFilters, type MovementRow } from './movements';
+
+export type { PgExportSource } from './export-reader-pg';
+/** where an export reads: the SQLite database file (an absolute path), or the team database */
+export type ExportSource = string | PgExportSource;
 
 export interface ExportReader {
   /** ends the current read transaction, if any, and takes a new snapshot (read transactions start at their first read) */
@@ -15,7 +21,11 @@ export interface ExportReader {
   close(): void;
 }
 
-export function openExportReader(dbPath: string): ExportReader {
+export function openExportReader(source: ExportSource): ExportReader {
+  return typeof source === 'string' ? openSqliteExportReader(source) : openPgExportReader(source);
+}
+
+function openSqliteExportReader(dbPath: string): ExportReader {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   let inTx = false;
   try {

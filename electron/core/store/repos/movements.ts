@@ -106,7 +106,16 @@ const PENDING_FEE = 'p.fee_minor IS NULL';
 const LINK_ID = 'coalesce(p.plink_id, (SELECT lk.plink_id FROM payments lk WHERE lk.id = p.parent_id))';
 const NO_VALUES = Object.fromEntries(MOVEMENT_FIELDS.map((f) => [f, 'NULL'])) as Record<MovementField, string>;
 
-function paymentsArm(): Arm {
+// SQLite plans without statistics, so the arms name their index (and turn one off with a unary +); PostgreSQL
+// plans from its statistics and knows neither form. Rows of one millisecond: SQLite merges the arms, each in its
+// index's order, so they come in the arms' order; PostgreSQL sorts the union and is told an order for them.
+export type MovementDialect = 'sqlite' | 'postgres';
+const HINTS = {
+  sqlite: { paidIndex: ' INDEXED BY payments_by_paid', notIndexed: '+', ties: [] },
+  postgres: { paidIndex: '', notIndexed: '', ties: ['type_rank', 'paydesk_id', 'settlement_id', 'gateway_txn_id'] },
+} as const satisfies Record<string, { paidIndex: string; notIndexed: string; ties: readonly MovementField[] }>;
+
+function paymentsArm(d: MovementDialect): Arm {
   return {
     select: {
       type: `'payment'`,
@@ -154,7 +163,7 @@ function paymentsArm(): Arm {
     },
     // the time index: with the payments list's (livemode, created_at, ...) index beside it the planner, without
     // statistics, would walk that one by mode and sort every paid payment of the mode
-    from: `payments p INDEXED BY payments_by_paid
+    from: `payments p${HINTS[d].paidIndex}
   JOIN accounts a ON a.id = p.account_id
   LEFT JOIN settlement_items si ON si.payment_id = p.id AND si.kind = 'payment'
   LEFT JOIN settlements s ON s.id = si.settlement_id`,
@@ -164,7 +173,7 @@ function paymentsArm(): Arm {
   };
 }
 
-function refundsArm(): Arm {
+function refundsArm(d: MovementDialect): Arm {
   return {
     select: {
       type: `'refund'`,
@@ -221,7 +230,7 @@ function refundsArm(): Arm {
     // money moves once the gateway accepted the refund: pending or succeeded. 'requested' has no gateway
     // answer yet (recovery settles it), 'failed' moved nothing. The unary + keeps the planner on the time
     // index (refunds_by_created, in ORDER BY order) instead of refunds_by_status plus a sort of every refund.
-    where: ['r.created_at >= @start', 'r.created_at < @end', `+r.status IN ('pending', 'succeeded')`, 'r.livemode = @livemode', 'a.mode = @mode'],
+    where: ['r.created_at >= @start', 'r.created_at < @end', `${HINTS[d].notIndexed}r.status IN ('pending', 'succeeded')`, 'r.livemode = @livemode', 'a.mode = @mode'],
   };
 }
 
@@ -326,7 +335,7 @@ function armSql(arm: Arm, gatewayCol: string, accountCol: string, extra: string[
 }
 
 /** The one streaming statement of the export, with its named parameters. */
-export function buildMovementQuery(f: MovementQueryFilters): BuiltQuery {
+export function buildMovementQuery(f: MovementQueryFilters, dialect: MovementDialect = 'sqlite'): BuiltQuery {
   if (!Number.isSafeInteger(f.startMs) || !Number.isSafeInteger(f.endMs)) throw new RangeError('The date range bounds must be integer ms');
   if (f.mode !== 'test' && f.mode !== 'live') throw new RangeError('mode must be test or live: test and live never mix');
   const params: Record<string, SqlParam> = { start: f.startMs, end: f.endMs, mode: f.mode, livemode: f.mode === 'live' ? 1 : 0 };
@@ -342,14 +351,15 @@ export function buildMovementQuery(f: MovementQueryFilters): BuiltQuery {
     });
     extra.push(`$account IN (${names.join(', ')})`);
   }
-  const fields = f.fields ? new Set<MovementField>([...f.fields, 'at_ms']) : null;
+  const order: readonly MovementField[] = ['at_ms', ...HINTS[dialect].ties];
+  const fields = f.fields ? new Set<MovementField>([...f.fields, ...order]) : null;
   const arms = [
-    armSql(paymentsArm(), 'p.gateway', 'p.account_id', extra, fields),
-    armSql(refundsArm(), 'r.gateway', 'r.account_id', extra, fields),
+    armSql(paymentsArm(dialect), 'p.gateway', 'p.account_id', extra, fields),
+    armSql(refundsArm(dialect), 'r.gateway', 'r.account_id', extra, fields),
     armSql(itemsArm(), 's.gateway', 's.account_id', extra, fields),
   ];
   if (f.payouts !== false) arms.push(armSql(payoutsArm(), 's.gateway', 's.account_id', extra, fields));
-  const sql = `${arms.join('\nUNION ALL\n')}\nORDER BY at_ms`;
+  const sql = `${arms.join('\nUNION ALL\n')}\nORDER BY ${order.join(', ')}`;
   return { sql, params };
 }
 

@@ -155,7 +155,7 @@ describe('the Paydesk unified preset', () => {
     expect(rows.map((r) => [r.paydesk_id, r.mode, r.account])).toEqual([['p_live', 'live', 'Stripe Live']]);
   });
 
-  it('requires the mode and validates the range, the preset and the time zone', () => {
+  it('requires the mode and one source, and validates the range, the preset and the time zone', () => {
     const base = { dbPath, outPath: path.join(dir, 'x.csv'), preset: 'paydesk' as const, filters: JAN, timeZone: IST };
     expect(() => resolveExportJob({ ...base, filters: { ...JAN, mode: undefined as unknown as 'test' } })).toThrow(/test or live/);
     expect(() => resolveExportJob({ ...base, filters: { ...JAN, from: '2024-02-01' } })).toThrow(RangeError);
@@ -163,6 +163,11 @@ describe('the Paydesk unified preset', () => {
     expect(() => resolveExportJob({ ...base, timeZone: 'Mars/Olympus' })).toThrow(/time zone/);
     expect(() => resolveExportJob({ ...base, preset: 'quickbooks' as PresetId })).toThrow(/preset/);
     expect(() => resolveExportJob({ ...base, preset: 'stripe_balance', filters: { ...JAN, gateway: 'razorpay' } })).toThrow(/stripe rows only/);
+    // one source: the SQLite file or the team database
+    expect(() => resolveExportJob({ ...base, dbPath: undefined })).toThrow(/one of them/);
+    expect(() => resolveExportJob({ ...base, postgres: { url: 'postgres://paydesk@127.0.0.1:5432/paydesk' } })).toThrow(/one of them/);
+    expect(() => resolveExportJob({ ...base, dbPath: 'relative.sqlite' })).toThrow(/absolute/);
+    expect(resolveExportJob({ ...base, dbPath: undefined, postgres: { url: 'postgres://paydesk@127.0.0.1:5432/paydesk' } }).source).toEqual({ url: 'postgres://paydesk@127.0.0.1:5432/paydesk' });
   });
 
   it('filters by gateway and by account', async () => {
