@@ -111,13 +111,14 @@ describe('migration runner', () => {
     again.close();
   });
 
-  it('opens the file with WAL, foreign keys, busy timeout and synchronous=FULL', () => {
+  it('opens the file with WAL, foreign keys, busy timeout, synchronous=FULL and (on macOS) F_FULLFSYNC', () => {
     const dataDir = tmp();
     const db = openDb(dbPath(dataDir));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('fullfsync', { simple: true })).toBe(1);
     db.close();
   });
 });

@@ -10,6 +10,8 @@
 // (bench:webhooks, c1); libuv makes it F_FULLFSYNC on macOS and FlushFileBuffers on Windows. The WAL
 // file is the same while the connection is open (SQLite truncates or rewinds it, never replaces it); its
 // inode is checked at each batch anyway, and a database without a WAL file (in memory) commits with FULL.
+// A commit with nothing to overlap (inline) is cheaper with FULL: on one core, handing the fsync to the thread
+// pool and back costs two context switches, more than the sync itself (bench:webhooks, c1).
 import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Db } from './db';
@@ -17,11 +19,12 @@ import type { Db } from './db';
 export interface Durability {
   /**
    * Runs `commit` (one transaction). Returns true when it committed with synchronous=NORMAL and is durable
-   * only once `whenDurable` calls back; false when it committed with FULL (already on disk). Throws what
+   * only once `whenDurable` calls back; false when it committed with FULL (already on disk), which `inline`
+   * asks for: SQLite syncs the WAL inside the commit, on the calling thread. Throws what
    * `commit` throws. The connection is back at FULL afterwards either way: it is shared, and every other
    * writer commits with FULL.
    */
-  commit(commit: () => void): boolean;
+  commit(commit: () => void, opts?: { inline?: boolean }): boolean;
   /** Calls `done` once an fdatasync of the WAL begun after the last deferred commit has finished (err: it failed). */
   whenDurable(done: (err: unknown) => void): void;
   /** Runs idempotent writes with synchronous=NORMAL: one a power cut loses is redone on the next start. */
@@ -88,8 +91,8 @@ export function createDurability(db: Db, opts: DurabilityOptions = {}): Durabili
   }
 
   return {
-    commit(commit) {
-      const defer = walReady();
+    commit(commit, opts) {
+      const defer = opts?.inline !== true && walReady();
       try {
         if (defer) syncNormal();
         commit();

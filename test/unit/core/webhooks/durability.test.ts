@@ -1,7 +1,8 @@
 // The group commit's durability (ingest.ts "durability"): a batch is committed with synchronous=NORMAL and
 // answered only once an fsync of the WAL file that began after the commit has completed; the connection
-// is left at FULL for every other writer; no WAL file (in memory) means a FULL commit; a failed fsync
-// answers 500 and goes back to FULL. And the payment writes of the lean apply path.
+// is left at FULL for every other writer; a lone event while no fsync runs, and a database without a WAL
+// file (in memory), commit with FULL; a failed fsync answers 500 and goes back to FULL. And the payment writes
+// of the lean apply path.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { fstatSync, statSync, type NoParamCallback } from 'node:fs';
@@ -68,10 +69,12 @@ describe('group commit durability', () => {
     seedPayment(db, 'pd_s1', 'stripe');
     holdFsync = true;
     let answered = false;
+    // two events in one turn: one batch, whose fsync can overlap what the event loop does next
     const answer = Promise.resolve(ingest.handle(delivery(signStripe(stripePaidEvent('evt_d1', 'pd_s1'))))).then((r) => {
       answered = true;
       return r;
     });
+    const sibling = ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_d0', null), 'evt_d0')));
     await tick();
     await tick();
     // committed (a second connection sees the row and the paid payment), not yet answered: the fsync is held
@@ -85,7 +88,7 @@ describe('group commit durability', () => {
     // the fsync is of the WAL file
     expect(fstatSync(held[0]!.fd).ino).toBe(statSync(`${file}-wal`).ino);
 
-    // a batch committed while that fsync runs waits for the next one, which covers it
+    // a batch committed while that fsync runs (even a lone event) waits for the next one, which covers it
     let second = false;
     const answer2 = Promise.resolve(ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_d2', null), 'evt_d2')))).then(() => (second = true));
     await tick();
@@ -93,6 +96,7 @@ describe('group commit durability', () => {
     expect(held).toHaveLength(1);
     held.shift()!.cb(null);
     expect((await answer).status).toBe(200);
+    expect((await sibling).status).toBe(200);
     await tick();
     expect(second).toBe(false);
     expect(held).toHaveLength(1);
@@ -100,12 +104,26 @@ describe('group commit durability', () => {
     await answer2;
     expect(second).toBe(true);
     await ingest.idle();
-    expect(ingest.stats()).toMatchObject({ stored: 2, batches: 2, storageErrors: 0 });
+    expect(ingest.stats()).toMatchObject({ stored: 3, batches: 2, storageErrors: 0 });
+  });
+
+  it('a lone event while no fsync runs commits with FULL: on disk when the commit returns, no fsync of its own', async () => {
+    seedPayment(db, 'pd_s9', 'stripe');
+    holdFsync = true;
+    const r = await ingest.handle(delivery(signStripe(stripePaidEvent('evt_lone', 'pd_s9'))));
+    expect(r.status).toBe(200);
+    expect(held).toHaveLength(0);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    const other = new Database(file, { readonly: true });
+    expect(other.prepare("SELECT status FROM payments WHERE id = 'pd_s9'").get()).toEqual({ status: 'paid' });
+    other.close();
+    expect(ingest.stats()).toMatchObject({ stored: 1, batches: 1 });
   });
 
   it('idle() and close() wait for the fsync', async () => {
     holdFsync = true;
     const answer = ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_i1', null), 'evt_i1')));
+    const sibling = ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_i2', null), 'evt_i2')));
     await tick();
     await tick();
     let idle = false;
@@ -115,20 +133,26 @@ describe('group commit durability', () => {
     held.shift()!.cb(null);
     await waiting;
     expect((await answer).status).toBe(200);
+    expect((await sibling).status).toBe(200);
   });
 
   it('a failed fsync answers 500 (the gateway retries; the retry is a stored duplicate) and later batches commit with FULL', async () => {
     holdFsync = true;
     const req = signRazorpay(razorpayCapturedEvent('pay_f1', null), 'evt_f1');
     const answer = ingest.handle(delivery(req));
+    const sibling = ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_f0', null), 'evt_f0')));
     await tick();
     await tick();
     held.shift()!.cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
     expect(await answer).toMatchObject({ status: 500 });
-    expect(ingest.stats().storageErrors).toBe(1);
-    // from now on FULL: nothing waits for a hand-made fsync
-    const next = await ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_f2', null), 'evt_f2')));
-    expect(next.status).toBe(200);
+    expect(await sibling).toMatchObject({ status: 500 });
+    expect(ingest.stats().storageErrors).toBe(2);
+    // from now on FULL, batches of several events too: nothing waits for a hand-made fsync
+    const next = await Promise.all([
+      ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_f2', null), 'evt_f2'))),
+      ingest.handle(delivery(signRazorpay(razorpayCapturedEvent('pay_f3', null), 'evt_f3'))),
+    ]);
+    expect(next.map((n) => n.status)).toEqual([200, 200]);
     expect(held).toHaveLength(0);
     expect(await ingest.handle(delivery(req))).toMatchObject({ status: 200, body: { duplicate: true } });
   });
