@@ -18,7 +18,7 @@ const SLOW_UNIT = [
   // SIGKILLs a child process mid-load and restarts it
   'test/unit/core/webhooks/crash.test.ts',
   // a real worker thread writing real files, case after case
-  'test/unit/core/reports/export.test.ts',
+  'test/unit/core/reports/{export,export-worker}.test.ts',
   // whole flows through a real core against the sandbox, seconds per file (scrypt, backups, CLI processes)
   'test/unit/core/backup/*.test.ts',
   'test/unit/core/refunds/*.test.ts',
