@@ -9,7 +9,7 @@ import { T0, paymentInsert, seedAccounts } from './payment-seed';
 
 const fold = (state: PaymentState, ...events: PaymentEvent[]): PaymentState => events.reduce((s, e) => applyPaymentEvent(s, e).state, state);
 
-describeOnBothEngines('payments repository', (store) => {
+describeOnBothEngines('payments repository', (store, engine) => {
   beforeAll(() => seedAccounts(store()));
 
   it('inserts a payment with its defaults and reads it back by id and URL', () => {
@@ -53,6 +53,18 @@ describeOnBothEngines('payments repository', (store) => {
     expect(payments.findStateForRef('acct_st', { paydeskId: null, ids: { paymentIntentId: 'pi_f2' } })?.id).toBe('pd_f2');
     expect(payments.findStateForRef('acct_st', { paydeskId: null, ids: { sessionId: 'cs_same' } })?.id).toBe('pd_f2');
     expect(payments.findStateForRef('acct_sl', { paydeskId: null, ids: { sessionId: 'cs_same' } })).toBeUndefined();
+  });
+
+  it('reads several payments by id at once where a statement is a round trip (PostgreSQL), none on SQLite', () => {
+    const { payments } = store().repos;
+    payments.insert(paymentInsert('pd_m2', { createdAt: T0 + 30 }));
+    payments.insert(paymentInsert('pd_m1', { accountId: 'acct_rl', gateway: 'razorpay', kind: 'razorpay_link', createdAt: T0 + 31 }));
+    const rows = payments.statesByIds(['pd_m2', 'pd_none', 'pd_m1']);
+    if (engine === 'sqlite') return expect(rows).toEqual([]);
+    // in id order (the order their locks are taken), of any account, the same rows findStateForRef reads
+    expect(rows.map((r) => [r.id, r.account_id])).toEqual([['pd_m1', 'acct_rl'], ['pd_m2', 'acct_st']]);
+    expect(rows[1]).toEqual(payments.findStateForRef('acct_st', { paydeskId: 'pd_m2', ids: {} }));
+    expect(payments.statesByIds([])).toEqual([]);
   });
 
   it('saves a state in full, learning gateway ids once, and keeps what the export reads', () => {

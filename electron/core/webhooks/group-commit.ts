@@ -59,6 +59,8 @@ export function createGroupCommit(d: GroupCommitDeps) {
   function insertBatch(batch: PendingInsert[], out: Result[], changes: Changes, isolated: boolean): void {
     d.transaction(() => {
       applier.reset();
+      // the isolated pass is the slow path for a batch that failed: each event reads its own payment there
+      if (!isolated) applier.readAhead(batch.map((p) => p.item));
       for (const p of batch) out.push(isolated ? storeAndApply(p, changes, d.now()) : applier.apply(p.item, changes, d.now(), p));
       counters.writeSecurity();
     });

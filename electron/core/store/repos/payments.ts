@@ -202,6 +202,11 @@ export function paymentsRepo(db: SqlDb) {
     LOOKUP_ORDER.map((k) => [k, db.prepare(`SELECT * FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]),
   ) as Record<keyof GatewayIds, SqlStatement>;
   const stateByIdAccountStmt = stateStatement(db, `SELECT ${STATE_COLUMNS} FROM payments WHERE id = ? AND account_id = ?`);
+  // Several payments by id in one statement, where a statement is a round trip to the server; SQLite reads
+  // each one in-process as cheaply, so it has none and the ingest looks each payment up as it goes.
+  const statesByIdsStmt = db.engine === 'postgres'
+    ? stateStatement(db, `SELECT ${STATE_COLUMNS} FROM payments WHERE id = ANY(?::text[]) ORDER BY id`)
+    : null;
   const stateByColumn = Object.fromEntries(
     LOOKUP_ORDER.map((k) => [k, stateStatement(db, `SELECT ${STATE_COLUMNS} FROM payments WHERE ${ID_COLUMNS[k]} = ? AND account_id = ? ORDER BY created_at LIMIT 1`)]),
   ) as Record<keyof GatewayIds, SqlStatement<unknown[] | PaymentStateRow>>;
@@ -295,6 +300,15 @@ export function paymentsRepo(db: SqlDb) {
         if (row) return row;
       }
       return undefined;
+    },
+    /**
+     * The rows of these payments (any account; the caller checks), read in one statement on an engine where
+     * that saves round trips, locked as findStateForRef locks them (in id order, so two readers cannot
+     * deadlock); empty where looking each up is as cheap (SQLite).
+     */
+    statesByIds(ids: readonly string[]): PaymentStateRow[] {
+      if (!statesByIdsStmt || ids.length === 0) return [];
+      return statesByIdsStmt.all([...ids]).map((r) => stateRowOf(r)!);
     },
     /**
      * Stores a new machine state and its derived columns; learns gateway ids the row does not have yet.
