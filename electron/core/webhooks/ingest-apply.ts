@@ -42,7 +42,8 @@ export function createApplier(d: ApplierDeps) {
   const noUnmatched = new Set<string>();
   // The payments a batch's events name by our id, read before the batch is applied (readAhead), within the
   // running transaction. A payment leaves the map once an event has written to it, so the next event about
-  // it reads what that write left. Each event is normalised once, for the read-ahead and its apply.
+  // it reads what that write left. Each event is normalised once per transaction, for the read-ahead (or the
+  // retry's match) and its apply.
   const ahead = new Map<string, PaymentStateRow>();
   const normalized = new Map<ApplyItem, NormalizedEvent>();
   const normalize = (item: ApplyItem): NormalizedEvent => {
@@ -114,7 +115,7 @@ export function createApplier(d: ApplierDeps) {
       if (row.id === exceptId) continue;
       const item = itemOfRow(row);
       if (!item) continue;
-      const norm = d.webhooks(item.gateway).normalize(item.parsed);
+      const norm = normalize(item);
       if (!norm.ref || !payments.findStateForRef(accountId, norm.ref)) continue;
       applyOne(item, changes, at, false, item.id);
       n++;
