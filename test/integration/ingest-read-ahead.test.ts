@@ -4,6 +4,7 @@
 // statement is a round trip, the payments the batch names by our id are read in one statement.
 import { beforeAll, expect, it } from 'vitest';
 import { ADAPTERS } from '../../electron/core/gateways';
+import type { PaymentChange } from '../../electron/core/payments/apply';
 import { stateOfRow } from '../../electron/core/store/repos/payments';
 import { summarizePayment } from '../../shared/status';
 import { createIngest, type Ingest } from '../../electron/core/webhooks/ingest';
@@ -45,10 +46,10 @@ function recordStatements(s: EngineStore): string[] {
 /** a second Stripe test account of the shop, with the fixture's secret */
 const OTHER_STRIPE = 'acc_stripe_other';
 
-function ingestOn(s: EngineStore): Ingest {
+function ingestOn(s: EngineStore, onApplied?: (change: PaymentChange) => void): Ingest {
   const { webhookEvents, payments, orders } = s.repos;
   return createIngest({
-    events: webhookEvents, payments, orders, transaction: s.transaction, durability: s.durability(),
+    events: webhookEvents, payments, orders, transaction: s.transaction, durability: s.durability(), onApplied,
     webhooks: (g) => ADAPTERS[g].webhooks,
     getSecret: (g, account) => (g === 'stripe' && account === OTHER_STRIPE ? getFixtureSecret(g, STRIPE_ACCOUNT) : getFixtureSecret(g, account)),
   });
@@ -133,9 +134,13 @@ describeOnBothEngines('the ingest reads a batch\'s payments ahead', (store, engi
       ? `CREATE TRIGGER test_boom BEFORE INSERT ON payment_events WHEN new.payment_id = 'pd_bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`
       : `CREATE FUNCTION test_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.payment_id = 'pd_bad' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$;
          CREATE TRIGGER test_boom BEFORE INSERT ON payment_events FOR EACH ROW EXECUTE FUNCTION test_boom()`);
-    const ingest = ingestOn(s);
+    const announced: string[] = [];
+    const ingest = ingestOn(s, (c) => announced.push(`${c.id} ${c.summary.status}`));
     expect(await oneBatch(ingest, [signStripe(stripePaidEvent('evt_bad', 'pd_bad')), signStripe(stripePaidEvent('evt_ok', 'pd_ok'))])).toEqual([200, 200]);
-    expect(ingest.stats()).toMatchObject({ batches: 1, stored: 2, applyErrors: 1 });
+    // on PostgreSQL the failing write goes out as late as the end of the event's savepoint, after the JS that
+    // followed it: what that JS counted and found is dropped with the savepoint
+    expect(ingest.stats()).toMatchObject({ batches: 1, stored: 2, applied: 1, applyErrors: 1 });
+    expect(announced).toEqual(['pd_ok paid']);
     expect(s.repos.webhookEvents.byEventId('stripe', STRIPE_ACCOUNT, 'evt_bad')).toMatchObject({ apply_result: 'error', error: expect.stringContaining('boom') });
     expect(s.repos.payments.byId('pd_bad')).toMatchObject({ status: 'open', captured_minor: 0 });
     expect(s.repos.payments.byId('pd_ok')).toMatchObject({ status: 'paid', captured_minor: 50_000 });

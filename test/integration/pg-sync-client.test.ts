@@ -131,3 +131,79 @@ describe('a connection lost under the client', () => {
     c.close();
   });
 });
+
+describe('writes sent with the next request (later)', () => {
+  const rows = (c: PgSync, prefix: string): unknown[] => pgStatement(c, 'SELECT id FROM payments WHERE id LIKE ? ORDER BY id').pluck().all(`${prefix}%`);
+  /** what the server last saw of the connection named `app`, read over another connection */
+  const activityOf = (watcher: PgSync, app: string): { query: string; state: string } | undefined =>
+    watcher.query<{ query: string; state: string }>('SELECT query, state FROM pg_stat_activity WHERE application_name = $1', [app]).rows[0];
+
+  it("holds a write and its transaction's BEGIN until the next statement, which runs after them", () => {
+    const c = openPgSync({ url, applicationName: 'paydesk-later-1' });
+    const watcher = openPgSync({ url });
+    c.query('SELECT 1 AS marker');
+    c.transaction(() => {
+      pgStatement(c, 'INSERT INTO payments (id, amount_minor) VALUES (?, ?)').later('pd_l1', 100);
+      expect(activityOf(watcher, 'paydesk-later-1')).toEqual({ query: 'SELECT 1 AS marker', state: 'idle' });
+      expect(rows(c, 'pd_l1')).toEqual(['pd_l1']);
+      expect(activityOf(watcher, 'paydesk-later-1')?.state).toBe('idle in transaction');
+      expect(rows(watcher, 'pd_l1')).toEqual([]);
+    });
+    expect(rows(watcher, 'pd_l1')).toEqual(['pd_l1']);
+    watcher.close();
+    c.close();
+  });
+
+  it('sends nothing of a transaction that throws before its first statement went out', () => {
+    const c = openPgSync({ url, applicationName: 'paydesk-later-2' });
+    const watcher = openPgSync({ url });
+    c.query('SELECT 2 AS marker');
+    expect(() => c.transaction(() => {
+      c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_l2', 100)");
+      throw new Error('stop before anything is sent');
+    })).toThrow('stop before anything is sent');
+    expect(activityOf(watcher, 'paydesk-later-2')).toEqual({ query: 'SELECT 2 AS marker', state: 'idle' });
+    expect(c.inTransaction).toBe(false);
+    expect(rows(c, 'pd_l2')).toEqual([]);
+    watcher.close();
+    c.close();
+  });
+
+  it('runs at once outside a transaction', () => {
+    const c = openPgSync({ url });
+    const watcher = openPgSync({ url });
+    c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_l3', 100)");
+    expect(rows(watcher, 'pd_l3')).toEqual(['pd_l3']);
+    watcher.close();
+    c.close();
+  });
+
+  it('throws a failed write at the end of its savepoint, which alone is rolled back', () => {
+    const c = openPgSync({ url });
+    c.transaction(() => {
+      c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_s1', 100)");
+      expect(() => c.transaction(() => {
+        c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_s2', 100)");
+        c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_s3', -1)");
+      })).toThrow(expect.objectContaining({ code: '23514', ahead: true }));
+      c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_s4', 100)");
+    });
+    expect(c.inTransaction).toBe(false);
+    expect(rows(c, 'pd_s')).toEqual(['pd_s1', 'pd_s4']);
+    c.close();
+  });
+
+  it('throws a failed write at COMMIT, rolls the transaction back, and leaves the connection usable', () => {
+    const c = openPgSync({ url });
+    expect(() => c.transaction(() => {
+      c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_c1', 100)");
+      c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_c2', -1)");
+    })).toThrow(expect.objectContaining({ code: '23514' }));
+    expect(c.inTransaction).toBe(false);
+    expect(rows(c, 'pd_c')).toEqual([]);
+    c.later("INSERT INTO payments (id, amount_minor) VALUES ('pd_c3', 100)");
+    expect(rows(c, 'pd_c')).toEqual(['pd_c3']);
+    c.close();
+  });
+});
+

@@ -18,6 +18,8 @@ export interface SqlStatement<R = unknown> {
   get(...params: unknown[]): R | undefined;
   all(...params: unknown[]): R[];
   run(...params: unknown[]): SqlRunResult;
+  /** PostgreSQL's statements only: see runLater */
+  later?(...params: unknown[]): void;
   /** the first column of each row instead of the row */
   pluck(): SqlStatement<unknown>;
 }
@@ -25,6 +27,16 @@ export interface SqlStatement<R = unknown> {
 export interface SqlDb {
   readonly engine: Engine;
   prepare<R = unknown>(source: string): SqlStatement<R>;
+}
+
+/**
+ * Runs a write whose result nobody reads. On PostgreSQL, inside a transaction, it goes to the server with the
+ * connection's next statement, or at the end of the innermost transaction or savepoint, which throws its
+ * failure (PgSync.later): one wait for the server fewer. SQLite runs it at once: it is in-process.
+ */
+export function runLater(stmt: SqlStatement, ...params: unknown[]): void {
+  if (stmt.later) stmt.later(...params);
+  else stmt.run(...params);
 }
 
 /** The statement text for `db`'s engine. */

@@ -123,6 +123,24 @@ export function createApplier(d: ApplierDeps) {
     return n;
   }
 
+  /**
+   * Runs `fn` in a savepoint. What it counted and the changes it found count only once the savepoint is
+   * released: on PostgreSQL a write can fail as late as the release (runLater), after the JS that followed it.
+   */
+  function inSavepoint<T>(changes: Changes, fn: (into: Changes) => T): T {
+    const { applied, unmatched } = stats;
+    const into: Changes = new Map();
+    try {
+      const out = d.transaction(() => fn(into));
+      for (const [id, change] of into) changes.set(id, change);
+      return out;
+    } catch (err) {
+      stats.applied = applied;
+      stats.unmatched = unmatched;
+      throw err;
+    }
+  }
+
   return {
     /** call when a transaction starts */
     reset: (): void => {
@@ -150,11 +168,11 @@ export function createApplier(d: ApplierDeps) {
     apply: (item: ApplyItem, changes: Changes, at: number, target: StoreTarget): number | null => applyOne(item, changes, at, true, target),
     /** the same in a savepoint: a failing event leaves no partial writes */
     applyIsolated: (item: ApplyItem, changes: Changes, at: number, target: StoreTarget): number | null =>
-      d.transaction(() => applyOne(item, changes, at, true, target)),
+      inSavepoint(changes, (into) => applyOne(item, into, at, true, target)),
     /** Applies one event that is already stored (applyPending): its row gets the result by UPDATE, or the error. */
     applyStored(item: StoredItem, changes: Changes, at: number): void {
       try {
-        d.transaction(() => applyOne(item, changes, at, true, item.id));
+        inSavepoint(changes, (into) => applyOne(item, into, at, true, item.id));
       } catch (err) {
         stats.applyErrors++;
         const message = err instanceof Error ? err.message.slice(0, 300) : 'apply failed';

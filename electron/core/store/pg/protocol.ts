@@ -17,8 +17,14 @@ export interface PgConnectOptions {
 
 export type PgRequest =
   | { op: 'connect'; conn: number; options: PgConnectOptions }
-  | { op: 'query'; conn: number; sql: string; params: readonly unknown[] }
+  /** `ahead`: statements to run first, in order, whose results nobody reads (PgSync.later); the first failure stops the request */
+  | { op: 'query'; conn: number; sql: string; params: readonly unknown[]; ahead?: readonly PgQuery[] }
   | { op: 'close'; conn: number };
+
+export interface PgQuery {
+  sql: string;
+  params: readonly unknown[];
+}
 
 export interface PgFailure {
   /** SQLSTATE ('23505' unique violation, '55P03' lock not available, …) or a Node code ('ECONNREFUSED') */
@@ -29,4 +35,5 @@ export interface PgFailure {
 
 export type PgResponse =
   | { ok: true; rows: Record<string, unknown>[]; rowCount: number }
-  | { ok: false; error: PgFailure };
+  /** `ahead`: the failure was in one of the statements sent ahead, so the request's own statement did not run */
+  | { ok: false; error: PgFailure; ahead?: boolean };

@@ -87,6 +87,8 @@ export interface PgStatement<R = Record<string, unknown>> {
   get(...args: unknown[]): R | undefined;
   all(...args: unknown[]): R[];
   run(...args: unknown[]): { changes: number };
+  /** run, for a write whose result nobody reads: sent with the connection's next request (PgSync.later) */
+  later(...args: unknown[]): void;
   /** the first column of each row instead of the row */
   pluck(): PgStatement<unknown>;
 }
@@ -101,6 +103,7 @@ export function pgStatement<R = Record<string, unknown>>(db: PgSync, sql: string
     },
     all: (...args) => db.query(p.text, bindValues(p, args)).rows.map((r) => shape(r) as R),
     run: (...args) => ({ changes: db.query(p.text, bindValues(p, args)).rowCount }),
+    later: (...args) => db.later(p.text, bindValues(p, args)),
     pluck: () => pgStatement<unknown>(db, sql, true),
   };
 }

@@ -13,17 +13,20 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Synckit from 'synckit';
-import type { PgConnectOptions, PgFailure, PgRequest, PgResponse } from './protocol';
+import type { PgConnectOptions, PgFailure, PgQuery, PgRequest, PgResponse } from './protocol';
 import { lazyPackage } from '../../lazy-package';
 
 export class PgError extends Error {
   readonly code: string | null;
   readonly constraint: string | null;
-  constructor(f: PgFailure) {
+  /** it failed in a statement sent ahead of the one that was asked for (PgSync.later), which then did not run */
+  readonly ahead: boolean;
+  constructor(f: PgFailure, ahead = false) {
     super(f.message);
     this.name = 'PgError';
     this.code = f.code;
     this.constraint = f.constraint;
+    this.ahead = ahead;
   }
 }
 
@@ -43,6 +46,14 @@ export interface PgResult<R> {
 export interface PgSync {
   /** one statement with $1… parameters */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): PgResult<R>;
+  /**
+   * A statement whose result nobody reads (a write). Inside a transaction it goes to the server with the
+   * connection's next request: the next statement, or the end of the innermost transaction or savepoint, which
+   * then throws its failure, so it stays in the scope it was made in. Each request is a wait on the worker
+   * thread, which costs more than the statement itself on a busy desk (bench:webhooks). Outside a transaction
+   * it runs at once. A transaction's BEGIN or SAVEPOINT travels the same way, with its first statement.
+   */
+  later(sql: string, params?: readonly unknown[]): void;
   /** runs `fn` in one transaction; nested calls are savepoints. `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   readonly inTransaction: boolean;
@@ -90,7 +101,7 @@ function withBuffers(row: Record<string, unknown>): Record<string, unknown> {
 }
 
 function unwrap(r: PgResponse): PgResult<Record<string, unknown>> {
-  if (!r.ok) throw new PgError(r.error);
+  if (!r.ok) throw new PgError(r.error, r.ahead === true);
   return { rows: r.rows.map(withBuffers), rowCount: r.rowCount };
 }
 
@@ -121,17 +132,55 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
     if (!r.ok) throw lost(new PgError(r.error));
     broken = false;
   };
+  // statements waiting to go with the next request (later), and how many requests have carried some: a
+  // transaction scope whose opening statement is still waiting has sent nothing to the server
+  let ahead: PgQuery[] = [];
+  let carried = 0;
+  const takeAhead = (): PgQuery[] | undefined => {
+    if (ahead.length === 0) return undefined;
+    const out = ahead;
+    ahead = [];
+    carried++;
+    return out;
+  };
   const query = <R>(sql: string, params: readonly unknown[] = []): PgResult<R> => {
     if (closed) throw gone('The connection to PostgreSQL is closed.');
     if (broken) reconnect();
+    const before = takeAhead();
     try {
-      return unwrap(send({ op: 'query', conn, sql, params })) as PgResult<R>;
+      return unwrap(send({ op: 'query', conn, sql, params, ...(before ? { ahead: before } : {}) })) as PgResult<R>;
     } catch (err) {
       throw isConnectionLoss(err) ? lost(err) : err;
     }
   };
+  /**
+   * A scope that failed: what it queued is dropped; the server rolls it back, unless nothing of it reached the
+   * server (its opening statement is still queued: dropped with the rest) or the connection broke in it.
+   */
+  const abandon = (mark: number, carriedAtOpen: number, savepoint: string | null): void => {
+    if (carried === carriedAtOpen) {
+      ahead.length = mark;
+      if (depth === 0) lostInTransaction = false;
+      return;
+    }
+    ahead = [];
+    if (depth === 0 && lostInTransaction) {
+      lostInTransaction = false;
+      return;
+    }
+    try {
+      query(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+    } catch {
+      // the connection is gone: the server has rolled back already
+    }
+  };
   return {
     query,
+    later(sql, params = []) {
+      if (depth === 0) return void query(sql, params);
+      if (closed) throw gone('The connection to PostgreSQL is closed.');
+      ahead.push({ sql, params });
+    },
     hold(reason) {
       held = reason;
     },
@@ -142,8 +191,11 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
       };
     },
     transaction<T>(fn: () => T): T {
+      if (closed) throw gone('The connection to PostgreSQL is closed.');
       const savepoint = depth > 0 ? `sp_${depth}` : null;
-      query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN');
+      const mark = ahead.length;
+      const carriedAtOpen = carried;
+      ahead.push({ sql: savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN', params: [] });
       depth++;
       let out: T;
       try {
@@ -151,21 +203,17 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
         if ((out as { then?: unknown } | null)?.then) throw new TypeError('A transaction function must be synchronous.');
       } catch (err) {
         depth--;
-        if (depth === 0 && lostInTransaction) {
-          lostInTransaction = false;
-          throw err;
-        }
-        try {
-          query(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
-        } catch {
-          // the connection is gone: the server has rolled back already
-        }
+        abandon(mark, carriedAtOpen, savepoint);
         throw err;
       }
       depth--;
-      // a COMMIT that fails (the connection dropped, a deferred constraint) has ended the transaction anyway
+      // a COMMIT that fails (the connection dropped, a deferred constraint) has ended the transaction anyway;
+      // a statement sent ahead of it that fails has not: the scope is rolled back as if `fn` had thrown
       try {
         query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+      } catch (err) {
+        if (err instanceof PgError && err.ahead) abandon(mark, carriedAtOpen, savepoint);
+        throw err;
       } finally {
         if (depth === 0) lostInTransaction = false;
       }
@@ -177,6 +225,7 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
     close() {
       if (closed) return;
       closed = true;
+      ahead = [];
       send({ op: 'close', conn });
     },
   };

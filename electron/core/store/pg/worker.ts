@@ -17,6 +17,10 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text: string) => (/^-?\d+$/.t
 
 const clients = new Map<number, pg.Client>();
 
+async function run(client: pg.Client, text: string, values: readonly unknown[]): Promise<pg.QueryResult | pg.QueryResult[]> {
+  return client.query({ text, values: values as unknown[] });
+}
+
 // node-postgres reports a connection it lost without a code: these are the words it uses
 const LOST = /Connection terminated|not queryable|timeout expired|Connection ended|connection is closed/i;
 
@@ -70,15 +74,26 @@ async function handle(req: PgRequest): Promise<PgResponse> {
       return { ok: true, rows: [], rowCount: 0 };
     }
     if (!client) return { ok: false, error: { code: '08003', message: 'The connection to PostgreSQL is closed.', constraint: null } };
-    const out: pg.QueryResult | pg.QueryResult[] = await client.query({ text: req.sql, values: req.params as unknown[] });
+    for (const q of req.ahead ?? []) {
+      try {
+        await run(client, q.sql, q.params);
+      } catch (err) {
+        return { ...lostOrFailed(req.conn, err), ahead: true };
+      }
+    }
+    const out: pg.QueryResult | pg.QueryResult[] = await run(client, req.sql, req.params);
     // several statements in one text (a migration) answer with one result each: the last one is the answer
     const r = Array.isArray(out) ? out[out.length - 1] : out;
     return { ok: true, rows: (r?.rows ?? []) as Record<string, unknown>[], rowCount: r?.rowCount ?? 0 };
   } catch (err) {
-    const f = failure(err);
-    if (req.op === 'query' && isLost(f)) drop(req.conn);
-    return { ok: false, error: f };
+    return req.op === 'query' ? lostOrFailed(req.conn, err) : { ok: false, error: failure(err) };
   }
+}
+
+function lostOrFailed(conn: number, err: unknown): PgResponse & { ok: false } {
+  const f = failure(err);
+  if (isLost(f)) drop(conn);
+  return { ok: false, error: f };
 }
 
 runAsWorker(handle);

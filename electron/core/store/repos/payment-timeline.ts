@@ -7,7 +7,7 @@
 // Razorpay's payment) where the fact has one, else by its time, and is recorded and counted once. A row
 // stored before facts carried the id is taken for the same try as a report with an id at the same time.
 import type { PaymentEvent, PaymentStatus } from '../../../../shared/status';
-import { dialect, type SqlDb } from '../sql';
+import { dialect, runLater, type SqlDb } from '../sql';
 
 export interface TimelineInsert {
   paymentId: string;
@@ -54,8 +54,8 @@ export function paymentTimeline(db: SqlDb) {
         const id = t.event.attemptId ?? null;
         if (sameTryStmt.get(t.paymentId, id, t.at, id) !== undefined) return;
       }
-      insertStmt.run(t.paymentId, t.at, t.recordedAt, type, t.source, t.webhookEventId, t.gatewayType, JSON.stringify(detail), t.changed ? 1 : 0, t.statusAfter);
-      if (type === 'attempt_failed') recountStmt.run(t.paymentId, t.paymentId);
+      runLater(insertStmt, t.paymentId, t.at, t.recordedAt, type, t.source, t.webhookEventId, t.gatewayType, JSON.stringify(detail), t.changed ? 1 : 0, t.statusAfter);
+      if (type === 'attempt_failed') runLater(recountStmt, t.paymentId, t.paymentId);
     },
     of: (paymentId: string): TimelineRow[] => ofStmt.all(paymentId) as TimelineRow[],
   };

@@ -12,7 +12,7 @@ import {
   type PaymentSummary,
 } from '../../../../shared/status';
 import type { Gateway } from '../../../../shared/gateways';
-import { dialect, type SqlDb, type SqlStatement } from '../sql';
+import { dialect, runLater, type SqlDb, type SqlStatement } from '../sql';
 import { paymentTimeline } from './payment-timeline';
 
 export type { TimelineInsert } from './payment-timeline';
@@ -351,10 +351,10 @@ export function paymentsRepo(db: SqlDb) {
           partialStmts.set(key, stmt);
         }
         vals.push(now, id);
-        stmt.run(...vals);
+        runLater(stmt, ...vals);
         return s;
       }
-      applyStmt.run({
+      runLater(applyStmt, {
         id,
         status: s.status,
         statusReason: s.statusReason,

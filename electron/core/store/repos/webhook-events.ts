@@ -1,7 +1,7 @@
 // Prepared statements for webhook_events (raw verified events, committed before the 2xx) and
 // security_events (refused webhooks, counted per kind/account/minute).
 import type { Gateway } from '../../../../shared/gateways';
-import { dialect, type SqlDb } from '../sql';
+import { dialect, runLater, type SqlDb } from '../sql';
 
 export type ApplyResult = 'changed' | 'unchanged' | 'unmatched' | 'ignored' | 'error';
 export type SecurityKind = 'missing_signature' | 'bad_signature' | 'stale_signature' | 'future_timestamp' | 'replayed' | 'malformed' | 'mode_mismatch' | 'secret_missing';
@@ -93,7 +93,7 @@ export function webhookEventsRepo(db: SqlDb) {
       return id === undefined ? null : Number(id);
     },
     markApplied(id: number, at: number, result: ApplyResult, paymentId: string | null, error: string | null = null): void {
-      markAppliedStmt.run(at, result, paymentId, error, id);
+      runLater(markAppliedStmt, at, result, paymentId, error, id);
     },
     /** rows not yet applied, in order of receipt */
     unapplied(limit = 500): WebhookEventRow[] {
