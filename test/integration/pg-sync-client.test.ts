@@ -207,3 +207,26 @@ describe('writes sent with the next request (later)', () => {
   });
 });
 
+describe('prepared statements', () => {
+  it('prepares a statement with parameters once, and prepares it afresh when another desk changed its table', async () => {
+    const c = openPgSync({ url });
+    c.query('CREATE TABLE widgets (id bigint PRIMARY KEY, label text)');
+    c.query("INSERT INTO widgets VALUES (1, 'one')");
+    const byId = pgStatement(c, 'SELECT * FROM widgets WHERE id = ?');
+    expect(byId.get(1)).toEqual({ id: 1, label: 'one' });
+    expect(byId.get(1)).toEqual({ id: 1, label: 'one' });
+    const prepared = c.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements').rows.map((r) => r.statement);
+    expect(prepared.filter((s) => s.includes('FROM widgets WHERE id = $1'))).toHaveLength(1);
+    const pgMod = await import('pg');
+    const other = new pgMod.default.Client({ connectionString: url });
+    await other.connect();
+    await other.query('ALTER TABLE widgets ADD COLUMN size bigint NOT NULL DEFAULT 7');
+    await other.end();
+    expect(byId.get(1)).toEqual({ id: 1, label: 'one', size: 7 });
+    // inside a transaction the stale plan fails it whole (the server aborted it); the statement works again after
+    c.query('ALTER TABLE widgets ADD COLUMN colour text');
+    expect(() => c.transaction(() => byId.get(1))).toThrow(/cached plan/);
+    expect(c.transaction(() => byId.get(1))).toEqual({ id: 1, label: 'one', size: 7, colour: null });
+    c.close();
+  });
+});

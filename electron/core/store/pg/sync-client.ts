@@ -32,6 +32,9 @@ export class PgError extends Error {
 
 const LOST_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** A prepared statement whose tables changed shape since it was prepared (another desk migrated them). */
+const isStalePlan = (err: unknown): boolean => err instanceof PgError && err.code === '0A000' && /cached plan/i.test(err.message);
+
 /** Whether `err` says the server cannot be reached or the connection broke (SQLSTATE class 08, a shutdown, a socket error). */
 export function isConnectionLoss(err: unknown): err is PgError {
   if (!(err instanceof PgError) || err.code === null) return false;
@@ -143,13 +146,16 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
     carried++;
     return out;
   };
-  const query = <R>(sql: string, params: readonly unknown[] = []): PgResult<R> => {
+  const query = <R>(sql: string, params: readonly unknown[] = [], retried = false): PgResult<R> => {
     if (closed) throw gone('The connection to PostgreSQL is closed.');
     if (broken) reconnect();
     const before = takeAhead();
     try {
       return unwrap(send({ op: 'query', conn, sql, params, ...(before ? { ahead: before } : {}) })) as PgResult<R>;
     } catch (err) {
+      // outside a transaction a statement whose prepared plan went stale is simply run again (worker.ts
+      // prepares it afresh); inside one the server has aborted the transaction, which fails as a whole
+      if (!retried && depth === 0 && !before && isStalePlan(err)) return query<R>(sql, params, true);
       throw isConnectionLoss(err) ? lost(err) : err;
     }
   };
