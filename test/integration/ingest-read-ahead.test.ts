@@ -1,7 +1,8 @@
 // The ingest reads a batch's payments at once (payments.statesByIds) on both engines: what each event then
 // folds is what the events before it in the batch left, a payment of another account is never taken from
 // the read-ahead, and a batch that fails is applied again event by event. On PostgreSQL, where each
-// statement is a round trip, the payments the batch names by our id are read in one statement.
+// statement is a round trip, the payments the batch names by our id are read in one statement and its
+// events stored in one; duplicates, of each other or of stored events, are answered as duplicates.
 import { beforeAll, expect, it } from 'vitest';
 import { ADAPTERS } from '../../electron/core/gateways';
 import type { PaymentChange } from '../../electron/core/payments/apply';
@@ -123,6 +124,46 @@ describeOnBothEngines('the ingest reads a batch\'s payments ahead', (store, engi
     expect(s.repos.webhookEvents.byEventId('stripe', OTHER_STRIPE, 'evt_other')).toMatchObject({ apply_result: 'unmatched', payment_id: null });
     expect(s.repos.webhookEvents.byEventId('stripe', STRIPE_ACCOUNT, 'evt_own')).toMatchObject({ apply_result: 'changed', payment_id: 'pd_s9' });
     expect(s.repos.payments.byId('pd_s9')).toMatchObject({ status: 'paid', captured_minor: 50_000 });
+    await ingest.close();
+  });
+
+  it('duplicates in a batch, of each other or of stored events, are answered as duplicates and applied once', async () => {
+    const s = store();
+    openPayment(s, 'pd_d1', 'stripe');
+    openPayment(s, 'pd_d2', 'stripe');
+    openPayment(s, 'pd_d3', 'razorpay');
+    const ingest = ingestOn(s);
+    expect(await oneBatch(ingest, [signStripe(stripePaidEvent('evt_d1', 'pd_d1'))])).toEqual([200]);
+    const statements = recordStatements(s);
+    const captured = razorpayCapturedEvent('pay_d3', 'pd_d3');
+    expect(await oneBatch(ingest, [
+      signStripe(stripePaidEvent('evt_d1', 'pd_d1')),
+      signStripe(stripePaidEvent('evt_d2', 'pd_d2')),
+      signStripe(stripePaidEvent('evt_d2', 'pd_d2')),
+      signRazorpay(captured, 'e_d3'),
+      // the same signed body under another event id: a replay
+      signRazorpay(captured, 'e_d3_again'),
+    ])).toEqual([200, 200, 200, 200, 200]);
+    const batchStatements = statements.splice(0);
+    expect(ingest.stats()).toMatchObject({ batches: 2, stored: 3, duplicates: 3, applied: 3 });
+    const { payments, webhookEvents } = s.repos;
+    expect(payments.byId('pd_d2')).toMatchObject({ status: 'paid', captured_minor: 50_000 });
+    expect(payments.byId('pd_d3')).toMatchObject({ status: 'paid', captured_minor: 50_000 });
+    expect(payments.timeline('pd_d2')).toHaveLength(1);
+    expect(webhookEvents.byEventId('stripe', STRIPE_ACCOUNT, 'evt_d2')).toMatchObject({ apply_result: 'changed', payment_id: 'pd_d2' });
+    expect(webhookEvents.byEventId('razorpay', RAZORPAY_ACCOUNT, 'e_d3')).toMatchObject({ apply_result: 'changed', payment_id: 'pd_d3' });
+    expect(webhookEvents.byEventId('razorpay', RAZORPAY_ACCOUNT, 'e_d3_again')).toBeUndefined();
+    if (engine === 'postgres') {
+      // the batch's payments in one read, its rows in one statement, a look for unmatched events per account;
+      // what applying them wrote went out with the commit
+      expect(batchStatements.map((q) => q.replace(/\s+/g, ' ').slice(0, 40))).toEqual([
+        'SELECT id, account_id, gateway, amount_m',
+        'INSERT INTO webhook_events (gateway, acc',
+        'SELECT 1 FROM webhook_events WHERE accou',
+        'SELECT 1 FROM webhook_events WHERE accou',
+      ]);
+      expect(batchStatements[1]).toContain('unnest(');
+    }
     await ingest.close();
   });
 

@@ -61,8 +61,23 @@ export function createGroupCommit(d: GroupCommitDeps) {
       applier.reset();
       // the isolated pass is the slow path for a batch that failed: each event reads its own payment there
       if (!isolated) applier.readAhead(batch.map((p) => p.item));
-      for (const p of batch) out.push(isolated ? storeAndApply(p, changes, d.now()) : applier.apply(p.item, changes, d.now(), p));
+      if (!isolated && batch.length > 1 && d.events.storesInBulk) storeThenApply(batch, out, changes);
+      else for (const p of batch) out.push(isolated ? storeAndApply(p, changes, d.now()) : applier.apply(p.item, changes, d.now(), p));
       counters.writeSecurity();
+    });
+  }
+
+  /**
+   * Where each statement is a round trip (PostgreSQL), the batch's rows are stored in one statement first and
+   * each new one is then applied, its result written to its row: the payment and timeline writes and that
+   * result go to the server together at the commit (runLater), so a batch waits on a handful of statements, not
+   * one per event.
+   */
+  function storeThenApply(batch: PendingInsert[], out: Result[], changes: Changes): void {
+    const ids = d.events.insertMany(batch.map((p) => p.row));
+    batch.forEach((p, i) => {
+      const id = ids[i] ?? null;
+      out.push(id === null ? null : applier.apply(p.item, changes, d.now(), id));
     });
   }
 

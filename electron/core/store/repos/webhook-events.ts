@@ -57,6 +57,13 @@ export function webhookEventsRepo(db: SqlDb) {
       (gateway, account_id, event_id, type, livemode, raw, body_sha256, signature, created_at, received_at, applied_at, apply_result, payment_id, error)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING RETURNING id`).pluck();
+  // PostgreSQL: a batch's events in one statement, each new row's id returned with its key
+  const insertManyStmt = db.engine === 'postgres'
+    ? db.prepare<{ id: number; gateway: Gateway; account_id: string; event_id: string }>(`INSERT INTO webhook_events
+        (gateway, account_id, event_id, type, livemode, raw, body_sha256, signature, created_at, received_at)
+      SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::bigint[], ?::bigint[])
+      ON CONFLICT DO NOTHING RETURNING id, gateway, account_id, event_id`)
+    : null;
   const markAppliedStmt = db.prepare('UPDATE webhook_events SET applied_at = ?, apply_result = ?, payment_id = ?, error = ? WHERE id = ?');
   const unappliedStmt = db.prepare('SELECT * FROM webhook_events WHERE applied_at IS NULL ORDER BY id LIMIT ?');
   const unmatchedStmt = db.prepare("SELECT * FROM webhook_events WHERE account_id = ? AND apply_result = 'unmatched' ORDER BY id LIMIT ?");
@@ -80,17 +87,43 @@ export function webhookEventsRepo(db: SqlDb) {
   const recentSecurityStmt = db.prepare('SELECT * FROM security_events ORDER BY last_at DESC, id DESC LIMIT ?');
   const securityTotalStmt = db.prepare('SELECT coalesce(sum(count), 0) AS n FROM security_events');
 
+  /**
+   * Stores a verified event; null for a duplicate. `applied`: for a caller that applies the event in the
+   * same transaction (ingest's group commit) and so knows the result when it stores the row.
+   */
+  function insert(e: WebhookEventInsert, applied: { at: number; result: ApplyResult; paymentId: string | null; error?: string | null } | null = null): number | null {
+    const id = insertStmt.get(
+      e.gateway, e.accountId, e.eventId, e.type, e.livemode ? 1 : 0, e.raw, e.bodySha256, e.signature, e.createdAt, e.receivedAt,
+      applied?.at ?? null, applied?.result ?? null, applied?.paymentId ?? null, applied?.error ?? null,
+    );
+    return id === undefined ? null : Number(id);
+  }
+
   return {
+    insert,
     /**
-     * Stores a verified event; null for a duplicate. `applied`: for a caller that applies the event in the
-     * same transaction (ingest's group commit) and so knows the result when it stores the row.
+     * Whether insertMany stores a batch in one statement (PostgreSQL, where each statement is a round trip);
+     * on SQLite an insert is an in-process call, and storing the result with the row spares the UPDATE.
      */
-    insert(e: WebhookEventInsert, applied: { at: number; result: ApplyResult; paymentId: string | null; error?: string | null } | null = null): number | null {
-      const id = insertStmt.get(
-        e.gateway, e.accountId, e.eventId, e.type, e.livemode ? 1 : 0, e.raw, e.bodySha256, e.signature, e.createdAt, e.receivedAt,
-        applied?.at ?? null, applied?.result ?? null, applied?.paymentId ?? null, applied?.error ?? null,
+    storesInBulk: insertManyStmt !== null,
+    /**
+     * Stores verified events not applied yet, in order, in one statement where the engine has it; for each,
+     * its new id or null for a duplicate (of a stored event, or of one before it in `rows`).
+     */
+    insertMany(rows: readonly WebhookEventInsert[]): (number | null)[] {
+      if (!insertManyStmt) return rows.map((r) => insert(r));
+      const col = <T>(f: (r: WebhookEventInsert) => T): T[] => rows.map(f);
+      const stored = insertManyStmt.all(
+        col((r) => r.gateway), col((r) => r.accountId), col((r) => r.eventId), col((r) => r.type), col((r) => (r.livemode ? 1 : 0)),
+        col((r) => r.raw), col((r) => r.bodySha256), col((r) => r.signature), col((r) => r.createdAt), col((r) => r.receivedAt),
       );
-      return id === undefined ? null : Number(id);
+      const ids = new Map(stored.map((r) => [`${r.gateway} ${r.account_id} ${r.event_id}`, Number(r.id)]));
+      return rows.map((r) => {
+        const key = `${r.gateway} ${r.accountId} ${r.eventId}`;
+        const id = ids.get(key);
+        ids.delete(key); // a second row with the same key in the batch was the duplicate
+        return id ?? null;
+      });
     },
     markApplied(id: number, at: number, result: ApplyResult, paymentId: string | null, error: string | null = null): void {
       runLater(markAppliedStmt, at, result, paymentId, error, id);
