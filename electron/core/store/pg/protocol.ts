@@ -33,6 +33,9 @@ export interface PgFailure {
   constraint: string | null;
 }
 
+/** A prepared statement whose tables changed shape since it was prepared (another desk migrated them). */
+export const isStalePlan = (f: { code: string | null; message: string }): boolean => f.code === '0A000' && /cached plan/i.test(f.message);
+
 export type PgResponse =
   | { ok: true; rows: Record<string, unknown>[]; rowCount: number }
   /** `ahead`: the failure was in one of the statements sent ahead, so the request's own statement did not run */

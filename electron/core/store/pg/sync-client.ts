@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Synckit from 'synckit';
-import type { PgConnectOptions, PgFailure, PgQuery, PgRequest, PgResponse } from './protocol';
+import { isStalePlan, type PgConnectOptions, type PgFailure, type PgQuery, type PgRequest, type PgResponse } from './protocol';
 import { lazyPackage } from '../../lazy-package';
 
 export class PgError extends Error {
@@ -31,9 +31,6 @@ export class PgError extends Error {
 }
 
 const LOST_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/** A prepared statement whose tables changed shape since it was prepared (another desk migrated them). */
-const isStalePlan = (err: unknown): boolean => err instanceof PgError && err.code === '0A000' && /cached plan/i.test(err.message);
 
 /** Whether `err` says the server cannot be reached or the connection broke (SQLSTATE class 08, a shutdown, a socket error). */
 export function isConnectionLoss(err: unknown): err is PgError {
@@ -155,7 +152,7 @@ export function openPgSync(options: Pick<PgConnectOptions, 'url'> & Partial<PgCo
     } catch (err) {
       // outside a transaction a statement whose prepared plan went stale is simply run again (worker.ts
       // prepares it afresh); inside one the server has aborted the transaction, which fails as a whole
-      if (!retried && depth === 0 && !before && isStalePlan(err)) return query<R>(sql, params, true);
+      if (!retried && depth === 0 && !before && err instanceof PgError && isStalePlan(err)) return query<R>(sql, params, true);
       throw isConnectionLoss(err) ? lost(err) : err;
     }
   };

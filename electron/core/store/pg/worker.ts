@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { runAsWorker } from 'synckit';
 import { pgClient } from './client';
-import type { PgConnectOptions, PgFailure, PgRequest, PgResponse } from './protocol';
+import { isStalePlan, type PgConnectOptions, type PgFailure, type PgRequest, type PgResponse } from './protocol';
 
 // Money and counts are integers; node-postgres gives int8 and numeric as strings so as not to lose precision.
 // Every value Paydesk stores fits a double exactly (minor units far below 2^53): refuse anything that does not.
@@ -44,7 +44,7 @@ async function run(client: pg.Client, text: string, values: readonly unknown[]):
   try {
     return await client.query(queryConfig(text, values));
   } catch (err) {
-    if ((err as { code?: unknown }).code === '0A000' && names.has(text)) names.delete(text);
+    if (isStalePlan(failure(err))) names.delete(text);
     throw err;
   }
 }
