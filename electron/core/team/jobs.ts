@@ -63,6 +63,7 @@ async function startListener(c: Composed, lease: Lease | null): Promise<WebhookL
       port: d.options.webhookPort ?? 0,
       // a team's webhook is acknowledged only while this desk surely holds the lease; else the gateway retries
       onDelivery: (delivery) => (lease && !lease.holds() ? NOT_HOLDER : c.ingest.handle(delivery)),
+      onConnection: () => c.ingest.connectionArrived(),
       api: () => d.api.edge(),
       socketPath: edgeSocketPathOf(d),
       now: d.clock.now,

@@ -1,7 +1,8 @@
 // Step 2 and 4 of the ingest: GROUP COMMIT. Verified events that arrive while a commit is running go into
 // the next transaction, so one fsync covers a whole batch. A batch is flushed from setImmediate, right after
 // the event loop has read every request that was ready: light traffic commits each event at once (no
-// timer), heavy traffic batches. Each request's 2xx is sent only once its batch is committed and on disk
+// timer), heavy traffic batches; while new connections are still being accepted it waits a few turns for them
+// (ARRIVAL_HOLD_MS). Each request's 2xx is sent only once its batch is committed and on disk
 // (store/durability.ts: committed with synchronous=NORMAL, then the WAL fdatasync'd off the event loop; a lone
 // event while no fsync runs commits with FULL, synced inside the commit).
 import type { Durability } from '../store/durability';
@@ -33,6 +34,15 @@ export interface GroupCommitDeps {
 
 export type GroupCommit = ReturnType<typeof createGroupCommit>;
 
+/**
+ * How long a batch may wait for connections still being accepted. Node (libuv) accepts one connection per
+ * event-loop turn, and a turn that commits a batch can block for tens of milliseconds on PostgreSQL (store/
+ * pg-sync.ts), so a burst of new connections, a gateway's retries after an outage, would otherwise be
+ * accepted one per commit: the 64th waits for 63 commits. While connections keep arriving the flush yields
+ * the loop instead, turn by turn, for at most this long; a steady stream of new connections still commits.
+ */
+const ARRIVAL_HOLD_MS = 10;
+
 export function createGroupCommit(d: GroupCommitDeps) {
   const { applier, counters } = d;
   const { stats } = counters;
@@ -41,6 +51,10 @@ export function createGroupCommit(d: GroupCommitDeps) {
   /** committed batches not answered yet */
   let unsynced = 0;
   let waiters: (() => void)[] = [];
+  /** a connection was accepted since the last flush: more may wait in the listen queue */
+  let arrived = false;
+  /** when the pending batch started waiting for arrivals (performance.now()), or null */
+  let holdingSince: number | null = null;
 
   function schedule(): void {
     if (flushScheduled) return;
@@ -119,7 +133,21 @@ export function createGroupCommit(d: GroupCommitDeps) {
     }
   }
 
+  /** Whether the flush yields one more turn to a connection that is still arriving (ARRIVAL_HOLD_MS). */
+  function holdForArrivals(): boolean {
+    if (!arrived || pending.length === 0) return false;
+    arrived = false;
+    const t = performance.now();
+    holdingSince ??= t;
+    if (t - holdingSince >= ARRIVAL_HOLD_MS) return false;
+    setImmediate(flush);
+    return true;
+  }
+
   function flush(): void {
+    if (holdForArrivals()) return;
+    arrived = false;
+    holdingSince = null;
     flushScheduled = false;
     const batch = pending;
     pending = [];
@@ -197,6 +225,10 @@ export function createGroupCommit(d: GroupCommitDeps) {
     },
     /** a refusal was counted: written with the next commit */
     schedule,
+    /** the listener accepted a connection: the next flush lets the loop turn while more are accepted */
+    connectionArrived(): void {
+      arrived = true;
+    },
     busy,
     /** resolves when nothing is waiting to be committed or answered */
     idle(): Promise<void> {

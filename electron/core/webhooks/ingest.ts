@@ -69,6 +69,8 @@ export interface IngestDeps {
 export interface Ingest {
   /** the listener's onDelivery */
   handle(delivery: WebhookDelivery): Promise<DeliveryResponse> | DeliveryResponse;
+  /** the listener's onConnection: a batch waits a moment for a burst of connections being accepted */
+  connectionArrived(): void;
   /** applies every stored event with applied_at NULL, in order of receipt (call on start); returns how many */
   applyPending(): number;
   /** retries events that matched no payment (e.g. after links.ts stored new gateway ids) */
@@ -151,6 +153,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       const v = verify(d);
       return v.ok ? commits.enqueue(v.row, v.item) : v.response;
     },
+
+    connectionArrived: () => commits.connectionArrived(),
 
     applyPending() {
       let total = 0;

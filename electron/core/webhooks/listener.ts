@@ -56,6 +56,8 @@ export interface WebhookListenerOptions {
   /** only loopback is allowed: a tunnel exposes it to the gateways */
   host?: '127.0.0.1';
   onDelivery: (delivery: WebhookDelivery) => Promise<DeliveryResponse> | DeliveryResponse;
+  /** a connection was accepted (on the port or the socket entry), before any of its requests is read */
+  onConnection?: () => void;
   limits?: Partial<ListenerLimits>;
   now?: () => number;
   /** called for errors of the listener itself (never with a body or headers) */
@@ -131,6 +133,7 @@ export async function startWebhookListener(opts: WebhookListenerOptions): Promis
 
   const server: Server = createServer(serverOptions(limits), (req, res) => handle(req, res));
   const limited = applyLimits(server, limits);
+  if (opts.onConnection) server.on('connection', opts.onConnection);
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

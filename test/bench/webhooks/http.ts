@@ -60,6 +60,7 @@ export async function serveIngest(ingest: Ingest): Promise<number> {
     port: 0,
     // the listener's connection cap is an option: far above what the bench opens, so it never throttles it
     limits: { maxConnections: 4096 },
+    onConnection: () => ingest.connectionArrived(),
     onDelivery: (d) => {
       const r = ingest.handle(d);
       if (!(r instanceof Promise)) return r;
