@@ -6,6 +6,7 @@
 //   esbuild electron/browser-host/cli.ts    (node, cjs)         -> dist/electron/browser-host.cjs
 //   esbuild electron/core/reports/export-worker.ts (node, cjs)  -> dist/electron/export-worker.cjs
 //   esbuild electron/core/store/pg/worker.ts (node, cjs)        -> dist/electron/pg-worker.cjs
+//   esbuild electron/core/store/checkpoint-worker.ts (node, cjs) -> dist/electron/checkpoint-worker.cjs
 //   build/icon.png                                              -> dist/electron/icon.png (window + tray)
 // Package dependencies stay external (node_modules ships with the app; better-sqlite3 is native), except
 // ESM-only packages (e.g. env-paths 4), which a CommonJS bundle cannot require(), and zod (loaded by every
@@ -160,6 +161,12 @@ const allSteps = [
     id: 'pg-worker',
     name: 'PostgreSQL worker (-> dist/electron/pg-worker.cjs)',
     run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/core/store/pg/worker.ts'], outfile: 'dist/electron/pg-worker.cjs', target: 'node20' }),
+  },
+  {
+    // SQLite's WAL checkpoints' worker thread (electron/core/store/checkpointer.ts looks for it next to the bundle)
+    id: 'checkpoint-worker',
+    name: 'checkpoint worker (-> dist/electron/checkpoint-worker.cjs)',
+    run: () => esbuildStep({ ...nodeCommon, entryPoints: ['electron/core/store/checkpoint-worker.ts'], outfile: 'dist/electron/checkpoint-worker.cjs', target: 'node20' }),
   },
   {
     id: 'icon',

@@ -28,6 +28,7 @@ import { openTeam } from './team/open-team';
 import { teamVaultRepo } from './team/team-key';
 import { createJobs, type SingletonJobs } from './team/jobs';
 import { forgetSavedJoinCode, readSavedStore, savedJoinRefused, savedStoreUnreachable } from './team/store-choice';
+import { startCheckpointer, type Checkpointer } from './store/checkpointer';
 
 export type { Core, CoreOptions, CallContext, KeyProtector, Clock } from './types';
 export type { CoreDeps } from './deps';
@@ -203,6 +204,10 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
     if (c.lease) await c.lease.start();
     else await jobs.start();
   }
+  // SQLite's checkpoints run on a thread of their own (store/checkpointer.ts), once the first screen has its data
+  let checkpointer: Checkpointer | null = null;
+  const sqliteDb = store?.db ?? null;
+  if (sqliteDb) background.track(startup.opened.then(() => void (checkpointer = closed ? null : startCheckpointer(sqliteDb, { log }))));
 
   return {
     info,
@@ -232,6 +237,7 @@ export async function createCore(options: CoreOptions): Promise<PaydeskCore> {
       await background.settle();
       await composed?.ingest.close();
       await composed?.close();
+      await checkpointer?.close();
       store?.close();
     },
   };

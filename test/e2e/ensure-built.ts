@@ -23,6 +23,8 @@ const HOST: Output[] = [
   { step: 'export-worker', file: 'dist/electron/export-worker.cjs', sources: ['electron/core', 'shared', 'package.json'] },
   // the host runs PostgreSQL's connection in this worker thread (store/pg/sync-client.ts)
   { step: 'pg-worker', file: 'dist/electron/pg-worker.cjs', sources: ['electron/core/store/pg', 'package.json'] },
+  // and SQLite's WAL checkpoints in this one (store/checkpointer.ts)
+  { step: 'checkpoint-worker', file: 'dist/electron/checkpoint-worker.cjs', sources: ['electron/core/store/checkpoint-worker.ts', 'package.json'] },
 ];
 
 export const BUILT_HOST = join(ROOT, 'dist', 'electron', 'browser-host.cjs');

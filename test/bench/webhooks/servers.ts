@@ -7,12 +7,14 @@
 //   groupcommit  the honest minimum for durable ingest: verify with the gateways' SDK functions (as
 //                Paydesk must), insert the raw event (UNIQUE event id), one fsync'd commit per event-loop
 //                turn (WAL, synchronous=FULL), 2xx after the commit. No apply, no body hash, no metrics.
-//   paydesk      the real startWebhookListener + createIngest over a migrated database
+//   paydesk      the real startWebhookListener + createIngest over a migrated database, its WAL checkpointed
+//                on a worker thread as the app's is (store/checkpointer.ts)
 //   tutorial     what most blog posts show: node:http + constructEvent + one INSERT per event (its own
 //                fsync'd commit), WAL, synchronous=FULL
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import Database from 'better-sqlite3';
+import { startCheckpointer } from '../../../electron/core/store/checkpointer';
 import { createIngest } from '../../../electron/core/webhooks/ingest';
 import { RAZORPAY_SECRET, STRIPE_SECRET, getFixtureSecret, ingestDeps, openFixtureDb } from '../../fixtures/webhook-helpers';
 import { ACK, answer, listen, readBody, serveIngest, verifyWithSdk } from './http';
@@ -108,6 +110,8 @@ function tutorial(dbFile: string): Promise<number> {
 
 async function paydesk(dbFile: string): Promise<number> {
   const db = openFixtureDb(dbFile);
+  // as the app does (core/index.ts): the WAL is checkpointed on a thread of its own
+  startCheckpointer(db);
   return serveIngest(createIngest({ ...ingestDeps(db), getSecret: getFixtureSecret }));
 }
 

@@ -1,0 +1,67 @@
+// The WAL checkpointer: the desk's connection stops checkpointing inside its commits (its threshold is raised
+// to FALLBACK_PAGES) and the worker thread copies the WAL into the database file on its own.
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, statSync } from 'node:fs';
+import { openDb, WAL_AUTOCHECKPOINT_PAGES, type Db } from '../../../../electron/core/store/db';
+import { FALLBACK_PAGES, startCheckpointer, type Checkpointer } from '../../../../electron/core/store/checkpointer';
+import { tempDbFile } from '../../../fixtures/webhook-helpers';
+
+let db: Db | null = null;
+let checkpointer: Checkpointer | null = null;
+
+afterEach(async () => {
+  await checkpointer?.close();
+  db?.close();
+  checkpointer = null;
+  db = null;
+});
+
+async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return cond();
+}
+
+/** about 4 MB in a few hundred commits: far below either threshold, so only a checkpoint moves it to the file */
+function writeRows(d: Db): void {
+  d.exec('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)');
+  const ins = d.prepare('INSERT INTO t (v) VALUES (?)');
+  for (let i = 0; i < 400; i++) ins.run(Buffer.alloc(10_000, i % 256));
+}
+
+describe('the WAL checkpointer', () => {
+  it('copies the WAL into the database file on its own thread while the desk only commits', async () => {
+    const file = tempDbFile('paydesk-ckpt-');
+    db = openDb(file);
+    checkpointer = startCheckpointer(db, { intervalMs: 50 });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(FALLBACK_PAGES);
+    const before = statSync(file).size;
+    writeRows(db);
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
+    // the database file takes the rows: nothing on this thread checkpointed (the WAL is far below FALLBACK_PAGES)
+    expect(await until(() => statSync(file).size > before + 4_000_000, 10_000)).toBe(true);
+    expect((db.prepare('SELECT count(*) FROM t').pluck().get() as number)).toBe(400);
+  });
+
+  it('gives the desk its own checkpoints back when closed, and lets its close remove the WAL', async () => {
+    const file = tempDbFile('paydesk-ckpt-');
+    db = openDb(file);
+    const c = startCheckpointer(db, { intervalMs: 50 });
+    writeRows(db);
+    await c.close();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+    db.close();
+    db = null;
+    // the desk's connection was the last one open: its close checkpointed the WAL and removed it
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('leaves a database in memory alone', () => {
+    db = openDb(':memory:');
+    checkpointer = startCheckpointer(db);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+  });
+});
