@@ -100,7 +100,8 @@ function settlement(event: RazorpayWebhookEvent, type: string): Facts | null {
 }
 
 /** The payer as Razorpay's payment reports them (Checkout asks for email and phone; no name). */
-function payerOf(p: RazorpayPayment | undefined): CustomerFacts | null {
+/** the payer a payment names (the webhook's payment entity, or one a status check fetched) */
+export function payerOf(p: Pick<RazorpayPayment, 'email' | 'contact'> | undefined): CustomerFacts | null {
   const email = str(p?.email) ?? null;
   const phone = str(p?.contact) ?? null;
   return email || phone ? { name: null, email, phone } : null;

@@ -73,12 +73,12 @@ describe('sync without webhooks', () => {
     expect((await f.call('payments.get', { id: p.id })).payment.failedAttempts).toBe(2);
   });
 
-  it('the periodic run (syncAll) catches up Razorpay links and orders, with fee and tax', async () => {
+  it('the periodic run (syncAll) catches up Razorpay links and orders, with fee, tax and the payer', async () => {
     const link = await f.call('links.create', { accountId: f.razorpayId, amount: '500.00', currency: 'INR', orderRef: ref() });
     const order = await f.call('links.create', { accountId: f.razorpayId, kind: 'order', amount: '300.00', currency: 'INR', orderRef: ref() });
-    const a = await f.sb<{ payment: { status: string } }>('POST', `/__sandbox/razorpay/payment_links/${link.gatewayIds.plinkId}/pay`, { vpa: 'success@razorpay' });
+    const a = await f.sb<{ payment: { status: string } }>('POST', `/__sandbox/razorpay/payment_links/${link.gatewayIds.plinkId}/pay`, { vpa: 'success@razorpay', email: 'link.payer@example.com', contact: '+919900000001' });
     expect(a.body.payment.status).toBe('captured');
-    await f.sb('POST', `/__sandbox/razorpay/orders/${order.gatewayIds.orderId}/pay`, {});
+    await f.sb('POST', `/__sandbox/razorpay/orders/${order.gatewayIds.orderId}/pay`, { email: 'order.payer@example.com' });
     const report = await f.core.deps!.payments.sync.syncAll('test');
     expect(report.errors).toEqual([]);
     const l = (await f.call('payments.get', { id: link.id })).payment;
@@ -88,6 +88,9 @@ describe('sync without webhooks', () => {
     expect(l.taxMinor).toBeGreaterThan(0);
     const o = (await f.call('payments.get', { id: order.id })).payment;
     expect(o).toMatchObject({ status: 'paid', capturedMinor: 30000 });
+    // the payer as a webhook would have named them, learnt without one
+    expect(l).toMatchObject({ customerEmail: 'link.payer@example.com', customerPhone: '+919900000001' });
+    expect(o.customerEmail).toBe('order.payer@example.com');
   });
 
   it('expiry through the sandbox clock -> expired (Stripe session and Razorpay link)', async () => {
