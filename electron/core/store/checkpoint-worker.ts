@@ -27,7 +27,8 @@ const timer = setInterval(() => {
     db.pragma('wal_checkpoint(PASSIVE)');
     failed = false;
   } catch (err) {
-    // once per run of failures: the desk's own checkpoints take over meanwhile (checkpointer.ts)
+    // reported once per run of failures; the next tick tries again (and the desk checkpoints itself past
+    // checkpointer.ts's FALLBACK_PAGES)
     if (!failed) port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies CheckpointWorkerMessage);
     failed = true;
   }

@@ -1,9 +1,8 @@
 // SQLite's WAL checkpoints, moved off the thread that commits. By default a connection checkpoints inside the
 // commit that crosses wal_autocheckpoint pages (db.ts): that commit then copies every page the WAL holds into
 // the database and syncs the file twice, on the event loop, and the webhook it acknowledges waits for all
-// of it. As the database grows its pages are further apart and the copy dearer: at concurrency 1 one
-// webhook in about eighty paid 10 ms or more, the whole of the ingest's p99 (bench:webhooks).
-// Here a worker thread with its own connection (checkpoint-worker.ts) runs a PASSIVE checkpoint every
+// of it. With checkpoints there, the ingest's p99 at concurrency 1 grew with the database, from 4 to 12 ms
+// over a bench run; without any it stayed at 2-3 ms (bench:webhooks). Here a worker thread with its own connection (checkpoint-worker.ts) runs a PASSIVE checkpoint every
 // intervalMs, which neither waits for nor blocks the desk's connection, and the desk's own threshold is
 // raised to FALLBACK_PAGES: it checkpoints again only if the worker falls far behind, or stops (an error,
 // or close()), when the default comes back.
@@ -58,7 +57,7 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions = {}): Check
   db.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
 
   worker.on('message', (m: CheckpointWorkerMessage) => {
-    if (m.type === 'error') opts.log?.('warn', 'the WAL checkpoint failed; the desk checkpoints itself until it succeeds again', { error: m.message });
+    if (m.type === 'error') opts.log?.('warn', `the WAL checkpoint failed; it is retried, and past ${FALLBACK_PAGES} pages the desk checkpoints itself`, { error: m.message });
   });
   worker.on('error', (err) => {
     opts.log?.('warn', 'the WAL checkpointer stopped; the desk checkpoints itself', { error: err.message });
