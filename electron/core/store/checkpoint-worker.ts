@@ -27,8 +27,7 @@ const timer = setInterval(() => {
     db.pragma('wal_checkpoint(PASSIVE)');
     failed = false;
   } catch (err) {
-    // reported once per run of failures; the next tick tries again (and the desk checkpoints itself past
-    // checkpointer.ts's FALLBACK_PAGES)
+    // reported once per run of failures; the next tick tries again, and the desk still checkpoints itself
     if (!failed) port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies CheckpointWorkerMessage);
     failed = true;
   }

@@ -1,27 +1,24 @@
-// SQLite's WAL checkpoints, moved off the thread that commits. By default a connection checkpoints inside the
-// commit that crosses wal_autocheckpoint pages (db.ts): that commit then copies every page the WAL holds into
-// the database and syncs the file twice, on the event loop, and the webhook it acknowledges waits for all
-// of it. With checkpoints there, the ingest's p99 at concurrency 1 grew with the database, from 4 to 12 ms
-// over a bench run; without any it stayed at 2-3 ms (bench:webhooks). Here a worker thread with its own connection (checkpoint-worker.ts) runs a PASSIVE checkpoint every
-// intervalMs, which neither waits for nor blocks the desk's connection, and the desk's own threshold is
-// raised to FALLBACK_PAGES: it checkpoints again only if the worker falls far behind, or stops (an error,
-// or close()), when the default comes back.
+// SQLite's WAL checkpoints, copied ahead off the thread that commits. A connection checkpoints inside the
+// commit that crosses wal_autocheckpoint pages (db.ts): that commit copies every page the WAL holds into the
+// database and syncs the file twice, on the event loop, and the webhook it acknowledges waits for all of it.
+// With checkpoints only there, the ingest's p99 at concurrency 1 grew with the database, from 4 to 12 ms over
+// a bench run; without any it stayed at 2-3 ms (bench:webhooks).
+// Here a worker thread with its own connection (checkpoint-worker.ts) runs a PASSIVE checkpoint every
+// intervalMs, which neither waits for nor blocks the desk's connection, so the desk's own checkpoint finds
+// little left to copy. That one stays: under a steady stream of commits a checkpoint from another connection
+// never catches the WAL's end (new frames land while it copies), and only a checkpoint that does lets the next
+// commit start the WAL over; without it the WAL grows without bound.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WAL_AUTOCHECKPOINT_PAGES, type Db } from './db';
+import type { Db } from './db';
 import type { CheckpointWorkerInput, CheckpointWorkerMessage } from './checkpoint-worker';
 
-/** what the desk's connection still checkpoints at while the worker runs: about 200 MB of WAL */
-export const FALLBACK_PAGES = 50_000;
-const DEFAULT_INTERVAL_MS = 500;
+const DEFAULT_INTERVAL_MS = 100;
 
 export interface Checkpointer {
-  /**
-   * Gives the desk's connection its own checkpoints back and stops the worker; resolves once the worker's
-   * connection is closed, so the desk's close, then the last, checkpoints the WAL and removes it.
-   */
+  /** Stops the worker; resolves once its connection is closed, so the desk's close, then the last, removes the WAL. */
   close(): Promise<void>;
 }
 
@@ -51,25 +48,19 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions = {}): Check
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let running = true;
-  const ownCheckpoints = (): void => {
-    if (db.open) db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-  };
-  db.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
 
   worker.on('message', (m: CheckpointWorkerMessage) => {
-    if (m.type === 'error') opts.log?.('warn', `the WAL checkpoint failed; it is retried, and past ${FALLBACK_PAGES} pages the desk checkpoints itself`, { error: m.message });
+    if (m.type === 'error') opts.log?.('warn', 'the WAL checkpoint on its own thread failed; it is retried, and the desk still checkpoints itself', { error: m.message });
   });
   worker.on('error', (err) => {
     opts.log?.('warn', 'the WAL checkpointer stopped; the desk checkpoints itself', { error: err.message });
     running = false;
-    ownCheckpoints();
   });
 
   return {
     close() {
       if (!running) return exited;
       running = false;
-      ownCheckpoints();
       worker.postMessage({ type: 'close' });
       const stop = setTimeout(() => void worker.terminate(), STOP_WAIT_MS);
       stop.unref();

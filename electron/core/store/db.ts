@@ -7,7 +7,7 @@ export type Db = Database.Database;
 
 export const DB_FILE = 'paydesk.sqlite';
 
-/** the WAL pages at which a commit also checkpoints (below); checkpointer.ts raises it while its worker runs */
+/** the WAL pages at which a commit also checkpoints (below) */
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 export const dbPath = (dataDir: string): string => join(dataDir, DB_FILE);
@@ -37,8 +37,8 @@ export function openDb(file: string): Db {
       // then the database) plus a copy of each page. A webhook that changes a payment writes pages all over
       // the payments indexes, so at SQLite's default (1000) about one group commit in ten paid for one.
       // 10,000 pages (~40 MB of WAL) makes them ten times rarer, and a page that changed many times in
-      // between is copied once (bench:webhooks). The app checkpoints on a worker thread instead and raises this
-      // while it runs (checkpointer.ts); this is what a connection without one does.
+      // between is copied once (bench:webhooks). In the app a worker thread copies the WAL ahead of it, so the
+      // commit that checkpoints finds little left to copy (checkpointer.ts).
       opened.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     } catch (err) {
       opened.close();
