@@ -14,14 +14,14 @@
 // electron/core/reports/export-worker.ts -> dist/electron/export-worker.cjs, platform node, format cjs,
 // better-sqlite3 external, like main.cjs). When that file is absent (tests, tsx in development),
 // `export-worker.dev.mjs` loads the TS source through tsx's ESM API. Pass `workerEntry` to override.
-import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GATEWAYS, type Gateway } from '../../../shared/gateways';
 import { PRIVATE_FILE_MODE } from '../private-fs';
+import { workerEntry } from '../worker-entry';
 import { openVersionProbe, type ExportSource, type PgExportSource } from '../store/repos/export-reader';
 import { isPresetId, presetFields, PRESETS, type PresetId } from './columns';
 import {
@@ -163,12 +163,8 @@ const WORKER_YOUNG_GEN_MB = 16;
 function spawnWorker(input: WorkerInput, override?: string): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB };
   if (override) return new Worker(override, { workerData: input, resourceLimits });
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const bundled = path.join(here, 'export-worker.cjs');
-  if (existsSync(bundled)) return new Worker(bundled, { workerData: input, resourceLimits });
-  // tests and development: a tiny ESM entry that loads export-worker.ts through tsx. execArgv: [] so a
-  // parent started through tsx does not hand its loader flags to the worker a second time.
-  return new Worker(path.join(here, 'export-worker.dev.mjs'), { execArgv: [], workerData: input, resourceLimits });
+  // execArgv []: a parent started through tsx does not hand its loader flags to the worker a second time
+  return new Worker(workerEntry(import.meta.url, 'export-worker.cjs', 'export-worker.dev.mjs'), { execArgv: [], workerData: input, resourceLimits });
 }
 
 /** How many workers an export uses: the option (at most MAX_PARTS), else one per core up to DEFAULT_PARTS. */

@@ -9,9 +9,8 @@
 // never catches the WAL's end (new frames land while it copies), and only a checkpoint that does lets the next
 // commit start the WAL over; without it the WAL grows without bound.
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { workerEntry } from '../worker-entry';
 import type { Db } from './db';
 import type { CheckpointWorkerInput, CheckpointWorkerMessage } from './checkpoint-worker';
 
@@ -27,13 +26,6 @@ export interface CheckpointerOptions {
   log?: (level: 'warn', message: string, detail?: Record<string, unknown>) => void;
 }
 
-function workerEntry(): { file: string; execArgv?: string[] } {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const bundled = path.join(here, 'checkpoint-worker.cjs');
-  // tests and development: execArgv [] so a parent started through tsx does not pass its loader flags twice
-  return existsSync(bundled) ? { file: bundled } : { file: path.join(here, 'checkpoint-worker.dev.mjs'), execArgv: [] };
-}
-
 /** a worker that has not stopped this long after being asked is terminated (a checkpoint is crash-safe) */
 const STOP_WAIT_MS = 2_000;
 
@@ -43,8 +35,8 @@ const NONE: Checkpointer = { close: () => Promise.resolve() };
 export function startCheckpointer(db: Db, opts: CheckpointerOptions = {}): Checkpointer {
   if (db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return NONE;
   const input: CheckpointWorkerInput = { file: path.resolve(db.name), intervalMs: opts.intervalMs ?? DEFAULT_INTERVAL_MS };
-  const entry = workerEntry();
-  const worker = new Worker(entry.file, { workerData: input, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
+  // execArgv []: a parent started through tsx does not pass its loader flags to the worker a second time
+  const worker = new Worker(workerEntry(import.meta.url, 'checkpoint-worker.cjs', 'checkpoint-worker.dev.mjs'), { workerData: input, execArgv: [] });
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let running = true;

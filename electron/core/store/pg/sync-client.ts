@@ -9,12 +9,10 @@
 //
 // The worker entry: `pg-worker.cjs` next to the running bundle (the build emits it), else `worker.dev.mjs`,
 // which loads the TypeScript source through tsx (tests, development).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as Synckit from 'synckit';
 import { isStalePlan, type PgConnectOptions, type PgFailure, type PgQuery, type PgRequest, type PgResponse } from './protocol';
 import { lazyPackage } from '../../lazy-package';
+import { workerEntry } from '../../worker-entry';
 
 export class PgError extends Error {
   readonly code: string | null;
@@ -82,15 +80,9 @@ const synckit = lazyPackage<typeof Synckit>('synckit');
 let call: ((req: PgRequest) => PgResponse) | null = null;
 let nextConn = 1;
 
-function workerEntry(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const bundled = path.join(here, 'pg-worker.cjs');
-  return existsSync(bundled) ? bundled : path.join(here, 'worker.dev.mjs');
-}
-
 function send(req: PgRequest): PgResponse {
   // the wait is bounded by the statement timeout plus a margin for connecting
-  call ??= synckit().createSyncFn<(r: PgRequest) => Promise<PgResponse>>(workerEntry(), { execArgv: [], timeout: 60_000 });
+  call ??= synckit().createSyncFn<(r: PgRequest) => Promise<PgResponse>>(workerEntry(import.meta.url, 'pg-worker.cjs', 'worker.dev.mjs'), { execArgv: [], timeout: 60_000 });
   return call(req);
 }
 
