@@ -1,59 +1,22 @@
 // The official razorpay SDK against a fresh Paydesk Sandbox: every emulated endpoint, its shapes and errors,
-// idempotent refunds, signatures (webhooks and payment-link callbacks), capture, auto-refund, settlement + recon.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// signatures (webhooks and payment-link callbacks), orders, payment links, capture and auto-refund. Refunds
+// and settlements: sandbox-razorpay-money.test.ts.
 import Razorpay from 'razorpay';
 import { validatePaymentVerification } from 'razorpay/dist/utils/razorpay-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CARD_FIELDS, ERROR_FIELDS, EVENT_FIELDS, ORDER_FIELDS, PAYMENT_FIELDS, PAYMENT_LINK_FIELDS, PAYMENT_LINK_PAYMENT_FIELDS,
-  PAYMENT_OPTIONAL_FIELDS, RECON_FIELDS, REFUND_FIELDS, SETTLEMENT_FIELDS,
-} from '../../sandbox/razorpay/types';
-import { control, rzpClient, sdkAxios, startSandbox, type RzpTestSandbox } from '../fixtures/razorpay-sandbox';
+import { describe, expect, it } from 'vitest';
+import { ERROR_FIELDS, EVENT_FIELDS, ORDER_FIELDS, PAYMENT_LINK_FIELDS, PAYMENT_LINK_PAYMENT_FIELDS } from '../../sandbox/razorpay/types';
+import { control, rzpClient } from '../fixtures/razorpay-sandbox';
+import { DAY, expectFields, expectPayment, sdkError, useRazorpaySandbox, WEBHOOK_SECRET, type Received } from './sandbox-razorpay-kit';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  raw: string;
-  body: { event: string; payload: Record<string, { entity: Record<string, unknown> }>; [k: string]: unknown };
-}
+const ctx = useRazorpaySandbox();
+const { received } = ctx;
 
-const WEBHOOK_SECRET = 'whsec_rzp_contract_test';
-const DAY = 24 * 60 * 60 * 1000;
-
-let sb: RzpTestSandbox;
-let rzp: Razorpay;
-let receiver: Server;
-const received: Received[] = [];
-
-function expectFields(obj: unknown, fields: readonly string[], optional: readonly string[] = []): void {
-  const keys = Object.keys(obj as object).sort();
-  const required = fields.filter((f) => !optional.includes(f));
-  for (const f of required) expect(keys, `missing ${f}`).toContain(f);
-  for (const k of keys) expect(fields, `unexpected field ${k}`).toContain(k);
-}
-
-function expectPayment(p: unknown): void {
-  expectFields(p, PAYMENT_FIELDS, PAYMENT_OPTIONAL_FIELDS);
-  const card = (p as { card: unknown }).card;
-  if (card) expectFields(card, CARD_FIELDS);
-}
-
-/** the SDK rejects with { statusCode, error } */
-async function sdkError(promise: Promise<unknown>): Promise<{ statusCode: number; error: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { statusCode: number; error: Record<string, unknown> };
-  }
-  throw new Error('expected the call to fail');
-}
-
-const nowSec = (): number => Math.floor(sb.clock.now() / 1000);
+const nowSec = (): number => Math.floor(ctx.sb.clock.now() / 1000);
 const events = (type: string): Received[] => received.filter((r) => r.body.event === type);
-const basic = (): string => `Basic ${Buffer.from(`${sb.keys.RAZORPAY_KEY_ID}:${sb.keys.RAZORPAY_KEY_SECRET}`).toString('base64')}`;
+const basic = (): string => `Basic ${Buffer.from(`${ctx.sb.keys.RAZORPAY_KEY_ID}:${ctx.sb.keys.RAZORPAY_KEY_SECRET}`).toString('base64')}`;
 
 async function newLink(extra: Record<string, unknown> = {}) {
-  return rzp.paymentLink.create({
+  return ctx.rzp.paymentLink.create({
     amount: 50000,
     currency: 'INR',
     description: 'Invoice #42',
@@ -64,34 +27,9 @@ async function newLink(extra: Record<string, unknown> = {}) {
   } as never);
 }
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  rzp = rzpClient(sb);
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, raw, body: JSON.parse(raw) as Received['body'] });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const port = (receiver.address() as AddressInfo).port;
-  const t = await control(sb, 'POST', '/__sandbox/webhooks/targets', {
-    gateway: 'razorpay', url: `http://127.0.0.1:${port}/hooks/razorpay`, secret: WEBHOOK_SECRET, events: ['*'],
-  });
-  expect(t.status).toBe(200);
-});
-
-afterAll(async () => {
-  await sb?.close();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
-});
-
 describe('authentication and errors', () => {
   it('refuses a wrong key secret with 401 Authentication failed', async () => {
-    const bad = rzpClient(sb, sb.keys.RAZORPAY_KEY_ID, 'wrong-secret');
+    const bad = rzpClient(ctx.sb, ctx.sb.keys.RAZORPAY_KEY_ID, 'wrong-secret');
     const err = await sdkError(bad.orders.all());
     expect(err.statusCode).toBe(401);
     expect(err.error.code).toBe('BAD_REQUEST_ERROR');
@@ -100,11 +38,11 @@ describe('authentication and errors', () => {
   });
 
   it('answers unknown ids with 400 "The id provided does not exist" and malformed ids with "is not a valid id"', async () => {
-    const err = await sdkError(rzp.payments.fetch('pay_AAAAAAAAAAAAAA'));
+    const err = await sdkError(ctx.rzp.payments.fetch('pay_AAAAAAAAAAAAAA'));
     expect(err.statusCode).toBe(400);
     expect(err.error).toMatchObject({ code: 'BAD_REQUEST_ERROR', description: 'The id provided does not exist' });
     expectFields(err.error, ERROR_FIELDS);
-    const bad = await sdkError(rzp.orders.fetch('nope'));
+    const bad = await sdkError(ctx.rzp.orders.fetch('nope'));
     expect(bad.statusCode).toBe(400);
     expect(bad.error.description).toBe('nope is not a valid id');
   });
@@ -121,16 +59,16 @@ describe('authentication and errors', () => {
       [{ amount: 5000, currency: 'INR', receipt: 'x'.repeat(41) }, 'receipt', /may not be greater than 40/],
     ];
     for (const [body, field, msg] of cases) {
-      const err = await sdkError(rzp.orders.create(body as never));
+      const err = await sdkError(ctx.rzp.orders.create(body as never));
       expect(err.statusCode, JSON.stringify(body)).toBe(400);
       expect(err.error.field).toBe(field);
       expect(String(err.error.description)).toMatch(msg);
     }
     // razorpay-node fills in INR itself; the API does not
-    const noCurrency = await fetch(`${sb.url}/v1/orders`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' }, body: '{"amount": 5000}' });
+    const noCurrency = await fetch(`${ctx.sb.url}/v1/orders`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' }, body: '{"amount": 5000}' });
     expect(noCurrency.status).toBe(400);
     expect(((await noCurrency.json()) as { error: Record<string, unknown> }).error).toMatchObject({ code: 'BAD_REQUEST_ERROR', field: 'currency', description: 'The currency field is required.' });
-    const res = await fetch(`${sb.url}/v1/orders`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' }, body: '{"amount": 5000,' });
+    const res = await fetch(`${ctx.sb.url}/v1/orders`, { method: 'POST', headers: { authorization: basic(), 'content-type': 'application/json' }, body: '{"amount": 5000,' });
     expect(res.status).toBe(400);
     const json = (await res.json()) as { error: Record<string, unknown> };
     expect(json.error.code).toBe('BAD_REQUEST_ERROR');
@@ -140,23 +78,23 @@ describe('authentication and errors', () => {
 
 describe('orders', () => {
   it('creates, fetches and lists orders with Razorpay entity fields', async () => {
-    const order = await rzp.orders.create({ amount: 129900, currency: 'INR', receipt: 'rcpt_1', notes: { cart: 'A1' } });
+    const order = await ctx.rzp.orders.create({ amount: 129900, currency: 'INR', receipt: 'rcpt_1', notes: { cart: 'A1' } });
     expectFields(order, ORDER_FIELDS);
     expect(order).toMatchObject({ entity: 'order', amount: 129900, amount_paid: 0, amount_due: 129900, currency: 'INR', receipt: 'rcpt_1', status: 'created', attempts: 0, notes: { cart: 'A1' } });
     expect(order.id).toMatch(/^order_[A-Za-z0-9]{14}$/);
     expect(Math.abs(Number(order.created_at) - nowSec())).toBeLessThan(5);
-    const plain = await rzp.orders.create({ amount: 5000, currency: 'INR' });
+    const plain = await ctx.rzp.orders.create({ amount: 5000, currency: 'INR' });
     expect(plain.notes).toEqual([]);
 
-    expect(await rzp.orders.fetch(order.id)).toEqual(order);
-    const list = await rzp.orders.all({ count: 1 });
+    expect(await ctx.rzp.orders.fetch(order.id)).toEqual(order);
+    const list = await ctx.rzp.orders.all({ count: 1 });
     expect(list).toMatchObject({ entity: 'collection', count: 1 });
     expect(list.items[0]!.id).toBe(plain.id); // newest first
-    const byReceipt = await rzp.orders.all({ receipt: 'rcpt_1' });
+    const byReceipt = await ctx.rzp.orders.all({ receipt: 'rcpt_1' });
     expect(byReceipt.items.map((o) => o.id)).toEqual([order.id]);
-    const skipped = await rzp.orders.all({ count: 1, skip: 1 });
+    const skipped = await ctx.rzp.orders.all({ count: 1, skip: 1 });
     expect(skipped.items[0]!.id).toBe(order.id);
-    const payments = await rzp.orders.fetchPayments(order.id);
+    const payments = await ctx.rzp.orders.fetchPayments(order.id);
     expect(payments).toEqual({ entity: 'collection', count: 0, items: [] });
   });
 });
@@ -168,19 +106,19 @@ describe('payment links', () => {
     expectFields(link, PAYMENT_LINK_FIELDS);
     expect(link).toMatchObject({ amount: 50000, amount_paid: 0, currency: 'INR', status: 'created', payments: null, expire_by: expireBy, callback_method: 'get' });
     expect(link.id).toMatch(/^plink_[A-Za-z0-9]{14}$/);
-    expect(link.short_url).toBe(`${sb.url}/rzp/l/${link.id}`);
+    expect(link.short_url).toBe(`${ctx.sb.url}/rzp/l/${link.id}`);
     const page = await fetch(link.short_url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('₹500.00');
 
-    const notes = await control<{ items: Array<{ channel: string; to: string; payment_link_id: string }> }>(sb, 'GET', `/__sandbox/razorpay/notifications?payment_link_id=${link.id}`);
+    const notes = await control<{ items: Array<{ channel: string; to: string; payment_link_id: string }> }>(ctx.sb, 'GET', `/__sandbox/razorpay/notifications?payment_link_id=${link.id}`);
     expect(notes.body.items.map((n) => [n.channel, n.to]).sort()).toEqual([['email', 'asha@example.com'], ['sms', '+919876543210']]);
 
-    expect(await rzp.paymentLink.fetch(link.id)).toEqual(link);
-    const all = await rzp.paymentLink.all();
+    expect(await ctx.rzp.paymentLink.fetch(link.id)).toEqual(link);
+    const all = await ctx.rzp.paymentLink.all();
     expect(Object.keys(all)).toEqual(['payment_links']);
     expect(all.payment_links.some((l) => l.id === link.id)).toBe(true);
-    const byRef = await rzp.paymentLink.all({ reference_id: link.reference_id } as never);
+    const byRef = await ctx.rzp.paymentLink.all({ reference_id: link.reference_id } as never);
     expect(byRef.payment_links.map((l) => l.id)).toEqual([link.id]);
   });
 
@@ -201,30 +139,30 @@ describe('payment links', () => {
 
   it('cancels a link and emits payment_link.cancelled; a cancelled link cannot be paid', async () => {
     const link = await newLink();
-    const cancelled = await rzp.paymentLink.cancel(link.id);
+    const cancelled = await ctx.rzp.paymentLink.cancel(link.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.cancelled_at).toBeGreaterThan(0);
-    await sb.webhooks.idle();
+    await ctx.sb.webhooks.idle();
     expect(events('payment_link.cancelled').some((e) => e.body.payload.payment_link?.entity.id === link.id)).toBe(true);
-    const again = await sdkError(rzp.paymentLink.cancel(link.id));
+    const again = await sdkError(ctx.rzp.paymentLink.cancel(link.id));
     expect(again.statusCode).toBe(400);
-    const pay = await control(sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, { vpa: 'success@razorpay' });
+    const pay = await control(ctx.sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, { vpa: 'success@razorpay' });
     expect(pay.status).toBe(400);
   });
 
   it('pays a link by UPI: payment captured with fee and tax, link paid, signed callback, both webhooks', async () => {
     const link = await newLink({ callback_url: 'https://merchant.example/thanks', callback_method: 'get' });
     const res = await control<{ payment: { id: string }; callback: { params: Record<string, string>; redirect: string } }>(
-      sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, { method: 'upi', vpa: 'success@razorpay' },
+      ctx.sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, { method: 'upi', vpa: 'success@razorpay' },
     );
     expect(res.status).toBe(200);
-    const payment = await rzp.payments.fetch(res.body.payment.id);
+    const payment = await ctx.rzp.payments.fetch(res.body.payment.id);
     expectPayment(payment);
     // 2% of 50000 = 1000, GST 18% of that = 180; Razorpay's fee includes the GST
     expect(payment).toMatchObject({ status: 'captured', captured: true, method: 'upi', vpa: 'success@razorpay', amount: 50000, fee: 1180, tax: 180, email: 'asha@example.com' });
     expect(payment.order_id).toMatch(/^order_/);
 
-    const paid = await rzp.paymentLink.fetch(link.id);
+    const paid = await ctx.rzp.paymentLink.fetch(link.id);
     expect(paid.status).toBe('paid');
     expect(paid.amount_paid).toBe(50000);
     expect(paid.payments).toHaveLength(1);
@@ -235,12 +173,12 @@ describe('payment links', () => {
     expect(validatePaymentVerification({
       payment_link_id: p.razorpay_payment_link_id, payment_link_reference_id: p.razorpay_payment_link_reference_id,
       payment_link_status: p.razorpay_payment_link_status, payment_id: p.razorpay_payment_id,
-    } as never, p.razorpay_signature!, sb.keys.RAZORPAY_KEY_SECRET)).toBe(true);
+    } as never, p.razorpay_signature!, ctx.sb.keys.RAZORPAY_KEY_SECRET)).toBe(true);
     const redirect = new URL(res.body.callback.redirect);
     expect(redirect.origin + redirect.pathname).toBe('https://merchant.example/thanks');
     expect(redirect.searchParams.get('razorpay_signature')).toBe(p.razorpay_signature);
 
-    await sb.webhooks.idle();
+    await ctx.sb.webhooks.idle();
     const linkPaid = events('payment_link.paid').find((e) => e.body.payload.payment_link?.entity.id === link.id);
     const captured = events('payment.captured').find((e) => e.body.payload.payment?.entity.id === payment.id);
     expect(linkPaid && captured).toBeTruthy();
@@ -257,32 +195,32 @@ describe('payment links', () => {
     const ids = received.map((r) => r.headers['x-razorpay-event-id']);
     expect(new Set(ids).size).toBe(ids.length);
 
-    const second = await control(sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, {});
+    const second = await control(ctx.sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, {});
     expect(second.status).toBe(400);
   });
 
   it('fails a link payment with failure@razorpay and an error card; the link stays payable', async () => {
     const link = await newLink();
-    const res = await control<{ payment: { id: string } }>(sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/fail`, {});
-    const failed = await rzp.payments.fetch(res.body.payment.id);
+    const res = await control<{ payment: { id: string } }>(ctx.sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/fail`, {});
+    const failed = await ctx.rzp.payments.fetch(res.body.payment.id);
     expectPayment(failed);
     expect(failed).toMatchObject({ status: 'failed', captured: false, fee: null, error_code: 'BAD_REQUEST_ERROR' });
     const card = await control<{ payment: { id: string; status: string; error_reason: string } }>(
-      sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, { card_number: '4100 2800 0008 0001' },
+      ctx.sb, 'POST', `/__sandbox/razorpay/payment_links/${link.id}/pay`, { card_number: '4100 2800 0008 0001' },
     );
     expect(card.body.payment).toMatchObject({ status: 'failed', error_reason: 'insufficient_fund' });
-    expect((await rzp.paymentLink.fetch(link.id)).status).toBe('created');
-    await sb.webhooks.idle();
+    expect((await ctx.rzp.paymentLink.fetch(link.id)).status).toBe('created');
+    await ctx.sb.webhooks.idle();
     expect(events('payment.failed').some((e) => e.body.payload.payment?.entity.id === failed.id)).toBe(true);
   });
 
   it('expires a link when its expire_by passes on the sandbox clock', async () => {
     const link = await newLink({ expire_by: nowSec() + 20 * 60 });
-    sb.clock.advance(21 * 60 * 1000);
-    const expired = await rzp.paymentLink.fetch(link.id);
+    ctx.sb.clock.advance(21 * 60 * 1000);
+    const expired = await ctx.rzp.paymentLink.fetch(link.id);
     expect(expired.status).toBe('expired');
     expect(expired.expired_at).toBeGreaterThan(0);
-    await sb.webhooks.idle();
+    await ctx.sb.webhooks.idle();
     expect(events('payment_link.expired').some((e) => e.body.payload.payment_link?.entity.id === link.id)).toBe(true);
     const page = await fetch(link.short_url);
     expect(await page.text()).toContain('expired');
@@ -291,170 +229,62 @@ describe('payment links', () => {
 
 describe('payments: capture and auto-refund', () => {
   it('leaves a payment authorized when payment_capture is off, and captures only the exact amount', async () => {
-    const order = await rzp.orders.create({ amount: 20000, currency: 'INR', receipt: 'cap_1', payment_capture: false } as never);
+    const order = await ctx.rzp.orders.create({ amount: 20000, currency: 'INR', receipt: 'cap_1', payment_capture: false } as never);
     const res = await control<{ payment: { id: string }; callback: { params: Record<string, string> } }>(
-      sb, 'POST', `/__sandbox/razorpay/orders/${order.id}/pay`, { card_number: '4100 2800 0000 1007' },
+      ctx.sb, 'POST', `/__sandbox/razorpay/orders/${order.id}/pay`, { card_number: '4100 2800 0000 1007' },
     );
-    const auth = await rzp.payments.fetch(res.body.payment.id);
+    const auth = await ctx.rzp.payments.fetch(res.body.payment.id);
     expectPayment(auth);
     expect(auth).toMatchObject({ status: 'authorized', captured: false, fee: null, method: 'card', order_id: order.id });
     expect(auth.card).toMatchObject({ last4: '1007', network: 'Visa', entity: 'card' });
-    expect((await rzp.orders.fetch(order.id)).status).toBe('attempted');
+    expect((await ctx.rzp.orders.fetch(order.id)).status).toBe('attempted');
 
     const p = res.body.callback.params;
-    expect(validatePaymentVerification({ order_id: order.id, payment_id: p.razorpay_payment_id } as never, p.razorpay_signature!, sb.keys.RAZORPAY_KEY_SECRET)).toBe(true);
+    expect(validatePaymentVerification({ order_id: order.id, payment_id: p.razorpay_payment_id } as never, p.razorpay_signature!, ctx.sb.keys.RAZORPAY_KEY_SECRET)).toBe(true);
 
-    const wrong = await sdkError(rzp.payments.capture(auth.id, 19000, 'INR'));
+    const wrong = await sdkError(ctx.rzp.payments.capture(auth.id, 19000, 'INR'));
     expect(wrong.statusCode).toBe(400);
     expect(wrong.error.field).toBe('amount');
-    const wrongCur = await sdkError(rzp.payments.capture(auth.id, 20000, 'USD'));
+    const wrongCur = await sdkError(ctx.rzp.payments.capture(auth.id, 20000, 'USD'));
     expect(wrongCur.error.field).toBe('currency');
-    const refundFirst = await sdkError(rzp.payments.refund(auth.id, { amount: 1000 }));
+    const refundFirst = await sdkError(ctx.rzp.payments.refund(auth.id, { amount: 1000 }));
     expect(refundFirst.statusCode).toBe(400);
 
-    const captured = await rzp.payments.capture(auth.id, 20000, 'INR');
+    const captured = await ctx.rzp.payments.capture(auth.id, 20000, 'INR');
     expectPayment(captured);
     expect(captured).toMatchObject({ status: 'captured', captured: true, fee: 472, tax: 72 });
-    const again = await sdkError(rzp.payments.capture(auth.id, 20000, 'INR'));
+    const again = await sdkError(ctx.rzp.payments.capture(auth.id, 20000, 'INR'));
     expect(again.error.description).toBe('This payment has already been captured');
-    const paidOrder = await rzp.orders.fetch(order.id);
+    const paidOrder = await ctx.rzp.orders.fetch(order.id);
     expect(paidOrder).toMatchObject({ status: 'paid', amount_paid: 20000, amount_due: 0, attempts: 1 });
-    const orderPayments = await rzp.orders.fetchPayments(order.id);
+    const orderPayments = await ctx.rzp.orders.fetchPayments(order.id);
     expect(orderPayments.items.map((x) => x.id)).toEqual([auth.id]);
-    await sb.webhooks.idle();
+    await ctx.sb.webhooks.idle();
     expect(events('order.paid').some((e) => e.body.payload.order?.entity.id === order.id)).toBe(true);
   });
 
   it('auto-refunds a payment left authorized for 3 days of sandbox time', async () => {
-    const order = await rzp.orders.create({ amount: 30000, currency: 'INR', payment_capture: false } as never);
-    const res = await control<{ payment: { id: string } }>(sb, 'POST', `/__sandbox/razorpay/orders/${order.id}/pay`, { vpa: 'success@razorpay' });
-    sb.clock.advance(2 * DAY);
-    expect((await rzp.payments.fetch(res.body.payment.id)).status).toBe('authorized');
-    sb.clock.advance(DAY + 1000);
-    const refunded = await rzp.payments.fetch(res.body.payment.id);
+    const order = await ctx.rzp.orders.create({ amount: 30000, currency: 'INR', payment_capture: false } as never);
+    const res = await control<{ payment: { id: string } }>(ctx.sb, 'POST', `/__sandbox/razorpay/orders/${order.id}/pay`, { vpa: 'success@razorpay' });
+    ctx.sb.clock.advance(2 * DAY);
+    expect((await ctx.rzp.payments.fetch(res.body.payment.id)).status).toBe('authorized');
+    ctx.sb.clock.advance(DAY + 1000);
+    const refunded = await ctx.rzp.payments.fetch(res.body.payment.id);
     expect(refunded).toMatchObject({ status: 'refunded', captured: false, amount_refunded: 30000, refund_status: 'full' });
-    const refunds = await rzp.payments.fetchMultipleRefund(refunded.id);
+    const refunds = await ctx.rzp.payments.fetchMultipleRefund(refunded.id);
     expect(refunds.count).toBe(1);
-    await sb.webhooks.idle();
+    await ctx.sb.webhooks.idle();
     expect(events('refund.processed').some((e) => e.body.payload.payment?.entity.id === refunded.id)).toBe(true);
   });
 
   it('lists payments with count and skip', async () => {
-    const all = await rzp.payments.all({ count: 2 });
+    const all = await ctx.rzp.payments.all({ count: 2 });
     expect(all.entity).toBe('collection');
     expect(all.items).toHaveLength(2);
     for (const p of all.items) expectPayment(p);
-    const next = await rzp.payments.all({ count: 2, skip: 2 });
+    const next = await ctx.rzp.payments.all({ count: 2, skip: 2 });
     expect(next.items[0]!.id).not.toBe(all.items[0]!.id);
-    const tooMany = await sdkError(rzp.payments.all({ count: 101 }));
+    const tooMany = await sdkError(ctx.rzp.payments.all({ count: 101 }));
     expect(tooMany.error.field).toBe('count');
-  });
-});
-
-describe('refunds', () => {
-  let paymentId = '';
-  beforeAll(async () => {
-    const order = await rzp.orders.create({ amount: 100000, currency: 'INR', receipt: 'rf_1' });
-    const res = await control<{ payment: { id: string } }>(sb, 'POST', `/__sandbox/razorpay/orders/${order.id}/pay`, { card_number: '5267 3181 8797 5449' });
-    paymentId = res.body.payment.id;
-  });
-
-  it('refunds partially, replays with the same X-Refund-Idempotency key and refuses a different body with 409', async () => {
-    const ax = sdkAxios(rzp);
-    let key = 'refund-key-0001';
-    const id = ax.interceptors.request.use((config) => {
-      if (config.headers.set) config.headers.set('X-Refund-Idempotency', key);
-      else config.headers['X-Refund-Idempotency'] = key;
-      return config;
-    });
-    try {
-      const first = await rzp.payments.refund(paymentId, { amount: 30000, speed: 'normal', notes: { why: 'damaged' }, receipt: 'r1' });
-      expectFields(first, REFUND_FIELDS);
-      expect(first).toMatchObject({ entity: 'refund', amount: 30000, payment_id: paymentId, status: 'processed', speed_requested: 'normal', receipt: 'r1' });
-      expect(first.id).toMatch(/^rfnd_/);
-      const replay = await rzp.payments.refund(paymentId, { amount: 30000, speed: 'normal', notes: { why: 'damaged' }, receipt: 'r1' });
-      expect(replay.id).toBe(first.id);
-      const conflict = await sdkError(rzp.payments.refund(paymentId, { amount: 20000 }));
-      expect(conflict.statusCode).toBe(409);
-      expect(conflict.error.description).toBe('Different request with the same idempotency key has already been processed.');
-      key = 'short';
-      const short = await sdkError(rzp.payments.refund(paymentId, { amount: 20000 }));
-      expect(short.statusCode).toBe(400);
-      key = 'has spaces in it!';
-      const chars = await sdkError(rzp.payments.refund(paymentId, { amount: 20000 }));
-      expect(chars.statusCode).toBe(400);
-    } finally {
-      ax.interceptors.request.eject(id);
-    }
-    const p = await rzp.payments.fetch(paymentId);
-    expect(p).toMatchObject({ amount_refunded: 30000, refund_status: 'partial', status: 'captured' });
-  });
-
-  it('refuses an over-refund, then refunds the rest; lists and fetches refunds', async () => {
-    const over = await sdkError(rzp.payments.refund(paymentId, { amount: 70001 }));
-    expect(over.statusCode).toBe(400);
-    expect(over.error).toMatchObject({ code: 'BAD_REQUEST_ERROR', field: 'amount', description: 'The refund amount provided is greater than amount captured.' });
-    const speed = await sdkError(rzp.payments.refund(paymentId, { amount: 1000, speed: 'turbo' } as never));
-    expect(speed.error.field).toBe('speed');
-    const rest = await rzp.payments.refund(paymentId, { speed: 'optimum' });
-    expect(rest).toMatchObject({ amount: 70000, speed_requested: 'optimum', speed_processed: 'instant' });
-    const p = await rzp.payments.fetch(paymentId);
-    expect(p).toMatchObject({ status: 'refunded', refund_status: 'full', amount_refunded: 100000 });
-    const full = await sdkError(rzp.payments.refund(paymentId, { amount: 100 }));
-    expect(full.error.description).toBe('The payment has been fully refunded already');
-
-    const forPayment = await rzp.payments.fetchMultipleRefund(paymentId);
-    expect(forPayment).toMatchObject({ entity: 'collection', count: 2 });
-    for (const r of forPayment.items) expectFields(r, REFUND_FIELDS);
-    expect((await rzp.refunds.fetch(rest.id)).id).toBe(rest.id);
-    expect((await rzp.payments.fetchRefund(paymentId, rest.id)).id).toBe(rest.id);
-    const all = await rzp.refunds.all({ count: 100 });
-    expect(all.items.some((r) => r.id === rest.id)).toBe(true);
-    const viaSdk = (await rzp.refunds.all({ payment_id: paymentId } as never)) as unknown as { count: number };
-    expect(viaSdk.count).toBe(2);
-    await sb.webhooks.idle();
-    expect(events('refund.created').some((e) => e.body.payload.refund?.entity.id === rest.id)).toBe(true);
-    expect(events('refund.processed').some((e) => e.body.payload.refund?.entity.id === rest.id)).toBe(true);
-  });
-});
-
-describe('settlements', () => {
-  it('settles captured payments minus refunds, with recon rows, and emits settlement.processed', async () => {
-    // settle whatever earlier tests left, so this one starts from a clean balance
-    await control(sb, 'POST', '/__sandbox/razorpay/settlements', {});
-    const nothing = await control<{ error: { code: string } }>(sb, 'POST', '/__sandbox/razorpay/settlements', {});
-    expect(nothing.status).toBe(400);
-
-    const order = await rzp.orders.create({ amount: 250000, currency: 'INR', receipt: 'setl_rcpt' });
-    const paid = await control<{ payment: { id: string } }>(sb, 'POST', `/__sandbox/razorpay/orders/${order.id}/pay`, { card_number: '4100280000001007' });
-    const refund = await rzp.payments.refund(paid.body.payment.id, { amount: 50000 });
-    const res = await control<{ id: string }>(sb, 'POST', '/__sandbox/razorpay/settlements', {});
-    expect(res.status).toBe(200);
-    const st = await rzp.settlements.fetch(res.body.id);
-    expectFields(st, SETTLEMENT_FIELDS);
-    // fee 2% = 5000 + 18% GST 900 = 5900; 250000 - 5900 - 50000
-    expect(st).toMatchObject({ entity: 'settlement', status: 'processed', amount: 194100, fees: 5900, tax: 900 });
-    expect(st.utr).toMatch(/^\d{10}[a-z0-9]{6}$/);
-    const list = await rzp.settlements.all();
-    expect(list.items.some((s) => s.id === st.id)).toBe(true);
-
-    const ist = new Date((Number(st.created_at) + 19800) * 1000);
-    const recon = await rzp.settlements.reports({ year: ist.getUTCFullYear(), month: ist.getUTCMonth() + 1, day: ist.getUTCDate() } as never) as unknown as { entity: string; items: Array<Record<string, unknown>> };
-    expect(recon.entity).toBe('collection');
-    const mine = recon.items.filter((r) => r.settlement_id === st.id);
-    expect(mine).toHaveLength(2);
-    for (const row of mine) expectFields(row, RECON_FIELDS);
-    expect(mine.find((r) => r.type === 'payment')).toMatchObject({
-      entity_id: paid.body.payment.id, credit: 244100, debit: 0, amount: 250000, fee: 5900, tax: 900, settled: true,
-      settlement_utr: st.utr, order_id: order.id, order_receipt: 'setl_rcpt', method: 'card', card_network: 'Visa', payment_id: null,
-    });
-    expect(mine.find((r) => r.type === 'refund')).toMatchObject({ entity_id: refund.id, debit: 50000, credit: 0, payment_id: paid.body.payment.id });
-    const badMonth = await sdkError(rzp.settlements.reports({ year: 2025, month: 13 } as never));
-    expect(badMonth.error).toMatchObject({ field: 'month', description: 'The month is not a valid month.' });
-
-    await sb.webhooks.idle();
-    const ev = events('settlement.processed').find((e) => e.body.payload.settlement?.entity.id === st.id);
-    expect(ev).toBeTruthy();
-    expect(Razorpay.validateWebhookSignature(ev!.raw, String(ev!.headers['x-razorpay-signature']), WEBHOOK_SECRET)).toBe(true);
   });
 });
