@@ -4,8 +4,8 @@
 // With checkpoints only there, the ingest's p99 at concurrency 1 grew with the database, from 4 to 12 ms over
 // a bench run; without any it stayed at 2-3 ms (bench:webhooks).
 // Here a worker thread with its own connection (checkpoint-worker.ts) runs a PASSIVE checkpoint every
-// intervalMs while the desk writes (up to idleMaxMs apart while it does not: checkpoint-pace.ts), which
-// neither waits for nor blocks the desk's connection, so the desk's own checkpoint finds
+// intervalMs while the desk writes (and waits for the WAL to change while it does not: checkpoint-pace.ts),
+// which neither waits for nor blocks the desk's connection, so the desk's own checkpoint finds
 // little left to copy. That one stays: under a steady stream of commits a checkpoint from another connection
 // never catches the WAL's end (new frames land while it copies), and only a checkpoint that does lets the next
 // commit start the WAL over; without it the WAL grows without bound.
@@ -16,8 +16,8 @@ import type { Db } from './db';
 import type { CheckpointWorkerInput, CheckpointWorkerMessage } from './checkpoint-worker';
 
 const DEFAULT_INTERVAL_MS = 100;
-/** the longest wait between checkpoints while the desk writes nothing (checkpoint-pace.ts) */
-const DEFAULT_IDLE_MAX_MS = 1_000;
+/** while the desk writes nothing, the longest wait for the WAL file to change (checkpoint-pace.ts) */
+const DEFAULT_IDLE_MAX_MS = 10_000;
 
 export interface Checkpointer {
   /** Stops the worker; resolves once its connection is closed, so the desk's close, then the last, removes the WAL. */

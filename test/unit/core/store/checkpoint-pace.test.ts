@@ -1,31 +1,22 @@
-// The checkpoint worker's pace: every base interval while the desk writes, backing off to a maximum while
-// it writes nothing, back to the base interval at the first new frame.
+// The checkpoint worker's idea of an idle desk: the WAL fully copied and not one frame added since the
+// checkpoint before. Then it waits for the WAL file to change instead of waking every interval.
 import { describe, expect, it } from 'vitest';
-import { checkpointResultOf, nextCheckpointDelay } from '../../../../electron/core/store/checkpoint-pace';
-
-const pace = { baseMs: 100, maxMs: 1_000 };
+import { checkpointResultOf, isIdle } from '../../../../electron/core/store/checkpoint-pace';
 
 describe('the checkpoint pace', () => {
-  it('doubles the wait while the WAL is fully copied and nothing was added, up to the maximum', () => {
-    const idle = { log: 40, checkpointed: 40 };
-    const waits: number[] = [];
-    let delay = 100;
-    for (let i = 0; i < 6; i++) {
-      delay = nextCheckpointDelay(pace, delay, idle, idle);
-      waits.push(delay);
-    }
-    expect(waits).toEqual([200, 400, 800, 1_000, 1_000, 1_000]);
+  it('is idle when the WAL is fully copied and nothing was added since the checkpoint before', () => {
+    expect(isIdle({ log: 40, checkpointed: 40 }, { log: 40, checkpointed: 40 })).toBe(true);
   });
 
-  it('goes back to the base interval when the desk wrote since the last checkpoint', () => {
-    expect(nextCheckpointDelay(pace, 1_000, { log: 40, checkpointed: 40 }, { log: 52, checkpointed: 52 })).toBe(100);
-    // the desk's own checkpoint started the WAL over: fewer frames than before is a write too
-    expect(nextCheckpointDelay(pace, 1_000, { log: 40, checkpointed: 40 }, { log: 3, checkpointed: 3 })).toBe(100);
+  it('is not idle when the desk wrote since, even when its own checkpoint started the WAL over', () => {
+    expect(isIdle({ log: 40, checkpointed: 40 }, { log: 52, checkpointed: 52 })).toBe(false);
+    expect(isIdle({ log: 40, checkpointed: 40 }, { log: 3, checkpointed: 3 })).toBe(false);
   });
 
-  it('keeps the base interval while frames are left to copy (a reader held them back) or after the first checkpoint', () => {
-    expect(nextCheckpointDelay(pace, 400, { log: 40, checkpointed: 30 }, { log: 40, checkpointed: 30 })).toBe(100);
-    expect(nextCheckpointDelay(pace, 100, null, { log: 0, checkpointed: 0 })).toBe(100);
+  it('is not idle while frames are left to copy (a reader holds them back), after the first checkpoint, or without an answer', () => {
+    expect(isIdle({ log: 40, checkpointed: 30 }, { log: 40, checkpointed: 30 })).toBe(false);
+    expect(isIdle(null, { log: 0, checkpointed: 0 })).toBe(false);
+    expect(isIdle({ log: 0, checkpointed: 0 }, null)).toBe(false);
   });
 
   it('reads the row wal_checkpoint answers, and nothing else', () => {
