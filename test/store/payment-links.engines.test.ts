@@ -2,14 +2,16 @@
 // refused as (idempotency key or order reference: SQLite's message and PostgreSQL's constraint name read
 // alike), gateway fields kept when null, and the catch-up sync's reads of open links and known events.
 import { beforeAll, expect, it } from 'vitest';
-import { DuplicateIntentError } from '../../electron/core/store/repos/payment-links';
+import { pgStatement } from '../../electron/core/store/pg/statement';
+import type { PgSync } from '../../electron/core/store/pg/sync-client';
+import { DuplicateIntentError, LINK_SQL } from '../../electron/core/store/repos/payment-links';
 import { initialPaymentState, type PaymentState } from '../../shared/status';
 import { describeOnBothEngines } from '../fixtures/engines';
 import { T0, paymentInsert, seedAccounts } from './payment-seed';
 
 const DAY = 86_400_000;
 
-describeOnBothEngines('payment links repository', (store) => {
+describeOnBothEngines('payment links repository', (store, engine) => {
   beforeAll(() => seedAccounts(store()));
 
   it('inserts an intent with its created entry and refuses duplicates by what they repeat', () => {
@@ -98,6 +100,25 @@ describeOnBothEngines('payment links repository', (store) => {
     expect(paymentLinks.accountsWithOpen(T0)).toContain('acct_rt');
     expect(paymentLinks.accountsWithOpen(T0 + 3 * DAY)).not.toContain('acct_rt');
   });
+
+  if (engine === 'postgres') {
+    it('reads links by status through the list index, which leads with the mode and the status', () => {
+      const s = store();
+      const pg = (s as unknown as { pg: PgSync }).pg;
+      const plan = (sql: string, ...params: string[]): string => (pgStatement(pg, `EXPLAIN ${sql}`).pluck().all(...params) as string[]).join('\n');
+      s.exec('SET enable_seqscan = off');
+      try {
+        for (const sql of [LINK_SQL.creating, LINK_SQL.anyOpen]) {
+          expect(plan(sql)).toMatch(/Index (Only )?Scan using payments_by_list_status/);
+          expect(plan(sql)).toMatch(/Index Cond: \(\(livemode = ANY .*\(status = /);
+        }
+        // an account's own index is as good a way to its oldest open link; the planner weighs the two
+        expect(plan(LINK_SQL.oldestOpenOfAccount, 'acct_rt')).toMatch(/Index (Only )?Scan using payments_by_(list_status|account_created)/);
+      } finally {
+        s.exec('RESET enable_seqscan');
+      }
+    });
+  }
 
   it('finds no open link once every link has moved on', () => {
     const s = store();

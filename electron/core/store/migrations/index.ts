@@ -20,6 +20,7 @@ import { migration as m015 } from './015-api-rate';
 import { migration as m016 } from './016-team';
 import { migration as m017 } from './017-open-count-index';
 import { migration as m018 } from './018-paid-cover-index';
+import { migration as m019 } from './019-status-index';
 
 export type { Migration } from './types';
 
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   m016,
   m017,
   m018,
+  m019,
 ];

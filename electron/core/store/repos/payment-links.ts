@@ -7,6 +7,21 @@ import type { PaymentInsert, PaymentRow, PaymentsRepo } from './payments';
 /** statuses a link can still move from (paid ones are re-read only to learn a missing fee) */
 const OPEN_STATUSES = "('creating', 'open', 'failed', 'authorized', 'partially_paid')";
 
+/**
+ * The link statements that ask for a status in either mode. Each lists the mode whole (`livemode IN (0, 1)`:
+ * 002's CHECK allows no other), so both engines reach the rows through payments_by_list_status, whose leading
+ * columns are the mode and the status; there is no index on the status alone (migration 019), and without
+ * the mode SQLite would scan the table or an index in date order, unless ANALYZE had taught it a skip-scan.
+ * The oldest open link of an account lists the columns up to the account as well (as accountsWithOpen does),
+ * so its answer is read from the index alone, not from every row of the account.
+ */
+export const LINK_SQL = {
+  creating: "SELECT * FROM payments WHERE livemode IN (0, 1) AND status = 'creating' ORDER BY created_at LIMIT 100",
+  anyOpen: `SELECT 1 FROM payments WHERE livemode IN (0, 1) AND status IN ${OPEN_STATUSES} LIMIT 1`,
+  oldestOpenOfAccount: `SELECT min(created_at) FROM payments WHERE livemode IN (0, 1) AND status IN ${OPEN_STATUSES}
+    AND refund_state IN ('none', 'partially_refunded', 'refunded') AND gateway IN ('stripe', 'razorpay') AND account_id = ?`,
+} as const;
+
 /** A unique rule of payments refused an insert: which one. */
 export class DuplicateIntentError extends Error {
   constructor(readonly on: 'idempotency_key' | 'order_ref' | 'other', opts: { cause: unknown }) {
@@ -37,7 +52,7 @@ export function paymentLinksRepo(db: SqlDb, payments: Pick<PaymentsRepo, 'insert
   const createdDetail = db.prepare("SELECT detail FROM payment_events WHERE payment_id = ? AND kind = 'created' ORDER BY id LIMIT 1").pluck();
   const insertCreated = db.prepare(`INSERT INTO payment_events (payment_id, at, recorded_at, kind, source, webhook_event_id, gateway_type, detail, changed, status_after)
     VALUES (?, ?, ?, 'created', 'local', NULL, NULL, ?, 1, 'creating')`);
-  const creatingRows = db.prepare("SELECT * FROM payments WHERE status = 'creating' ORDER BY created_at LIMIT 100");
+  const creatingRows = db.prepare(LINK_SQL.creating);
   const deleteIntent = db.prepare('DELETE FROM payments WHERE id = ?');
   const openOfAccount = db.prepare(`SELECT * FROM payments WHERE account_id = ? AND (status IN ${OPEN_STATUSES} OR (status IN ('paid', 'partially_paid') AND fee_minor IS NULL AND paid_at >= ?)) ORDER BY created_at LIMIT 500`);
   // Asked per account, so each answer is a few index seeks: the open half through payments_by_list_status
@@ -51,8 +66,8 @@ export function paymentLinksRepo(db: SqlDb, payments: Pick<PaymentsRepo, 'insert
       EXISTS (SELECT 1 FROM payments p WHERE p.livemode IN (0, 1) AND p.status IN ${OPEN_STATUSES}
         AND p.refund_state IN ('none', 'partially_refunded', 'refunded') AND p.gateway IN ('stripe', 'razorpay') AND p.account_id = a.id)
       OR EXISTS (SELECT 1 FROM payments p WHERE p.paid_at >= ? AND ${noIndex('p.status')} = 'paid' AND p.fee_minor IS NULL AND ${noIndex('p.account_id')} = a.id)`).pluck();
-  const anyOpen = db.prepare(`SELECT 1 FROM payments WHERE status IN ${OPEN_STATUSES} LIMIT 1`).pluck();
-  const oldestOpenOfAccount = db.prepare(`SELECT min(created_at) FROM payments WHERE account_id = ? AND status IN ${OPEN_STATUSES}`).pluck();
+  const anyOpen = db.prepare(LINK_SQL.anyOpen).pluck();
+  const oldestOpenOfAccount = db.prepare(LINK_SQL.oldestOpenOfAccount).pluck();
   const knownEvent = db.prepare('SELECT 1 FROM webhook_events WHERE gateway = ? AND account_id = ? AND event_id = ?').pluck();
 
   return {

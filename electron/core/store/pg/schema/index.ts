@@ -6,6 +6,7 @@ import { BASELINE_CORE } from './015-baseline-core';
 import { BASELINE_MONEY } from './015-baseline-money';
 import { OPEN_COUNT_INDEX } from './017-open-count-index';
 import { PAID_COVER_INDEX } from './018-paid-cover-index';
+import { STATUS_INDEX } from './019-status-index';
 import { TEAM } from './016-team';
 import type { PgMigration } from './types';
 
@@ -19,4 +20,5 @@ export const pgMigrations: readonly PgMigration[] = [
   { version: 16, name: 'team', sql: TEAM },
   { version: 17, name: 'open-count-index', sql: OPEN_COUNT_INDEX },
   { version: 18, name: 'paid-cover-index', sql: PAID_COVER_INDEX },
+  { version: 19, name: 'status-index', sql: STATUS_INDEX },
 ];
