@@ -49,8 +49,8 @@ export function verifyWithSdk(req: IncomingMessage, body: Buffer): { gateway: st
 let ackSeq: number[] = [];
 let ackAt: number[] = [];
 // The clock applied_at is read from (Date.now()). performance.timeOrigin + performance.now() follows the
-// monotonic clock, which parts from the wall clock while the system clock is slewed: one run measured every
-// event "applied" 0.4-0.7 s after its 2xx that way, and the apply lag said nothing.
+// monotonic clock, which parts from the wall clock by hundreds of milliseconds while the system clock is
+// slewed; the apply lag would then measure the two clocks, not the ingest.
 const nowMs = (): number => Date.now();
 
 /**
